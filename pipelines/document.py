@@ -1,0 +1,87 @@
+"""The format-free document model every reader produces.
+
+A disclosure is an ordered sequence of blocks: paragraphs and tables of cell text. Each block,
+row and cell remembers where it came from (a line for text exports, a page for PDFs), so a fact
+can always be traced back to the spot in the source a reviewer would open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where something stands in its source file: 1-based line and/or page."""
+
+    line: int | None = None
+    page: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts) or "unknown position"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    position: Position
+
+    @property
+    def clean(self) -> str:
+        """Cell text without the padding blanks (ASCII and full-width spaces) documents carry."""
+        return self.text.strip(" \t\u3000\xa0\r\n")
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    position: Position
+
+    @property
+    def texts(self) -> list[str]:
+        return [cell.clean for cell in self.cells]
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(self.texts)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[Row, ...]
+    position: Position
+
+    @property
+    def width(self) -> int:
+        return max((len(row.cells) for row in self.rows), default=0)
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Document:
+    """A read disclosure: its blocks in reading order, and the file format it came from."""
+
+    source: str
+    format: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [block for block in self.blocks if isinstance(block, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [block for block in self.blocks if isinstance(block, Paragraph)]

@@ -1,0 +1,162 @@
+"""One raw file in, one document's facts, table inventory and metadata out — or a quarantine.
+
+This is the reader → document model → table recognition → long facts path for a single file.
+Any failure on the way is caught here and becomes a quarantine reason that names the stage,
+so one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.catalog import TEMPLATES, TableSpec
+from pipelines.facts import table_facts
+from pipelines.metadata import DocumentMetadata, document_metadata
+from pipelines.readers import UnreadableFile, read_document
+from pipelines.readers.sniff import sniff_format
+from pipelines.recognise import RecognisedTable, empty_table_explanation, recognise_tables
+
+FACT_SCHEMA = {
+    "document_id": pl.String,
+    "template": pl.String,
+    "table_no": pl.Int16,
+    "table_name": pl.String,
+    "section": pl.String,
+    "row_label": pl.String,
+    "function_code": pl.String,
+    "economic_code": pl.String,
+    "project_name": pl.String,
+    "measure": pl.String,
+    "column_label": pl.String,
+    "amount": pl.Decimal(24, 6),
+    "published_unit": pl.String,
+    "raw_text": pl.String,
+    "is_total": pl.Boolean,
+    "source_row": pl.Int32,
+    "source_column": pl.Int32,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
+TABLE_SCHEMA = {
+    "document_id": pl.String,
+    "template": pl.String,
+    "table_no": pl.Int16,
+    "table_name": pl.String,
+    "status": pl.String,
+    "printed_title": pl.String,
+    "printed_number": pl.String,
+    "unit": pl.String,
+    "explanation": pl.String,
+    "fact_count": pl.Int32,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
+UNRECOGNISED = "unrecognised"
+
+
+def document_id_of(sha256: str) -> str:
+    """Documents are named by content: the same bytes are the same document wherever they lie."""
+    return sha256[:16]
+
+
+@dataclass
+class DocumentResult:
+    source_file: str
+    sha256: str
+    size_bytes: int
+    format: str
+    status: str = "loaded"
+    reason: str | None = None
+    metadata: DocumentMetadata | None = None
+    template: str | None = None
+    facts: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FACT_SCHEMA))
+    tables: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=TABLE_SCHEMA))
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def document_id(self) -> str:
+        return document_id_of(self.sha256)
+
+
+def _choose_template(tables: list[RecognisedTable]) -> str | None:
+    counts: dict[str, int] = {}
+    for table in tables:
+        if table.spec:
+            counts[table.spec.template] = counts.get(table.spec.template, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _inventory_row(document_id: str, spec: TableSpec, table: RecognisedTable | None,
+                   fact_count: int) -> dict:
+    if table is None:
+        status, explanation = "missing", None
+    elif fact_count:
+        status, explanation = "data", None
+    else:
+        explanation = empty_table_explanation(table)
+        status = "empty_explained" if explanation else "empty_unexplained"
+    return {
+        "document_id": document_id,
+        "template": spec.template,
+        "table_no": spec.number,
+        "table_name": spec.name,
+        "status": status,
+        "printed_title": table.title if table else None,
+        "printed_number": table.printed_number if table else None,
+        "unit": table.unit if table else None,
+        "explanation": explanation,
+        "fact_count": fact_count,
+        "source_line": table.table.position.line if table else None,
+        "source_page": table.table.position.page if table else None,
+    }
+
+
+def extract_document(data: bytes, source_file: str) -> DocumentResult:
+    """Read, recognise and turn into facts one disclosure file's bytes."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    result = DocumentResult(source_file=source_file, sha256=sha256, size_bytes=len(data),
+                            format=sniff_format(data))
+    try:
+        document = read_document(data, source_file)
+    except UnreadableFile as error:
+        result.status, result.reason = "quarantined", f"read: {error}"
+        return result
+    specs = tuple(spec for specs in TEMPLATES.values() for spec in specs)
+    recognised = recognise_tables(document, specs)
+    result.template = _choose_template(recognised)
+    if result.template is None:
+        result.status = "quarantined"
+        result.reason = (f"recognise: none of the {len(document.tables)} tables in the file "
+                         "matches a described disclosure table")
+        return result
+    metadata = document_metadata(document, recognised)
+    result.metadata = metadata
+    unit = metadata.unit or "万元"
+    facts, inventory = [], []
+    for spec in TEMPLATES[result.template]:
+        matches = [table for table in recognised if table.spec == spec]
+        for table in matches:
+            built = table_facts(table, result.document_id, unit)
+            facts.extend(built.facts)
+            result.warnings.extend(built.warnings)
+        fact_count = sum(1 for fact in facts if fact["table_no"] == spec.number)
+        inventory.append(_inventory_row(result.document_id, spec, matches[0] if matches else None,
+                                        fact_count))
+    unrecognised = [table for table in recognised if table.spec is None]
+    for table in unrecognised:
+        result.warnings.append(
+            f"{table.table.position}: a table of {len(table.table.rows)} rows matches no "
+            f"described table (title: {table.title or (table.captions[-1:] or ['none'])[0]!r})"
+        )
+    result.facts = pl.DataFrame(facts, schema=FACT_SCHEMA)
+    result.tables = pl.DataFrame(inventory, schema=TABLE_SCHEMA)
+    return result
+
+
+def extract_file(path: Path, raw_dir: Path) -> DocumentResult:
+    """Extract a file under `raw_dir`; its provenance is its path relative to `raw_dir`."""
+    return extract_document(path.read_bytes(), path.relative_to(raw_dir).as_posix())

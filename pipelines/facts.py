@@ -1,0 +1,215 @@
+"""Long-format facts: one row for every number a recognised table publishes.
+
+Every non-empty numeric cell becomes exactly one fact, carrying its codes, canonical measure,
+amount in 万元 and its provenance (table, row, column, source line, raw text). A cell that is
+neither a number nor a blank mark is not guessed at: it becomes a warning beside the facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipelines.catalog import ColumnSpec, RowSpec, SideSpec, normalise_label
+from pipelines.document import Cell, Row
+from pipelines.numbers import parse_amount, to_wan_yuan
+from pipelines.recognise import CODE_PART, Column, RecognisedTable
+
+CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
+TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计))$")
+
+
+@dataclass
+class TableFacts:
+    facts: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | None:
+    return next((spec for spec in specs if spec.matches(column.leaf, column.path)), None)
+
+
+def _join_code(cells: list[str]) -> str | None:
+    digits = "".join(re.sub(r"\D", "", text) for text in cells)
+    return digits or None
+
+
+class _FactBuilder:
+    """Collects the facts of one table, converting amounts to 万元 as it goes."""
+
+    def __init__(self, table: RecognisedTable, document_id: str, unit: str) -> None:
+        self.table = table
+        self.document_id = document_id
+        self.unit = unit
+        self.result = TableFacts()
+
+    def add(
+        self, row_index: int, row: Row, cell: Cell, column: Column, measure: str, *,
+        section: str | None = None, row_label: str | None = None,
+        function_code: str | None = None, economic_code: str | None = None,
+        project_name: str | None = None, is_total: bool = False,
+    ) -> None:
+        try:
+            value = parse_amount(cell.text)
+        except ValueError:
+            self.result.warnings.append(
+                f"表{self.table.spec.number} {cell.position}: not a number in column "
+                f"{'/'.join(column.path)!r}: {cell.clean!r}"
+            )
+            return
+        if value is None:
+            return
+        spec = self.table.spec
+        self.result.facts.append({
+            "document_id": self.document_id,
+            "template": spec.template,
+            "table_no": spec.number,
+            "table_name": spec.name,
+            "section": section,
+            "row_label": row_label or None,
+            "function_code": function_code,
+            "economic_code": economic_code,
+            "project_name": project_name or None,
+            "measure": measure,
+            "column_label": "/".join(column.path),
+            "amount": to_wan_yuan(value, self.unit),
+            "published_amount": value,
+            "published_unit": self.unit,
+            "raw_text": cell.text,
+            "is_total": is_total,
+            "source_row": row_index + 1,
+            "source_column": column.index + 1,
+            "source_line": cell.position.line,
+            "source_page": cell.position.page,
+        })
+
+
+def _grid_facts(builder: _FactBuilder) -> None:
+    table = builder.table
+    spec = table.spec
+    code_columns = [c for c in table.columns if c.is_code_part]
+    key_columns = [c for c in table.columns if c.is_key and not c.is_code_part]
+    project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
+    name_columns = [c for c in key_columns if c is not project_column]
+    amount_columns = [c for c in table.columns if not c.is_key]
+    column_specs = {c.index: _column_spec(c, spec.columns) for c in amount_columns}
+    for column in amount_columns:
+        if column_specs[column.index] is None:
+            builder.result.warnings.append(
+                f"表{spec.number}: column {'/'.join(column.path) or column.index + 1!r} "
+                "matches no described column; its numbers are kept as measure 'unrecognised'"
+            )
+    for row_index, row in enumerate(table.data_rows, start=table.header_rows):
+        texts = row.texts
+        if not any(texts):
+            continue
+
+        def text_of(column: Column | None, texts: list[str] = texts) -> str:
+            return texts[column.index] if column and column.index < len(texts) else ""
+
+        code = _join_code([text_of(c) for c in code_columns])
+        labels = [normalise_label(text_of(c)) for c in name_columns]
+        project = text_of(project_column)
+        row_label = next((label for label in labels if label), "")
+        is_total_row = False
+        if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
+            row_label, project = normalise_label(project), ""
+        if TOTAL_LABEL.match(row_label) and not code:
+            is_total_row = True
+        for column in amount_columns:
+            if column.index >= len(row.cells):
+                continue
+            column_spec = column_specs[column.index]
+            economic_code = code if spec.code_kind == "economic" else None
+            if column_spec and column_spec.economic_code:
+                economic_code = column_spec.economic_code
+            builder.add(
+                row_index, row, row.cells[column.index], column,
+                column_spec.measure if column_spec else "unrecognised",
+                row_label=row_label,
+                function_code=code if spec.code_kind == "function" else None,
+                economic_code=economic_code,
+                project_name=project.strip() or None,
+                is_total=is_total_row or bool(column_spec and column_spec.is_total),
+            )
+
+
+def _sides(table: RecognisedTable) -> list[tuple[SideSpec, Column, list[Column]]]:
+    """Split a two-sided table's columns into sides, each a label column and its amounts."""
+    groups: list[list[Column]] = []
+    for column in table.columns:
+        if column.is_key or not groups:
+            groups.append([column])
+        else:
+            groups[-1].append(column)
+    sides = []
+    remaining = list(table.spec.sides)
+    for group in groups:
+        top = group[0].path[0] if group[0].path else ""
+        side = next((s for s in remaining if re.fullmatch(s.header, top)), None)
+        side = side or (remaining[0] if remaining else None)
+        if side is None:
+            break
+        remaining.remove(side)
+        sides.append((side, group[0], group[1:]))
+    return sides
+
+
+def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
+    return next((spec for spec in rows if re.fullmatch(spec.label, label)), None)
+
+
+def _two_sided_facts(builder: _FactBuilder) -> None:
+    table = builder.table
+    sides = _sides(table)
+    for row_index, row in enumerate(table.data_rows, start=table.header_rows):
+        texts = row.texts
+        if not any(texts):
+            continue
+        labels = {
+            side.section: normalise_label(texts[label.index]) if label.index < len(texts) else ""
+            for side, label, _ in sides
+        }
+        for side, label_column, amount_columns in sides:
+            label = labels[side.section]
+            if not label:
+                label = next((other for other in labels.values() if TOTAL_LABEL.match(other)
+                              and _row_spec(other, side.rows)), "")
+            function_code, row_label, row_spec = None, label, None
+            coded = CODED_LABEL.match(label)
+            if coded:
+                function_code, row_label = coded.group(1), coded.group(2)
+            elif label:
+                row_spec = _row_spec(label, side.rows)
+            for position, column in enumerate(amount_columns):
+                if column.index >= len(row.cells):
+                    continue
+                column_spec = _column_spec(column, side.columns)
+                measure = column_spec.measure if column_spec else "unrecognised"
+                if position == 0 and not coded:
+                    measure = row_spec.measure if row_spec else "unrecognised"
+                if measure == "unrecognised" and row.cells[column.index].clean:
+                    builder.result.warnings.append(
+                        f"表{table.spec.number} {row.cells[column.index].position}: "
+                        f"row {label!r} / column {column.leaf!r} matches no described item"
+                    )
+                builder.add(
+                    row_index, row, row.cells[column.index], column, measure,
+                    section=side.section, row_label=row_label, function_code=function_code,
+                    is_total=bool((row_spec and row_spec.is_total)
+                                  or (column_spec and column_spec.is_total and position > 0)),
+                )
+
+
+def table_facts(table: RecognisedTable, document_id: str, default_unit: str) -> TableFacts:
+    """All facts of one recognised table, with warnings for cells that could not be read."""
+    builder = _FactBuilder(table, document_id, table.unit or default_unit)
+    if table.spec.layout == "two_sided":
+        _two_sided_facts(builder)
+    else:
+        _grid_facts(builder)
+    return builder.result
+
+
+__all__ = ["CODE_PART", "TableFacts", "table_facts"]

@@ -1,0 +1,85 @@
+"""Document metadata: department, region, fiscal year, kind, unit and publication date."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from pipelines.document import Document
+from pipelines.recognise import RecognisedTable
+
+YEAR_KIND = re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)?\s*(预算|决算)")
+DATE_LINE = re.compile(r"^\s*(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:单位)?概况")
+PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|自治州|地区|盟|市|县|区))")
+KINDS = {"预算": "budget", "决算": "final_accounts"}
+REGIONS_CSV = Path(__file__).parent / "reference" / "regions.csv"
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    department: str | None
+    region: str | None
+    province: str | None
+    fiscal_year: int | None
+    kind: str | None
+    unit: str | None
+    published_date: date | None
+
+
+@cache
+def _regions() -> list[dict[str, str]]:
+    with REGIONS_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return sorted(rows, key=lambda row: -len(row["alias"]))
+
+
+def region_of(department: str) -> tuple[str | None, str | None]:
+    """The region a department belongs to, from the place name its name starts with.
+
+    Known names and abbreviations (克州 → 克孜勒苏柯尔克孜自治州) come from the shipped
+    gazetteer; otherwise the leading place name is kept as printed, with no province.
+    """
+    for row in _regions():
+        if department.startswith(row["alias"]):
+            return row["region_name"], row["province"]
+    found = PLACE.match(department)
+    return (found.group(1), None) if found else (None, None)
+
+
+def _most_common(values: list) -> object | None:
+    values = [value for value in values if value]
+    return Counter(values).most_common(1)[0][0] if values else None
+
+
+def document_metadata(document: Document, tables: list[RecognisedTable]) -> DocumentMetadata:
+    """What a document says about itself, each item taken where most of the document agrees."""
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    department = _most_common([table.department for table in tables if table.spec])
+    if not department:
+        department = next((m.group(1).strip() for t in texts if (m := OVERVIEW.search(t))), None)
+    year_kind = _most_common([m.groups() for t in texts for m in YEAR_KIND.finditer(t)])
+    published = None
+    for text in reversed(texts):
+        if found := DATE_LINE.match(text):
+            year, month, day = (int(part) for part in found.groups())
+            try:
+                published = date(year, month, day)
+            except ValueError:
+                continue
+            break
+    region, province = region_of(department) if department else (None, None)
+    return DocumentMetadata(
+        department=department,
+        region=region,
+        province=province,
+        fiscal_year=int(year_kind[0]) if year_kind else None,
+        kind=KINDS[year_kind[1]] if year_kind else None,
+        unit=_most_common([table.unit for table in tables if table.spec]),
+        published_date=published,
+    )

@@ -1,0 +1,95 @@
+"""Reader for the text export of a Word disclosure (the form of the seed documents).
+
+The converter writes each table cell as a line starting with a TAB, a cell's further paragraphs
+on the lines after it, and ends a row with a blank line. So a text line is part of a cell when
+it follows a cell line directly, or when it follows blank lines (empty paragraphs) inside a cell
+that is still empty and the row then goes on with a cell line straight after it (the header of
+表二 in the 克州 seed). Any other text line is a paragraph. Merged cells are already gone in this
+form; the table recogniser rebuilds headers.
+"""
+
+from __future__ import annotations
+
+from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, Table
+
+BLANKS = " \t\u3000\xa0\r"
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text export: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+    Raises ValueError when no encoding reads the bytes cleanly, rather than guessing.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("undecodable text: neither UTF-8, UTF-16 nor GB18030")
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(BLANKS)
+
+
+def _continues_row(lines: list[str], index: int) -> bool:
+    """True when the run of text lines starting at `index` is followed directly by a cell line."""
+    end = index
+    while end < len(lines) and not lines[end].startswith("\t") and not _is_blank(lines[end]):
+        end += 1
+    return end < len(lines) and lines[end].startswith("\t")
+
+
+def parse_text_export(text: str, source: str) -> Document:
+    """Parse already-decoded text-export content into a `Document`."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[Block] = []
+    rows: list[Row] = []
+    cells: list[list] = []  # [text, line number] pairs of the row being read
+    row_end_pending = False
+
+    def close_row() -> None:
+        nonlocal cells, row_end_pending
+        if cells:
+            rows.append(
+                Row(
+                    cells=tuple(Cell(text, Position(line=line)) for text, line in cells),
+                    position=Position(line=cells[0][1]),
+                )
+            )
+        cells = []
+        row_end_pending = False
+
+    def close_table() -> None:
+        nonlocal rows
+        close_row()
+        if rows:
+            blocks.append(Table(rows=tuple(rows), position=rows[0].position))
+        rows = []
+
+    for index, line in enumerate(lines):
+        number = index + 1
+        if line.startswith("\t"):
+            if row_end_pending:
+                close_row()
+            cells.append([line[1:], number])
+        elif _is_blank(line):
+            if cells:
+                row_end_pending = True
+        elif cells and (
+            not row_end_pending or (not cells[-1][0].strip(BLANKS) and _continues_row(lines, index))
+        ):
+            cells[-1][0] += "\n" + line
+            row_end_pending = False
+        else:
+            close_table()
+            blocks.append(Paragraph(text=line.rstrip(BLANKS), position=Position(line=number)))
+    close_table()
+    return Document(source=source, format="text", blocks=tuple(blocks))
+
+
+def read_text_export(data: bytes, source: str) -> Document:
+    """Read a text-export file's bytes into a `Document`."""
+    return parse_text_export(decode_text(data), source)

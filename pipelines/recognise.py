@@ -1,0 +1,248 @@
+"""Table recognition: which described table a grid is, and what each of its columns means.
+
+A table is known by its title (in the paragraphs just above it, or in caption rows at its top)
+and confirmed by its header. Header rows lost their merged cells in most formats, so a header
+row may have fewer cells than the data rows; `column_paths` rebuilds the spans from the row
+below, which is what a reader does by eye.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.catalog import TableSpec, normalise_label
+from pipelines.document import Document, Paragraph, Row, Table
+from pipelines.numbers import is_amount
+
+CAPTION_LINE = re.compile(
+    r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?|.*(编制|填报)(部门|单位)[：:].*|单位[：:].*)$"
+)
+DEPARTMENT = re.compile(r"(?:编制|填报)(?:部门|单位)[：:]\s*(.+?)(?:\s{2,}|\s*单位[：:]|$)")
+UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
+CODE_PART = re.compile(r"^(类|款|项)$")
+KEY_LABEL = re.compile(
+    r"^(类|款|项|项目|科目|项目名称|单位名称|功能分类|经济分类|.*编码|.*名称|功能分类科目|经济分类科目)$"
+)
+EMPTY_NOTE = re.compile(r"空表|无内容")
+BOILERPLATE_NOTE = "无内容应公开空表并说明情况。"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header labels from top to bottom, and what kind of column it is."""
+
+    index: int
+    path: tuple[str, ...]
+
+    @property
+    def leaf(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def is_code_part(self) -> bool:
+        return bool(CODE_PART.match(self.leaf))
+
+    @property
+    def is_key(self) -> bool:
+        return any(KEY_LABEL.match(label) for label in self.path[-1:]) or self.is_code_part
+
+
+@dataclass(frozen=True)
+class RecognisedTable:
+    table: Table
+    spec: TableSpec | None
+    title: str
+    printed_number: str
+    captions: tuple[str, ...]
+    department: str | None
+    unit: str | None
+    columns: tuple[Column, ...]
+    header_rows: int
+    note: str | None
+
+    @property
+    def data_rows(self) -> tuple[Row, ...]:
+        return self.table.rows[self.header_rows :]
+
+
+def _caption_rows(table: Table) -> int:
+    """How many rows at the top of a table are its title and unit line rather than header."""
+    count = 0
+    for row in table.rows:
+        texts = [t for t in row.texts if t]
+        if texts and all(CAPTION_LINE.match(normalise_label(t)) or UNIT.search(t) for t in texts):
+            count += 1
+        else:
+            break
+    return count
+
+
+def _header_rows(rows: tuple[Row, ...], start: int) -> int:
+    """Index just past the header: after the 类/款/项 row, or at the first blank or numeric row."""
+    end = start
+    for index in range(start, len(rows)):
+        texts = rows[index].texts
+        if rows[index].is_blank or any(is_amount(t) or re.fullmatch(r"\d{2,3}", t) for t in texts):
+            break
+        end = index + 1
+        if any(CODE_PART.match(normalise_label(t)) for t in texts):
+            break
+    return end
+
+
+def _segments(blocks: list[tuple[str, int]], key_of) -> list[int]:
+    """Group consecutive blocks of the same kind (key vs amount); returns group sizes."""
+    sizes: list[int] = []
+    previous = None
+    for block in blocks:
+        kind = key_of(block)
+        if kind == previous:
+            sizes[-1] += 1
+        else:
+            sizes.append(1)
+        previous = kind
+    return sizes
+
+
+def _spans(row: list[str], below: list[tuple[str, int]] | None, width: int) -> list[int]:
+    """Column spans of a header row whose merged cells were flattened.
+
+    `below` is the row underneath as (label, span) blocks. A row with as many cells as there are
+    blocks below maps one to one; otherwise cells are matched to runs of key columns (codes,
+    names) and amount columns, or to key-then-amount sides (两侧表); failing that, a cell spans
+    the run of labelled columns below it, as far as the cells after it leave room.
+    """
+    if below is None:
+        return [1] * (len(row) - 1) + [width - len(row) + 1]
+    if len(row) == len(below):
+        return [span for _, span in below]
+
+    def is_key(block: tuple[str, int]) -> bool:
+        return bool(KEY_LABEL.match(normalise_label(block[0])) or CODE_PART.match(block[0]))
+
+    for grouping in (_segments(below, is_key), _side_groups(below, is_key)):
+        if len(grouping) == len(row):
+            spans, position = [], 0
+            for size in grouping:
+                spans.append(sum(span for _, span in below[position : position + size]))
+                position += size
+            return spans
+    columns = [label for label, span in below for _ in range(span)]
+    spans, column = [], 0
+    for index in range(len(row)):
+        left = len(row) - index - 1
+        if index == len(row) - 1:
+            span = width - column
+        elif not columns[column]:
+            span = 1
+        else:
+            span = 1
+            while column + span < width - left and columns[column + span]:
+                span += 1
+        spans.append(max(span, 1))
+        column += span
+    return spans
+
+
+def _side_groups(blocks: list[tuple[str, int]], is_key) -> list[int]:
+    """Group blocks into sides, each a key block followed by its amount blocks."""
+    sizes: list[int] = []
+    for block in blocks:
+        if is_key(block) or not sizes:
+            sizes.append(1)
+        else:
+            sizes[-1] += 1
+    return sizes
+
+
+def column_paths(header: list[list[str]], width: int) -> tuple[Column, ...]:
+    """Rebuild each column's header path from flattened header rows (bottom row first)."""
+    aligned: list[list[str]] = []
+    below: list[tuple[str, int]] | None = None
+    for row in reversed(header):
+        row = row[:width] if len(row) > width else row
+        spans = _spans(row, below, width) if len(row) < width else [1] * width
+        labels: list[str] = []
+        for text, span in zip(row, spans, strict=False):
+            labels.extend([text] * span)
+        labels = (labels + [""] * width)[:width]
+        aligned.insert(0, labels)
+        below = list(zip(row, spans, strict=False))
+    columns = []
+    for index in range(width):
+        path: list[str] = []
+        for labels in aligned:
+            label = normalise_label(labels[index])
+            if label and (not path or path[-1] != label):
+                path.append(label)
+        columns.append(Column(index=index, path=tuple(path)))
+    return tuple(columns)
+
+
+def _match_title(captions: list[str], specs: tuple[TableSpec, ...]) -> tuple[TableSpec | None, str]:
+    """The described table whose title pattern matches a caption line best (longest match)."""
+    best: tuple[int, TableSpec | None, str] = (0, None, "")
+    for caption in captions:
+        label = normalise_label(caption)
+        for spec in specs:
+            for pattern in spec.titles:
+                found = re.search(pattern, label)
+                if found and len(found.group(0)) > best[0]:
+                    best = (len(found.group(0)), spec, caption.strip())
+    return best[1], best[2]
+
+
+def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[RecognisedTable]:
+    """Recognise every table of a document against the described tables."""
+    recognised = []
+    blocks = document.blocks
+    for position, block in enumerate(blocks):
+        if not isinstance(block, Table):
+            continue
+        before: list[str] = []
+        back = position - 1
+        while back >= 0 and isinstance(blocks[back], Paragraph) and len(before) < 4:
+            before.insert(0, blocks[back].text)
+            back -= 1
+        caption_rows = _caption_rows(block)
+        in_table = [t for row in block.rows[:caption_rows] for t in row.texts if t]
+        captions = before + in_table
+        spec, title = _match_title(captions, specs)
+        header_end = _header_rows(block.rows, caption_rows)
+        header = [row.texts for row in block.rows[caption_rows:header_end]]
+        width = max((len(row.cells) for row in block.rows[caption_rows:]), default=0)
+        columns = column_paths(header, width) if header else ()
+        after = blocks[position + 1] if position + 1 < len(blocks) else None
+        note = after.text.strip() if isinstance(after, Paragraph) and _is_note(after.text) else None
+        number = next((m.group(0) for c in captions if (m := re.match(r"表[一二三四五六七八九十\d]+", normalise_label(c)))), "")
+        department = next((m.group(1).strip() for c in captions if (m := DEPARTMENT.search(c))), None)
+        unit = next((m.group(1) for c in captions if (m := UNIT.search(c))), None)
+        recognised.append(
+            RecognisedTable(
+                table=block, spec=spec, title=title, printed_number=number,
+                captions=tuple(captions), department=department, unit=unit, columns=columns,
+                header_rows=header_end, note=note,
+            )
+        )
+    return recognised
+
+
+def _is_note(text: str) -> bool:
+    label = normalise_label(text)
+    return label.startswith(("备注", "注：", "注:", "说明：")) or bool(EMPTY_NOTE.search(label))
+
+
+def empty_table_explanation(table: RecognisedTable) -> str | None:
+    """What the document says about an empty table, beyond the template's own reminder."""
+    texts = []
+    if table.note:
+        remainder = re.sub(r"^(备注|注|说明)[：:]", "", normalise_label(table.note))
+        remainder = remainder.replace(BOILERPLATE_NOTE, "").strip("（）()")
+        if remainder:
+            texts.append(table.note)
+    for row in table.data_rows:
+        for text in row.texts:
+            if text and not is_amount(text) and re.fullmatch(r"无.*|.*空表.*", text):
+                texts.append(text)
+    return "；".join(texts) or None
