@@ -99,6 +99,7 @@ class TableSpec:
     titles: tuple[str, ...]
     layout: str  # "grid": one item a row, keyed by codes or names; "two_sided": 表一/表四
     code_kind: str | None = None  # "function" or "economic": what the 类/款/项 cells encode
+    topic: str | None = None  # what the table is about across templates, e.g. "three_public"
     columns: tuple[ColumnSpec, ...] = ()
     sides: tuple[SideSpec, ...] = ()
     sum_rules: tuple[SumRule, ...] = field(default_factory=tuple)
@@ -244,6 +245,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         BUDGET_2020, 8, "一般公共预算“三公”经费支出情况表", (r".*\"三公\"经费.*表",), "grid",
+        topic="three_public",
         columns=(
             ColumnSpec("total", r"(合计|总计)", is_total=True),
             ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?"),

@@ -1,0 +1,40 @@
+"""Staged results between extraction and the warehouse load, as Parquet files.
+
+Extraction of many documents writes here (one facts file per document, so extraction can be
+spread over processes); the single warehouse writer reads it all in one step, which is how
+DuckDB's one-writer rule is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Staging:
+    root: Path
+
+    @property
+    def documents(self) -> Path:
+        """One row per raw file: status, reason and metadata."""
+        return self.root / "documents.parquet"
+
+    @property
+    def tables(self) -> Path:
+        """Table inventory of every loaded document."""
+        return self.root / "tables.parquet"
+
+    @property
+    def warnings(self) -> Path:
+        return self.root / "warnings.parquet"
+
+    @property
+    def document_facts(self) -> Path:
+        """Folder of per-document fact files, named by document id."""
+        return self.root / "facts"
+
+    @property
+    def facts(self) -> Path:
+        """All facts of the run, combined."""
+        return self.root / "budget_facts.parquet"

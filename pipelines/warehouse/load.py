@@ -1,0 +1,130 @@
+"""Load staged results into the DuckDB warehouse, atomically.
+
+The warehouse is built into a new file beside the live one and moved over it with `os.replace`
+only when complete: an analyst never opens a half-built file, readers holding the old file keep
+their snapshot, and a failed build leaves the previous warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.catalog import MEASURES, TEMPLATES
+from pipelines.staging import Staging
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+
+
+@dataclass(frozen=True)
+class WarehouseSummary:
+    path: Path
+    documents: int
+    facts: int
+    quarantined: int
+    tables_found: int
+
+
+def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.executemany(
+        "INSERT INTO dim_measure VALUES (?, ?, ?)",
+        [(measure, zh, description) for measure, (zh, description) in MEASURES.items()],
+    )
+    connection.executemany(
+        "INSERT INTO dim_table VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (spec.template, spec.number, spec.name, spec.layout, spec.code_kind, spec.topic)
+            for specs in TEMPLATES.values()
+            for spec in specs
+        ],
+    )
+
+
+LOAD_SQL = """
+INSERT INTO raw_file
+SELECT source_file, sha256, size_bytes, format, document_id, status, reason
+FROM read_parquet($documents);
+
+INSERT INTO dim_region
+SELECT DISTINCT region, region, province FROM read_parquet($documents)
+WHERE status = 'loaded' AND region IS NOT NULL;
+
+INSERT INTO dim_department
+SELECT DISTINCT md5(department)[:16], department, region FROM read_parquet($documents)
+WHERE status = 'loaded' AND department IS NOT NULL;
+
+INSERT INTO dim_fiscal_year
+SELECT DISTINCT fiscal_year FROM read_parquet($documents)
+WHERE status = 'loaded' AND fiscal_year IS NOT NULL;
+
+INSERT INTO dim_document
+SELECT document_id, sha256, format, template, kind, fiscal_year,
+       CASE WHEN department IS NOT NULL THEN md5(department)[:16] END,
+       region, unit, published_date
+FROM read_parquet($documents) WHERE status = 'loaded';
+
+INSERT INTO document_table SELECT * FROM read_parquet($tables);
+INSERT INTO document_warning SELECT document_id, message FROM read_parquet($warnings);
+
+INSERT INTO fact_budget_line
+SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
+                     source_row, source_column))[:16],
+       document_id, template, table_no, table_name, section, row_label, function_code,
+       economic_code, project_name, measure, column_label, amount, published_unit, raw_text,
+       is_total, source_row, source_column, source_line, source_page
+FROM read_parquet($facts)
+ORDER BY document_id, table_no, source_row, source_column;
+
+-- Classification codes as printed: the name most often printed for each code.
+INSERT INTO dim_function_class
+SELECT function_code, mode(row_label), CASE length(function_code) WHEN 3 THEN 1 WHEN 5 THEN 2 ELSE 3 END,
+       CASE WHEN length(function_code) > 3 THEN function_code[:length(function_code) - 2] END
+FROM read_parquet($facts) WHERE function_code IS NOT NULL GROUP BY function_code;
+
+INSERT INTO dim_economic_class
+SELECT f.economic_code,
+       -- a table keyed by economic code prints the name in the row, others in the column
+       mode(CASE WHEN t.code_kind = 'economic' THEN f.row_label
+                 ELSE split_part(f.column_label, '/', -1) END),
+       CASE length(f.economic_code) WHEN 3 THEN 1 ELSE 2 END,
+       CASE WHEN length(f.economic_code) > 3 THEN f.economic_code[:3] END
+FROM read_parquet($facts) f
+JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
+WHERE f.economic_code IS NOT NULL GROUP BY f.economic_code;
+"""
+
+
+def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
+    """Build the warehouse from staged Parquet into a new file, then swap it in."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(building)) as connection:
+            connection.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+            _reference_rows(connection)
+            parameters = {
+                "documents": str(staging.documents),
+                "tables": str(staging.tables),
+                "warnings": str(staging.warnings),
+                "facts": str(staging.facts),
+            }
+            for statement in (s for s in LOAD_SQL.split(";\n") if s.strip()):
+                used = {k: v for k, v in parameters.items() if f"${k}" in statement}
+                connection.execute(statement, used)
+            documents, quarantined, facts, tables_found = connection.execute(
+                """SELECT count(*) FILTER (WHERE status = 'loaded'),
+                          count(*) FILTER (WHERE status = 'quarantined'),
+                          (SELECT count(*) FROM fact_budget_line),
+                          (SELECT count(*) FROM document_table WHERE status <> 'missing')
+                   FROM raw_file"""
+            ).fetchone()
+            connection.execute("CHECKPOINT")
+        os.replace(building, warehouse)
+    finally:
+        building.unlink(missing_ok=True)
+        Path(f"{building}.wal").unlink(missing_ok=True)
+    return WarehouseSummary(warehouse, documents, facts, quarantined, tables_found)

@@ -1,0 +1,178 @@
+-- gongkai warehouse: a star schema at the grain of one published number.
+-- Natural keys throughout: document_id is the first 16 hex digits of the file's SHA-256,
+-- fact_id a hash of the fact's position in its document, so ids are stable across rebuilds.
+
+CREATE TABLE dim_region (
+    region_id      VARCHAR PRIMARY KEY,   -- the region's full name, e.g. 克孜勒苏柯尔克孜自治州
+    region_name    VARCHAR NOT NULL,
+    province       VARCHAR                -- NULL when the gazetteer does not know the place
+);
+
+CREATE TABLE dim_department (
+    department_id   VARCHAR PRIMARY KEY,  -- hash of the department name as printed
+    department_name VARCHAR NOT NULL,
+    region_id       VARCHAR REFERENCES dim_region (region_id)
+);
+
+CREATE TABLE dim_fiscal_year (
+    fiscal_year INTEGER PRIMARY KEY
+);
+
+CREATE TABLE dim_document (
+    document_id    VARCHAR PRIMARY KEY,
+    sha256         VARCHAR NOT NULL,
+    format         VARCHAR NOT NULL,      -- text, pdf, zip-office, ...
+    template       VARCHAR,               -- which described table set it follows, e.g. budget_2020
+    kind           VARCHAR,               -- budget (预算) or final_accounts (决算)
+    fiscal_year    INTEGER REFERENCES dim_fiscal_year (fiscal_year),
+    department_id  VARCHAR REFERENCES dim_department (department_id),
+    region_id      VARCHAR REFERENCES dim_region (region_id),
+    unit           VARCHAR,               -- the unit most of its tables are published in
+    published_date DATE
+);
+
+-- Every file found under the raw folder, loaded or not: nothing disappears unaccounted.
+CREATE TABLE raw_file (
+    source_file  VARCHAR PRIMARY KEY,     -- path relative to the raw folder
+    sha256       VARCHAR NOT NULL,
+    size_bytes   BIGINT NOT NULL,
+    format       VARCHAR NOT NULL,
+    document_id  VARCHAR NOT NULL,
+    status       VARCHAR NOT NULL,        -- loaded | quarantined | duplicate
+    reason       VARCHAR                  -- why it was quarantined, or which file it duplicates
+);
+
+CREATE TABLE dim_table (
+    template   VARCHAR NOT NULL,
+    table_no   SMALLINT NOT NULL,
+    table_name VARCHAR NOT NULL,
+    layout     VARCHAR NOT NULL,          -- grid | two_sided
+    code_kind  VARCHAR,                   -- function | economic | NULL
+    topic      VARCHAR,                   -- what the table is about across templates, e.g. three_public
+    PRIMARY KEY (template, table_no)
+);
+
+CREATE TABLE dim_measure (
+    measure     VARCHAR PRIMARY KEY,
+    name_zh     VARCHAR NOT NULL,
+    description VARCHAR NOT NULL
+);
+
+-- Classification codes as the documents print them (the reference lists come with the checks).
+CREATE TABLE dim_function_class (
+    function_code VARCHAR PRIMARY KEY,    -- 类 3 digits, 款 5, 项 7
+    name          VARCHAR,
+    level         SMALLINT NOT NULL,      -- 1 类, 2 款, 3 项
+    parent_code   VARCHAR
+);
+
+CREATE TABLE dim_economic_class (
+    economic_code VARCHAR PRIMARY KEY,    -- 类 3 digits, 款 5
+    name          VARCHAR,
+    level         SMALLINT NOT NULL,
+    parent_code   VARCHAR
+);
+
+-- The table inventory of each document: every described table present with data, present
+-- and empty (with or without an explanation), or missing.
+CREATE TABLE document_table (
+    document_id    VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    template       VARCHAR NOT NULL,
+    table_no       SMALLINT NOT NULL,
+    table_name     VARCHAR NOT NULL,
+    status         VARCHAR NOT NULL,      -- data | empty_explained | empty_unexplained | missing
+    printed_title  VARCHAR,
+    printed_number VARCHAR,               -- 表一, 表二 ... as printed
+    unit           VARCHAR,
+    explanation    VARCHAR,               -- what the document says about an empty table
+    fact_count     INTEGER NOT NULL,
+    source_line    INTEGER,
+    source_page    INTEGER,
+    PRIMARY KEY (document_id, template, table_no)
+);
+
+-- What extraction noticed but could not turn into facts (text in a number column, unknown
+-- tables): kept so a reviewer sees it.
+CREATE TABLE document_warning (
+    document_id VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    message     VARCHAR NOT NULL
+);
+
+CREATE TABLE fact_budget_line (
+    fact_id        VARCHAR PRIMARY KEY,
+    document_id    VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    template       VARCHAR NOT NULL,
+    table_no       SMALLINT NOT NULL,
+    table_name     VARCHAR NOT NULL,
+    section        VARCHAR,               -- income | expense on two-sided tables, else NULL
+    row_label      VARCHAR,               -- the row's printed name, white space removed
+    function_code  VARCHAR,
+    economic_code  VARCHAR,
+    project_name   VARCHAR,
+    measure        VARCHAR NOT NULL REFERENCES dim_measure (measure),
+    column_label   VARCHAR NOT NULL,      -- header path as printed, levels joined by '/'
+    amount         DECIMAL(24, 6) NOT NULL, -- in 万元, converted exactly when published in 元
+    published_unit VARCHAR NOT NULL,
+    raw_text       VARCHAR NOT NULL,      -- the cell exactly as published
+    is_total       BOOLEAN NOT NULL,      -- a total or subtotal row or column
+    source_row     INTEGER NOT NULL,      -- 1-based row within the table
+    source_column  INTEGER NOT NULL,      -- 1-based column within the table
+    source_line    INTEGER,               -- line in the source file (text formats)
+    source_page    INTEGER                -- page in the source file (PDF)
+);
+
+CREATE VIEW v_documents AS
+SELECT
+    r.document_id,
+    r.source_file AS path,
+    r.sha256,
+    r.format,
+    d.kind,
+    d.fiscal_year,
+    dep.department_name AS department,
+    reg.region_name AS region,
+    d.unit,
+    d.published_date AS date,
+    r.status,
+    r.reason,
+    CASE WHEN r.status = 'loaded'
+         THEN (SELECT count(*) FROM fact_budget_line f WHERE f.document_id = r.document_id)
+         ELSE 0 END AS fact_count
+FROM raw_file r
+LEFT JOIN dim_document d ON d.document_id = r.document_id AND r.status = 'loaded'
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id
+LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
+
+CREATE VIEW v_budget_facts AS
+SELECT
+    f.fact_id, f.document_id, f.template, f.table_no, f.table_name, f.section, f.row_label,
+    f.function_code, f.economic_code, f.project_name, f.measure, f.column_label, f.amount,
+    f.published_unit, f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line,
+    f.source_page,
+    dep.department_name AS department,
+    d.fiscal_year,
+    d.kind
+FROM fact_budget_line f
+JOIN dim_document d USING (document_id)
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
+
+-- One row per document that publishes the 三公 table; a blank published cell counts as 0.
+CREATE VIEW v_three_public AS
+SELECT
+    t.document_id,
+    dep.department_name AS department,
+    d.fiscal_year,
+    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'total'), 0)            AS total,
+    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'abroad'), 0)           AS abroad,
+    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'vehicle_total'), 0)    AS vehicle_total,
+    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'vehicle_purchase'), 0) AS vehicle_purchase,
+    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'vehicle_running'), 0)  AS vehicle_running,
+    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'reception'), 0)        AS reception
+FROM document_table t
+JOIN dim_table dt ON dt.template = t.template AND dt.table_no = t.table_no
+JOIN dim_document d ON d.document_id = t.document_id
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id
+LEFT JOIN fact_budget_line f
+       ON f.document_id = t.document_id AND f.template = t.template AND f.table_no = t.table_no
+WHERE dt.topic = 'three_public' AND t.status <> 'missing'
+GROUP BY ALL;
