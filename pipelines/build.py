@@ -74,8 +74,8 @@ def extract_documents(raw_dir: Path, inventory: pl.DataFrame, staging: Staging) 
     A file whose bytes were already seen under another name is recorded as a duplicate of it
     and contributes no facts; a file that fails at any stage is quarantined with the reason.
     """
-    if staging.root.exists():
-        shutil.rmtree(staging.root)
+    if staging.document_facts.exists():
+        shutil.rmtree(staging.document_facts)
     staging.document_facts.mkdir(parents=True)
     documents, tables, warnings = [], [], []
     first_seen: dict[str, str] = {}
@@ -150,6 +150,8 @@ def build(raw_dir: Path, warehouse: Path, staging_root: Path | None = None) -> B
     """Run every stage on a raw folder into a warehouse file."""
     staging = Staging(staging_root or warehouse.parent / "staging")
     inventory = inventory_raw_files(raw_dir)
+    staging.root.mkdir(parents=True, exist_ok=True)
+    inventory.write_parquet(staging.inventory)
     extract_documents(raw_dir, inventory, staging)
     combine_facts(staging)
     return summarise(inventory, load_warehouse(staging, warehouse))

@@ -16,6 +16,11 @@ class Staging:
     root: Path
 
     @property
+    def inventory(self) -> Path:
+        """One row per raw file found: path, content hash, size."""
+        return self.root / "inventory.parquet"
+
+    @property
     def documents(self) -> Path:
         """One row per raw file: status, reason and metadata."""
         return self.root / "documents.parquet"

@@ -1,0 +1,17 @@
+"""The Dagster definitions: assets, job, schedule, sensor and the one resource they share."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.automation import build_warehouse_job, daily_build, raw_files_sensor
+from assets.resources import GongkaiPaths
+from assets.warehouse_assets import budget_facts, parsed_documents, raw_file_inventory, warehouse
+
+defs = dg.Definitions(
+    assets=[raw_file_inventory, parsed_documents, budget_facts, warehouse],
+    jobs=[build_warehouse_job],
+    schedules=[daily_build],
+    sensors=[raw_files_sensor],
+    resources={"paths": GongkaiPaths()},
+)

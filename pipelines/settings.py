@@ -1,0 +1,8 @@
+"""Where the project keeps its data by default, relative to the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEFAULT_RAW_DIR = Path("data/raw")
+DEFAULT_WAREHOUSE = Path("data/warehouse/gongkai.duckdb")

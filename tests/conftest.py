@@ -1,0 +1,31 @@
+"""Shared fixtures: the two seed documents as shipped in data/raw/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.catalog import TABLES
+from pipelines.extract import DocumentResult, extract_file
+from pipelines.readers import read_document
+from pipelines.recognise import RecognisedTable, recognise_tables
+
+RAW_DIR = Path(__file__).resolve().parent.parent / "data" / "raw"
+KEZHOU = RAW_DIR / "2020_yusuan_xinjiang-kezhou_zhengfu-bangongshi.txt"
+CHANGJI = RAW_DIR / "2020_yusuan_xinjiang-changji_zhengfu-bangongshi.txt"
+SEEDS = {"000": KEZHOU, "004": CHANGJI}
+
+
+@pytest.fixture(scope="session")
+def extracted() -> dict[str, DocumentResult]:
+    return {seed: extract_file(path, RAW_DIR) for seed, path in SEEDS.items()}
+
+
+@pytest.fixture(scope="session")
+def recognised() -> dict[str, dict[int, RecognisedTable]]:
+    result = {}
+    for seed, path in SEEDS.items():
+        document = read_document(path.read_bytes(), path.name)
+        result[seed] = {t.spec.number: t for t in recognise_tables(document, TABLES) if t.spec}
+    return result
