@@ -29,6 +29,7 @@ run: setup
 
 ## The whole test suite.
 test: setup
+	$(VENV)/bin/ruff check pipelines assets expectations tests
 	$(VENV)/bin/pytest
 
 ## Dagster UI on http://127.0.0.1:3000 over the same definitions and instance as `make run`.

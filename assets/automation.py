@@ -10,13 +10,17 @@ from assets.resources import GongkaiPaths
 from pipelines.build import inventory_raw_files
 
 build_warehouse_job = dg.define_asset_job(
-    "build_warehouse", selection=dg.AssetSelection.groups("disclosures"),
+    "build_warehouse",
+    selection=dg.AssetSelection.groups("disclosures"),
     description="Raw files → parsed documents → facts → warehouse.",
 )
 
 daily_build = dg.ScheduleDefinition(
-    name="daily_build", job=build_warehouse_job, cron_schedule="0 6 * * *",
-    execution_timezone="Asia/Shanghai", default_status=dg.DefaultScheduleStatus.RUNNING,
+    name="daily_build",
+    job=build_warehouse_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
 
@@ -27,9 +31,12 @@ def raw_folder_fingerprint(paths: GongkaiPaths) -> str:
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
-@dg.sensor(job=build_warehouse_job, minimum_interval_seconds=60,
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Starts a build when a file under the raw folder is added, changed or removed.")
+@dg.sensor(
+    job=build_warehouse_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Starts a build when a file under the raw folder is added, changed or removed.",
+)
 def raw_files_sensor(context: dg.SensorEvaluationContext, paths: GongkaiPaths):
     fingerprint = raw_folder_fingerprint(paths)
     if fingerprint == context.cursor:

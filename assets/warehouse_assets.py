@@ -29,67 +29,101 @@ def _markdown(frame: pl.DataFrame, limit: int = 20) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join([header, rule, *lines, *more]))
 
 
-@dg.asset(group_name=GROUP, description="Every file under the raw folder, with its SHA-256 and size.")
+@dg.asset(
+    group_name=GROUP, description="Every file under the raw folder, with its SHA-256 and size."
+)
 def raw_file_inventory(paths: GongkaiPaths) -> dg.MaterializeResult:
     inventory = inventory_raw_files(paths.raw_path)
     paths.staging.root.mkdir(parents=True, exist_ok=True)
     inventory.write_parquet(paths.staging.inventory)
-    return dg.MaterializeResult(metadata={
-        "raw_files": inventory.height,
-        "bytes": int(inventory["size_bytes"].sum() or 0),
-        "files": _markdown(inventory.with_columns(pl.col("sha256").str.slice(0, 16))),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "raw_files": inventory.height,
+            "bytes": int(inventory["size_bytes"].sum() or 0),
+            "files": _markdown(inventory.with_columns(pl.col("sha256").str.slice(0, 16))),
+        }
+    )
 
 
 @dg.asset(
-    group_name=GROUP, deps=[raw_file_inventory],
+    group_name=GROUP,
+    deps=[raw_file_inventory],
     description="Each raw file read, its tables recognised and turned into facts — or "
-                "quarantined with the reason. Staged as Parquet, one facts file per document.",
+    "quarantined with the reason. Staged as Parquet, one facts file per document.",
 )
 def parsed_documents(paths: GongkaiPaths) -> dg.MaterializeResult:
     inventory = pl.read_parquet(paths.staging.inventory)
     manifest = extract_documents(paths.raw_path, inventory, paths.staging)
     quarantined = manifest.filter(pl.col("status") == "quarantined")
-    return dg.MaterializeResult(metadata={
-        "documents_loaded": manifest.filter(pl.col("status") == "loaded").height,
-        "files_quarantined": quarantined.height,
-        "duplicates": manifest.filter(pl.col("status") == "duplicate").height,
-        "tables_found": int(manifest["tables_found"].sum() or 0),
-        "documents": _markdown(manifest.select(
-            "source_file", "status", "department", "fiscal_year", "kind", "unit",
-            "tables_found", "fact_count", "warning_count", "reason")),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "documents_loaded": manifest.filter(pl.col("status") == "loaded").height,
+            "files_quarantined": quarantined.height,
+            "duplicates": manifest.filter(pl.col("status") == "duplicate").height,
+            "tables_found": int(manifest["tables_found"].sum() or 0),
+            "documents": _markdown(
+                manifest.select(
+                    "source_file",
+                    "status",
+                    "department",
+                    "fiscal_year",
+                    "kind",
+                    "unit",
+                    "tables_found",
+                    "fact_count",
+                    "warning_count",
+                    "reason",
+                )
+            ),
+        }
+    )
 
 
 @dg.asset(
-    group_name=GROUP, deps=[parsed_documents],
+    group_name=GROUP,
+    deps=[parsed_documents],
     description="Long-format facts of every document: one row per published number, in 万元, "
-                "with codes, canonical measure and provenance.",
+    "with codes, canonical measure and provenance.",
 )
 def budget_facts(paths: GongkaiPaths) -> dg.MaterializeResult:
     facts = combine_facts(paths.staging)
     by_table = facts.group_by("table_no", "table_name").len("facts").sort("table_no")
-    return dg.MaterializeResult(metadata={
-        "facts": facts.height,
-        "documents": facts["document_id"].n_unique(),
-        "facts_by_table": _markdown(by_table),
-        "preview": _markdown(facts.select(
-            "document_id", "table_no", "section", "row_label", "function_code",
-            "economic_code", "measure", "amount", "source_line")),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "facts": facts.height,
+            "documents": facts["document_id"].n_unique(),
+            "facts_by_table": _markdown(by_table),
+            "preview": _markdown(
+                facts.select(
+                    "document_id",
+                    "table_no",
+                    "section",
+                    "row_label",
+                    "function_code",
+                    "economic_code",
+                    "measure",
+                    "amount",
+                    "source_line",
+                )
+            ),
+        }
+    )
 
 
 @dg.asset(
-    group_name=GROUP, deps=[budget_facts],
+    group_name=GROUP,
+    deps=[budget_facts],
     description="The DuckDB star schema (see pipelines/warehouse/schema.sql), built into a new "
-                "file and swapped in atomically.",
+    "file and swapped in atomically.",
 )
 def warehouse(paths: GongkaiPaths) -> dg.MaterializeResult:
     summary = load_warehouse(paths.staging, paths.warehouse_path)
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(summary.path)),
-        "documents": summary.documents,
-        "tables_found": summary.tables_found,
-        "facts": summary.facts,
-        "files_quarantined": summary.quarantined,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(summary.path)),
+            "documents": summary.documents,
+            "tables_found": summary.tables_found,
+            "facts": summary.facts,
+            "files_quarantined": summary.quarantined,
+        }
+    )

@@ -1,0 +1,1 @@
+"""Data-quality suites over the facts: the rules a correct disclosure obeys (see README)."""

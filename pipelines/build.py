@@ -13,25 +13,46 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.extract import FACT_SCHEMA, TABLE_SCHEMA, DocumentResult, document_id_of, extract_file
+from pipelines.extract import (
+    FACT_SCHEMA,
+    TABLE_SCHEMA,
+    DocumentResult,
+    document_id_of,
+    extract_file,
+)
 from pipelines.staging import Staging
 from pipelines.warehouse.load import WarehouseSummary, load_warehouse
 
 INVENTORY_SCHEMA = {"source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64}
 DOCUMENT_SCHEMA = {
-    "source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64, "format": pl.String,
-    "document_id": pl.String, "status": pl.String, "reason": pl.String, "template": pl.String,
-    "kind": pl.String, "fiscal_year": pl.Int32, "department": pl.String, "region": pl.String,
-    "province": pl.String, "unit": pl.String, "published_date": pl.Date,
-    "tables_found": pl.Int32, "fact_count": pl.Int32, "warning_count": pl.Int32,
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "size_bytes": pl.Int64,
+    "format": pl.String,
+    "document_id": pl.String,
+    "status": pl.String,
+    "reason": pl.String,
+    "template": pl.String,
+    "kind": pl.String,
+    "fiscal_year": pl.Int32,
+    "department": pl.String,
+    "region": pl.String,
+    "province": pl.String,
+    "unit": pl.String,
+    "published_date": pl.Date,
+    "tables_found": pl.Int32,
+    "fact_count": pl.Int32,
+    "warning_count": pl.Int32,
 }
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
     """Every file under the raw folder, in a stable order; hidden files (.gitkeep) are skipped."""
     return sorted(
-        path for path in raw_dir.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
+        path
+        for path in raw_dir.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
     )
 
 
@@ -40,20 +61,26 @@ def inventory_raw_files(raw_dir: Path) -> pl.DataFrame:
     rows = []
     for path in raw_files(raw_dir):
         data = path.read_bytes()
-        rows.append({
-            "source_file": path.relative_to(raw_dir).as_posix(),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "size_bytes": len(data),
-        })
+        rows.append(
+            {
+                "source_file": path.relative_to(raw_dir).as_posix(),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size_bytes": len(data),
+            }
+        )
     return pl.DataFrame(rows, schema=INVENTORY_SCHEMA)
 
 
 def _document_row(result: DocumentResult) -> dict:
     metadata = result.metadata
     return {
-        "source_file": result.source_file, "sha256": result.sha256,
-        "size_bytes": result.size_bytes, "format": result.format,
-        "document_id": result.document_id, "status": result.status, "reason": result.reason,
+        "source_file": result.source_file,
+        "sha256": result.sha256,
+        "size_bytes": result.size_bytes,
+        "format": result.format,
+        "document_id": result.document_id,
+        "status": result.status,
+        "reason": result.reason,
         "template": result.template,
         "kind": metadata.kind if metadata else None,
         "fiscal_year": metadata.fiscal_year if metadata else None,
@@ -81,10 +108,14 @@ def extract_documents(raw_dir: Path, inventory: pl.DataFrame, staging: Staging) 
     first_seen: dict[str, str] = {}
     for source_file, sha256, size_bytes in inventory.iter_rows():
         if sha256 in first_seen:
-            duplicate = DocumentResult(source_file=source_file, sha256=sha256,
-                                       size_bytes=size_bytes, format="duplicate",
-                                       status="duplicate",
-                                       reason=f"same content as {first_seen[sha256]}")
+            duplicate = DocumentResult(
+                source_file=source_file,
+                sha256=sha256,
+                size_bytes=size_bytes,
+                format="duplicate",
+                status="duplicate",
+                reason=f"same content as {first_seen[sha256]}",
+            )
             documents.append(_document_row(duplicate))
             continue
         first_seen[sha256] = source_file
@@ -92,15 +123,22 @@ def extract_documents(raw_dir: Path, inventory: pl.DataFrame, staging: Staging) 
         try:
             result = extract_file(path, raw_dir)
         except Exception as error:  # a bug on one file must not stop the run; it is reported
-            result = DocumentResult(source_file=source_file, sha256=sha256, size_bytes=size_bytes,
-                                    format="unknown", status="quarantined",
-                                    reason=f"extract: {type(error).__name__}: {error}")
+            result = DocumentResult(
+                source_file=source_file,
+                sha256=sha256,
+                size_bytes=size_bytes,
+                format="unknown",
+                status="quarantined",
+                reason=f"extract: {type(error).__name__}: {error}",
+            )
         documents.append(_document_row(result))
         if result.status == "loaded":
             result.facts.write_parquet(staging.document_facts / f"{result.document_id}.parquet")
             tables.append(result.tables)
-            warnings.extend({"document_id": result.document_id, "message": message}
-                            for message in result.warnings)
+            warnings.extend(
+                {"document_id": result.document_id, "message": message}
+                for message in result.warnings
+            )
     manifest = pl.DataFrame(documents, schema=DOCUMENT_SCHEMA)
     manifest.write_parquet(staging.documents)
     pl.concat([pl.DataFrame(schema=TABLE_SCHEMA), *tables]).write_parquet(staging.tables)
@@ -140,9 +178,12 @@ class BuildSummary:
 
 def summarise(inventory: pl.DataFrame, warehouse: WarehouseSummary) -> BuildSummary:
     return BuildSummary(
-        raw_files=inventory.height, documents=warehouse.documents,
-        tables_found=warehouse.tables_found, facts=warehouse.facts,
-        quarantined=warehouse.quarantined, warehouse=warehouse.path,
+        raw_files=inventory.height,
+        documents=warehouse.documents,
+        tables_found=warehouse.tables_found,
+        facts=warehouse.facts,
+        quarantined=warehouse.quarantined,
+        warehouse=warehouse.path,
     )
 
 

@@ -29,16 +29,25 @@ MEASURES: dict[str, tuple[str, str]] = {
     "vehicle_purchase": ("公务用车购置费", "official vehicle purchase"),
     "vehicle_running": ("公务用车运行费", "official vehicle running cost"),
     "reception": ("公务接待费", "official reception"),
-    "fiscal_appropriation": ("财政拨款（补助）", "fiscal appropriation: general public budget plus government fund"),
+    "fiscal_appropriation": (
+        "财政拨款（补助）",
+        "fiscal appropriation: general public budget plus government fund",
+    ),
     "general_public_budget": ("一般公共预算", "general public budget appropriation"),
     "government_fund": ("政府性基金预算", "government-fund budget appropriation"),
-    "special_account_funds": ("财政专户管理资金", "funds managed in a fiscal special account (e.g. education fees)"),
+    "special_account_funds": (
+        "财政专户管理资金",
+        "funds managed in a fiscal special account (e.g. education fees)",
+    ),
     "superior_subsidy": ("上级补助收入", "subsidy from the superior unit"),
     "institution_income": ("事业收入", "public-institution service income"),
     "operating_income": ("事业单位经营收入", "public-institution operating income"),
     "other_income": ("其他收入", "other income"),
     "superior_special_grant": ("上级专项收入", "special-purpose grant from the superior level"),
-    "institution_fund_drawdown": ("用事业基金弥补收支差额", "institution fund drawn to cover the gap"),
+    "institution_fund_drawdown": (
+        "用事业基金弥补收支差额",
+        "institution fund drawn to cover the gap",
+    ),
     "prior_year_balance": ("单位上年结余", "the unit's balance carried over from last year"),
     "unrecognised": ("未识别", "a number in a column or row this description does not know yet"),
 }
@@ -73,7 +82,7 @@ class RowSpec:
 
 @dataclass(frozen=True)
 class SideSpec:
-    """One side of a two-sided table (表一, 表四): income items on the left, expense on the right."""
+    """One side of a two-sided table (表一, 表四): income on the left, expense on the right."""
 
     section: str
     header: str
@@ -118,8 +127,12 @@ SPLIT_COLUMNS = (
     ColumnSpec("project_expenditure", r"项目支出"),
 )
 SPLIT_RULES = (
-    SumRule("across.total_is_basic_plus_project", "across", "total",
-            ("basic_expenditure", "project_expenditure")),
+    SumRule(
+        "across.total_is_basic_plus_project",
+        "across",
+        "total",
+        ("basic_expenditure", "project_expenditure"),
+    ),
     SumRule("down.total_row_is_sum_of_items", "down", "total"),
 )
 FUNDING_SOURCE_ROWS = (
@@ -168,13 +181,25 @@ BUDGET_2020 = "budget_2020"
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
-        BUDGET_2020, 1, "部门收支总体情况表", (r"部门收支总体情况表", r"收支预算总表"), "two_sided",
+        BUDGET_2020,
+        1,
+        "部门收支总体情况表",
+        (r"部门收支总体情况表", r"收支预算总表"),
+        "two_sided",
         code_kind="function",
         sides=(
-            SideSpec("income", r".*收入.*", FUNDING_SOURCE_ROWS,
-                     (ColumnSpec("total", r"(预算数|金额|合计)"),)),
-            SideSpec("expense", r".*支出.*", EXPENSE_TOTAL_ROWS,
-                     (ColumnSpec("total", r"(预算数|金额|合计)"),)),
+            SideSpec(
+                "income",
+                r".*收入.*",
+                FUNDING_SOURCE_ROWS,
+                (ColumnSpec("total", r"(预算数|金额|合计)"),),
+            ),
+            SideSpec(
+                "expense",
+                r".*支出.*",
+                EXPENSE_TOTAL_ROWS,
+                (ColumnSpec("total", r"(预算数|金额|合计)"),),
+            ),
         ),
         sum_rules=(
             SumRule("balance.income_equals_expense", "balance", "total"),
@@ -182,43 +207,84 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        BUDGET_2020, 2, "部门收入总体情况表", (r"部门收入总体情况表", r"收入预算总表"), "grid",
+        BUDGET_2020,
+        2,
+        "部门收入总体情况表",
+        (r"部门收入总体情况表", r"收入预算总表"),
+        "grid",
         code_kind="function",
         columns=(ColumnSpec("total", r"(总计|合计)", is_total=True), *FUNDING_SOURCE_COLUMNS),
         sum_rules=(
-            SumRule("across.total_is_sum_of_sources", "across", "total",
-                    tuple(c.measure for c in FUNDING_SOURCE_COLUMNS)),
+            SumRule(
+                "across.total_is_sum_of_sources",
+                "across",
+                "total",
+                tuple(c.measure for c in FUNDING_SOURCE_COLUMNS),
+            ),
             SumRule("down.total_row_is_sum_of_items", "down", "total"),
         ),
     ),
     TableSpec(
-        BUDGET_2020, 3, "部门支出总体情况表", (r"部门支出总体情况表", r"支出预算总表"), "grid",
-        code_kind="function", columns=SPLIT_COLUMNS, sum_rules=SPLIT_RULES,
+        BUDGET_2020,
+        3,
+        "部门支出总体情况表",
+        (r"部门支出总体情况表", r"支出预算总表"),
+        "grid",
+        code_kind="function",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
     ),
     TableSpec(
-        BUDGET_2020, 4, "财政拨款收支预算总体情况表",
-        (r"财政拨款收支(预算)?总(体情况)?表",), "two_sided",
+        BUDGET_2020,
+        4,
+        "财政拨款收支预算总体情况表",
+        (r"财政拨款收支(预算)?总(体情况)?表",),
+        "two_sided",
         code_kind="function",
         sides=(
-            SideSpec("income", r".*收入.*", FUNDING_SOURCE_ROWS,
-                     (ColumnSpec("total", r"(合计|预算数|金额)"),)),
-            SideSpec("expense", r".*支出.*", EXPENSE_TOTAL_ROWS,
-                     (ColumnSpec("total", r"(合计|小计|总计)", is_total=True),
-                      ColumnSpec("general_public_budget", r"一般公共预算(拨款)?"),
-                      ColumnSpec("government_fund", r"政府性基金(预算)?(拨款)?"))),
+            SideSpec(
+                "income",
+                r".*收入.*",
+                FUNDING_SOURCE_ROWS,
+                (ColumnSpec("total", r"(合计|预算数|金额)"),),
+            ),
+            SideSpec(
+                "expense",
+                r".*支出.*",
+                EXPENSE_TOTAL_ROWS,
+                (
+                    ColumnSpec("total", r"(合计|小计|总计)", is_total=True),
+                    ColumnSpec("general_public_budget", r"一般公共预算(拨款)?"),
+                    ColumnSpec("government_fund", r"政府性基金(预算)?(拨款)?"),
+                ),
+            ),
         ),
         sum_rules=(
             SumRule("balance.income_equals_expense", "balance", "total"),
-            SumRule("across.total_is_general_plus_fund", "across", "total",
-                    ("general_public_budget", "government_fund")),
+            SumRule(
+                "across.total_is_general_plus_fund",
+                "across",
+                "total",
+                ("general_public_budget", "government_fund"),
+            ),
         ),
     ),
     TableSpec(
-        BUDGET_2020, 5, "一般公共预算支出情况表", (r"一般公共预算支出(情况|预算)?表",), "grid",
-        code_kind="function", columns=SPLIT_COLUMNS, sum_rules=SPLIT_RULES,
+        BUDGET_2020,
+        5,
+        "一般公共预算支出情况表",
+        (r"一般公共预算支出(情况|预算)?表",),
+        "grid",
+        code_kind="function",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
     ),
     TableSpec(
-        BUDGET_2020, 6, "一般公共预算基本支出情况表", (r"一般公共预算基本支出(情况|预算)?表",), "grid",
+        BUDGET_2020,
+        6,
+        "一般公共预算基本支出情况表",
+        (r"一般公共预算基本支出(情况|预算)?表",),
+        "grid",
         code_kind="economic",
         columns=(
             ColumnSpec("total", r"(合计|小计|总计)", is_total=True),
@@ -226,13 +292,21 @@ TABLES: tuple[TableSpec, ...] = (
             ColumnSpec("public_use", r"公用经费"),
         ),
         sum_rules=(
-            SumRule("across.total_is_personnel_plus_public_use", "across", "total",
-                    ("personnel", "public_use")),
+            SumRule(
+                "across.total_is_personnel_plus_public_use",
+                "across",
+                "total",
+                ("personnel", "public_use"),
+            ),
             SumRule("down.total_row_is_sum_of_items", "down", "total"),
         ),
     ),
     TableSpec(
-        BUDGET_2020, 7, "项目支出情况表", (r"项目支出(情况|预算)表",), "grid",
+        BUDGET_2020,
+        7,
+        "项目支出情况表",
+        (r"项目支出(情况|预算)表",),
+        "grid",
         code_kind="function",
         columns=(
             ColumnSpec("project_expenditure", r"(项目支出)?(合计|小计|总计)", is_total=True),
@@ -244,28 +318,50 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        BUDGET_2020, 8, "一般公共预算“三公”经费支出情况表", (r".*\"三公\"经费.*表",), "grid",
+        BUDGET_2020,
+        8,
+        "一般公共预算“三公”经费支出情况表",
+        (r".*\"三公\"经费.*表",),
+        "grid",
         topic="three_public",
         columns=(
             ColumnSpec("total", r"(合计|总计)", is_total=True),
             ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?"),
-            ColumnSpec("vehicle_total", r"(小计|公务用车购置及运行费)", under=r"公务用车购置及运行费?",
-                       is_total=True),
+            ColumnSpec(
+                "vehicle_total",
+                r"(小计|公务用车购置及运行费)",
+                under=r"公务用车购置及运行费?",
+                is_total=True,
+            ),
             ColumnSpec("vehicle_total", r"公务用车购置及运行费?", is_total=True),
             ColumnSpec("vehicle_purchase", r"(公务用车)?购置费?"),
             ColumnSpec("vehicle_running", r"(公务用车)?运行(维护)?费?"),
             ColumnSpec("reception", r"公务接待费?"),
         ),
         sum_rules=(
-            SumRule("across.total_is_abroad_vehicle_reception", "across", "total",
-                    ("abroad", "vehicle_total", "reception")),
-            SumRule("across.vehicle_total_is_purchase_plus_running", "across", "vehicle_total",
-                    ("vehicle_purchase", "vehicle_running")),
+            SumRule(
+                "across.total_is_abroad_vehicle_reception",
+                "across",
+                "total",
+                ("abroad", "vehicle_total", "reception"),
+            ),
+            SumRule(
+                "across.vehicle_total_is_purchase_plus_running",
+                "across",
+                "vehicle_total",
+                ("vehicle_purchase", "vehicle_running"),
+            ),
         ),
     ),
     TableSpec(
-        BUDGET_2020, 9, "政府性基金预算支出情况表", (r"政府性基金预算支出(情况|预算)?表",), "grid",
-        code_kind="function", columns=SPLIT_COLUMNS, sum_rules=SPLIT_RULES,
+        BUDGET_2020,
+        9,
+        "政府性基金预算支出情况表",
+        (r"政府性基金预算支出(情况|预算)?表",),
+        "grid",
+        code_kind="function",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
     ),
 )
 

@@ -25,19 +25,32 @@ def _parse(args: argparse.Namespace) -> int:
         print(f"{result.status}: {result.reason}")
         return 1
     meta = result.metadata
-    print(f"{meta.department} · {meta.region or '?'} · {meta.fiscal_year} · {meta.kind} · "
-          f"unit {meta.unit} · dated {meta.published_date} · template {result.template}")
+    print(
+        f"{meta.department} · {meta.region or '?'} · {meta.fiscal_year} · {meta.kind} · "
+        f"unit {meta.unit} · dated {meta.published_date} · template {result.template}"
+    )
     for row in result.tables.iter_rows(named=True):
         where = f"line {row['source_line']}" if row["source_line"] else ""
         detail = row["explanation"] or ""
-        print(f"  表{row['table_no']} {row['table_name']:<24} {row['status']:<18} "
-              f"{row['fact_count']:>4} facts  {where}  {detail}")
+        print(
+            f"  表{row['table_no']} {row['table_name']:<24} {row['status']:<18} "
+            f"{row['fact_count']:>4} facts  {where}  {detail}"
+        )
     print(f"{result.facts.height} facts")
     for message in result.warnings:
         print(f"  warning: {message}")
     if args.facts:
-        with_columns = ["table_no", "section", "row_label", "function_code", "economic_code",
-                        "project_name", "measure", "amount", "source_line"]
+        with_columns = [
+            "table_no",
+            "section",
+            "row_label",
+            "function_code",
+            "economic_code",
+            "project_name",
+            "measure",
+            "amount",
+            "source_line",
+        ]
         for row in result.facts.select(with_columns).iter_rows():
             print("  " + " | ".join("" if value is None else str(value) for value in row))
     return 0
@@ -49,11 +62,19 @@ def main(argv: list[str] | None = None) -> int:
         description="Chinese budget disclosures (部门预算/决算公开) into a DuckDB warehouse.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser("build", help="build the warehouse from a folder of raw files")
-    build_parser.add_argument("--raw-dir", default=str(DEFAULT_RAW_DIR),
-                              help=f"folder of disclosure files (default: {DEFAULT_RAW_DIR})")
-    build_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE),
-                              help=f"DuckDB file to write (default: {DEFAULT_WAREHOUSE})")
+    build_parser = commands.add_parser(
+        "build", help="build the warehouse from a folder of raw files"
+    )
+    build_parser.add_argument(
+        "--raw-dir",
+        default=str(DEFAULT_RAW_DIR),
+        help=f"folder of disclosure files (default: {DEFAULT_RAW_DIR})",
+    )
+    build_parser.add_argument(
+        "--warehouse",
+        default=str(DEFAULT_WAREHOUSE),
+        help=f"DuckDB file to write (default: {DEFAULT_WAREHOUSE})",
+    )
     build_parser.set_defaults(run=_build)
     parse_parser = commands.add_parser("parse", help="show what is recognised in one document")
     parse_parser.add_argument("file")

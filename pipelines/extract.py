@@ -90,8 +90,9 @@ def _choose_template(tables: list[RecognisedTable]) -> str | None:
     return max(counts, key=counts.__getitem__) if counts else None
 
 
-def _inventory_row(document_id: str, spec: TableSpec, table: RecognisedTable | None,
-                   fact_count: int) -> dict:
+def _inventory_row(
+    document_id: str, spec: TableSpec, table: RecognisedTable | None, fact_count: int
+) -> dict:
     if table is None:
         status, explanation = "missing", None
     elif fact_count:
@@ -118,8 +119,9 @@ def _inventory_row(document_id: str, spec: TableSpec, table: RecognisedTable | N
 def extract_document(data: bytes, source_file: str) -> DocumentResult:
     """Read, recognise and turn into facts one disclosure file's bytes."""
     sha256 = hashlib.sha256(data).hexdigest()
-    result = DocumentResult(source_file=source_file, sha256=sha256, size_bytes=len(data),
-                            format=sniff_format(data))
+    result = DocumentResult(
+        source_file=source_file, sha256=sha256, size_bytes=len(data), format=sniff_format(data)
+    )
     try:
         document = read_document(data, source_file)
     except UnreadableFile as error:
@@ -130,8 +132,10 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.template = _choose_template(recognised)
     if result.template is None:
         result.status = "quarantined"
-        result.reason = (f"recognise: none of the {len(document.tables)} tables in the file "
-                         "matches a described disclosure table")
+        result.reason = (
+            f"recognise: none of the {len(document.tables)} tables in the file "
+            "matches a described disclosure table"
+        )
         return result
     metadata = document_metadata(document, recognised)
     result.metadata = metadata
@@ -144,8 +148,9 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
             facts.extend(built.facts)
             result.warnings.extend(built.warnings)
         fact_count = sum(1 for fact in facts if fact["table_no"] == spec.number)
-        inventory.append(_inventory_row(result.document_id, spec, matches[0] if matches else None,
-                                        fact_count))
+        inventory.append(
+            _inventory_row(result.document_id, spec, matches[0] if matches else None, fact_count)
+        )
     unrecognised = [table for table in recognised if table.spec is None]
     for table in unrecognised:
         result.warnings.append(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from pipelines.catalog import ColumnSpec, RowSpec, SideSpec, normalise_label
 from pipelines.document import Cell, Row
@@ -45,10 +44,19 @@ class _FactBuilder:
         self.result = TableFacts()
 
     def add(
-        self, row_index: int, row: Row, cell: Cell, column: Column, measure: str, *,
-        section: str | None = None, row_label: str | None = None,
-        function_code: str | None = None, economic_code: str | None = None,
-        project_name: str | None = None, is_total: bool = False,
+        self,
+        row_index: int,
+        row: Row,
+        cell: Cell,
+        column: Column,
+        measure: str,
+        *,
+        section: str | None = None,
+        row_label: str | None = None,
+        function_code: str | None = None,
+        economic_code: str | None = None,
+        project_name: str | None = None,
+        is_total: bool = False,
     ) -> None:
         try:
             value = parse_amount(cell.text)
@@ -61,28 +69,30 @@ class _FactBuilder:
         if value is None:
             return
         spec = self.table.spec
-        self.result.facts.append({
-            "document_id": self.document_id,
-            "template": spec.template,
-            "table_no": spec.number,
-            "table_name": spec.name,
-            "section": section,
-            "row_label": row_label or None,
-            "function_code": function_code,
-            "economic_code": economic_code,
-            "project_name": project_name or None,
-            "measure": measure,
-            "column_label": "/".join(column.path),
-            "amount": to_wan_yuan(value, self.unit),
-            "published_amount": value,
-            "published_unit": self.unit,
-            "raw_text": cell.text,
-            "is_total": is_total,
-            "source_row": row_index + 1,
-            "source_column": column.index + 1,
-            "source_line": cell.position.line,
-            "source_page": cell.position.page,
-        })
+        self.result.facts.append(
+            {
+                "document_id": self.document_id,
+                "template": spec.template,
+                "table_no": spec.number,
+                "table_name": spec.name,
+                "section": section,
+                "row_label": row_label or None,
+                "function_code": function_code,
+                "economic_code": economic_code,
+                "project_name": project_name or None,
+                "measure": measure,
+                "column_label": "/".join(column.path),
+                "amount": to_wan_yuan(value, self.unit),
+                "published_amount": value,
+                "published_unit": self.unit,
+                "raw_text": cell.text,
+                "is_total": is_total,
+                "source_row": row_index + 1,
+                "source_column": column.index + 1,
+                "source_line": cell.position.line,
+                "source_page": cell.position.page,
+            }
+        )
 
 
 def _grid_facts(builder: _FactBuilder) -> None:
@@ -125,7 +135,10 @@ def _grid_facts(builder: _FactBuilder) -> None:
             if column_spec and column_spec.economic_code:
                 economic_code = column_spec.economic_code
             builder.add(
-                row_index, row, row.cells[column.index], column,
+                row_index,
+                row,
+                row.cells[column.index],
+                column,
                 column_spec.measure if column_spec else "unrecognised",
                 row_label=row_label,
                 function_code=code if spec.code_kind == "function" else None,
@@ -171,11 +184,17 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
             side.section: normalise_label(texts[label.index]) if label.index < len(texts) else ""
             for side, label, _ in sides
         }
-        for side, label_column, amount_columns in sides:
+        for side, _, amount_columns in sides:
             label = labels[side.section]
             if not label:
-                label = next((other for other in labels.values() if TOTAL_LABEL.match(other)
-                              and _row_spec(other, side.rows)), "")
+                label = next(
+                    (
+                        other
+                        for other in labels.values()
+                        if TOTAL_LABEL.match(other) and _row_spec(other, side.rows)
+                    ),
+                    "",
+                )
             function_code, row_label, row_spec = None, label, None
             coded = CODED_LABEL.match(label)
             if coded:
@@ -195,10 +214,18 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                         f"row {label!r} / column {column.leaf!r} matches no described item"
                     )
                 builder.add(
-                    row_index, row, row.cells[column.index], column, measure,
-                    section=side.section, row_label=row_label, function_code=function_code,
-                    is_total=bool((row_spec and row_spec.is_total)
-                                  or (column_spec and column_spec.is_total and position > 0)),
+                    row_index,
+                    row,
+                    row.cells[column.index],
+                    column,
+                    measure,
+                    section=side.section,
+                    row_label=row_label,
+                    function_code=function_code,
+                    is_total=bool(
+                        (row_spec and row_spec.is_total)
+                        or (column_spec and column_spec.is_total and position > 0)
+                    ),
                 )
 
 

@@ -8,7 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 BLANK_MARKS = {"", "-", "—", "–", "／", "/", "无", "——", "--"}
 NUMBER = re.compile(r"^\(?-?\d+(\.\d+)?\)?$")
-UNIT_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+UNIT_TO_WAN = {
+    "万元": Decimal(1),
+    "元": Decimal("0.0001"),
+    "千元": Decimal("0.1"),
+    "亿元": Decimal(10000),
+}
 
 
 def _normalise(text: str) -> str:

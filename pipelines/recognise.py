@@ -215,14 +215,30 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
         columns = column_paths(header, width) if header else ()
         after = blocks[position + 1] if position + 1 < len(blocks) else None
         note = after.text.strip() if isinstance(after, Paragraph) and _is_note(after.text) else None
-        number = next((m.group(0) for c in captions if (m := re.match(r"表[一二三四五六七八九十\d]+", normalise_label(c)))), "")
-        department = next((m.group(1).strip() for c in captions if (m := DEPARTMENT.search(c))), None)
+        number = next(
+            (
+                m.group(0)
+                for c in captions
+                if (m := re.match(r"表[一二三四五六七八九十\d]+", normalise_label(c)))
+            ),
+            "",
+        )
+        department = next(
+            (m.group(1).strip() for c in captions if (m := DEPARTMENT.search(c))), None
+        )
         unit = next((m.group(1) for c in captions if (m := UNIT.search(c))), None)
         recognised.append(
             RecognisedTable(
-                table=block, spec=spec, title=title, printed_number=number,
-                captions=tuple(captions), department=department, unit=unit, columns=columns,
-                header_rows=header_end, note=note,
+                table=block,
+                spec=spec,
+                title=title,
+                printed_number=number,
+                captions=tuple(captions),
+                department=department,
+                unit=unit,
+                columns=columns,
+                header_rows=header_end,
+                note=note,
             )
         )
     return recognised

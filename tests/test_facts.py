@@ -14,25 +14,48 @@ from pathlib import Path
 import pytest
 
 GOLDEN = Path(__file__).parent / "golden" / "seed_facts.csv"
-KEY = ("table_no", "section", "function_code", "economic_code", "project_name", "row_label",
-       "measure", "amount")
+KEY = (
+    "table_no",
+    "section",
+    "function_code",
+    "economic_code",
+    "project_name",
+    "row_label",
+    "measure",
+    "amount",
+)
 
 
 def _golden(seed: str) -> Counter:
     with GOLDEN.open(encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["seed"] == seed]
     return Counter(
-        (int(r["table_no"]), r["section"] or None, r["function_code"] or None,
-         r["economic_code"] or None, r["project_name"] or None, r["row_label"] or None,
-         r["measure"], Decimal(r["amount"]).normalize())
+        (
+            int(r["table_no"]),
+            r["section"] or None,
+            r["function_code"] or None,
+            r["economic_code"] or None,
+            r["project_name"] or None,
+            r["row_label"] or None,
+            r["measure"],
+            Decimal(r["amount"]).normalize(),
+        )
         for r in rows
     )
 
 
 def _parsed(result) -> Counter:
     return Counter(
-        (r["table_no"], r["section"], r["function_code"], r["economic_code"], r["project_name"],
-         r["row_label"], r["measure"], Decimal(r["amount"]).normalize())
+        (
+            r["table_no"],
+            r["section"],
+            r["function_code"],
+            r["economic_code"],
+            r["project_name"],
+            r["row_label"],
+            r["measure"],
+            Decimal(r["amount"]).normalize(),
+        )
         for r in result.facts.select(KEY).iter_rows(named=True)
     )
 
@@ -46,10 +69,13 @@ def test_every_published_number_is_one_fact_with_the_right_code_measure_and_amou
     assert golden - parsed == Counter(), "published numbers missing from the facts"
 
 
-@pytest.mark.parametrize(("seed", "counts"), [
-    ("000", {1: 9, 2: 8, 3: 8, 4: 7, 5: 8, 6: 35, 7: 12, 8: 4, 9: 0}),
-    ("004", {1: 7, 2: 6, 3: 6, 4: 10, 5: 6, 6: 59, 7: 0, 8: 6, 9: 0}),
-])
+@pytest.mark.parametrize(
+    ("seed", "counts"),
+    [
+        ("000", {1: 9, 2: 8, 3: 8, 4: 7, 5: 8, 6: 35, 7: 12, 8: 4, 9: 0}),
+        ("004", {1: 7, 2: 6, 3: 6, 4: 10, 5: 6, 6: 59, 7: 0, 8: 6, 9: 0}),
+    ],
+)
 def test_fact_count_per_table_equals_the_non_empty_numeric_cells(extracted, seed, counts) -> None:
     inventory = dict(extracted[seed].tables.select("table_no", "fact_count").iter_rows())
     assert inventory == counts
@@ -57,7 +83,9 @@ def test_fact_count_per_table_equals_the_non_empty_numeric_cells(extracted, seed
 
 def test_each_fact_keeps_its_raw_text_and_source_line(extracted) -> None:
     facts = extracted["000"].facts
-    [fact] = facts.filter((facts["table_no"] == 1) & (facts["measure"] == "superior_special_grant")).to_dicts()
+    [fact] = facts.filter(
+        (facts["table_no"] == 1) & (facts["measure"] == "superior_special_grant")
+    ).to_dicts()
     assert fact["raw_text"] == "17.00" and fact["amount"] == Decimal("17")
     assert fact["source_line"] == 76 and fact["published_unit"] == "万元"
 
@@ -75,19 +103,24 @@ def test_totals_are_flagged_and_items_are_not(extracted) -> None:
 def test_amounts_in_yuan_are_converted_to_wan_yuan(tmp_path) -> None:
     from pipelines.extract import extract_document
 
-    text = ("表八：\n一般公共预算“三公”经费支出情况表\n编制单位：某局    单位：元\n"
-            "\t合计\n\t因公出国（境）费\n\t公务接待费\n\n\t1,234,500.00\n\t1,000,000\n\t234,500\n\n")
+    text = (
+        "表八：\n一般公共预算“三公”经费支出情况表\n编制单位：某局    单位：元\n"
+        "\t合计\n\t因公出国（境）费\n\t公务接待费\n\n\t1,234,500.00\n\t1,000,000\n\t234,500\n\n"
+    )
     result = extract_document(text.encode("utf-8"), "yuan.txt")
     amounts = dict(result.facts.select("measure", "amount").iter_rows())
-    assert amounts == {"total": Decimal("123.45"), "abroad": Decimal("100"),
-                       "reception": Decimal("23.45")}
+    assert amounts == {
+        "total": Decimal("123.45"),
+        "abroad": Decimal("100"),
+        "reception": Decimal("23.45"),
+    }
     assert set(result.facts["published_unit"]) == {"元"}
 
 
 def test_text_in_a_number_column_is_a_warning_not_a_fact() -> None:
     from pipelines.extract import extract_document
 
-    text = ("一般公共预算“三公”经费支出情况表\n\t合计\n\t公务接待费\n\n\t约10万\n\t3.6\n\n")
+    text = "一般公共预算“三公”经费支出情况表\n\t合计\n\t公务接待费\n\n\t约10万\n\t3.6\n\n"
     result = extract_document(text.encode("utf-8"), "odd.txt")
     assert result.facts.height == 1
     assert any("not a number" in w and "约10万" in w for w in result.warnings)

@@ -7,19 +7,51 @@ from datetime import date
 import pytest
 
 
-@pytest.mark.parametrize(("seed", "expected"), [
-    ("000", ("克州政府办公室", "克孜勒苏柯尔克孜自治州", "新疆维吾尔自治区", 2020, "budget",
-             "万元", date(2020, 1, 19))),
-    ("004", ("昌吉回族自治州人民政府办公室", "昌吉回族自治州", "新疆维吾尔自治区", 2020, "budget",
-             "万元", date(2020, 1, 22))),
-])
+@pytest.mark.parametrize(
+    ("seed", "expected"),
+    [
+        (
+            "000",
+            (
+                "克州政府办公室",
+                "克孜勒苏柯尔克孜自治州",
+                "新疆维吾尔自治区",
+                2020,
+                "budget",
+                "万元",
+                date(2020, 1, 19),
+            ),
+        ),
+        (
+            "004",
+            (
+                "昌吉回族自治州人民政府办公室",
+                "昌吉回族自治州",
+                "新疆维吾尔自治区",
+                2020,
+                "budget",
+                "万元",
+                date(2020, 1, 22),
+            ),
+        ),
+    ],
+)
 def test_document_metadata(extracted, seed, expected) -> None:
     meta = extracted[seed].metadata
-    assert (meta.department, meta.region, meta.province, meta.fiscal_year, meta.kind,
-            meta.unit, meta.published_date) == expected
+    assert (
+        meta.department,
+        meta.region,
+        meta.province,
+        meta.fiscal_year,
+        meta.kind,
+        meta.unit,
+        meta.published_date,
+    ) == expected
 
 
-def test_kezhou_publishes_eight_tables_with_data_and_explains_the_empty_fund_table(extracted) -> None:
+def test_kezhou_publishes_eight_tables_with_data_and_explains_the_empty_fund_table(
+    extracted,
+) -> None:
     tables = {row["table_no"]: row for row in extracted["000"].tables.iter_rows(named=True)}
     assert [tables[n]["status"] for n in range(1, 9)] == ["data"] * 8
     assert tables[9]["status"] == "empty_explained"
@@ -36,8 +68,10 @@ def test_changji_explains_its_empty_project_and_fund_tables(extracted) -> None:
 def test_an_empty_table_with_only_the_template_reminder_is_unexplained() -> None:
     from pipelines.extract import extract_document
 
-    text = ("表九：\n政府性基金预算支出情况表\n\t功能分类科目编码\n\t功能分类科目名称\n\t小计\n\n"
-            "\t类\n\t款\n\t项\n\t\n\t\n\n\t\n\t\n\t\n\t合计\n\t\n\n\n备注：无内容应公开空表并说明情况。\n")
+    text = (
+        "表九：\n政府性基金预算支出情况表\n\t功能分类科目编码\n\t功能分类科目名称\n\t小计\n\n"
+        "\t类\n\t款\n\t项\n\t\n\t\n\n\t\n\t\n\t\n\t合计\n\t\n\n\n备注：无内容应公开空表并说明情况。\n"
+    )
     result = extract_document(text.encode("utf-8"), "t.txt")
     [row] = result.tables.filter(result.tables["table_no"] == 9).to_dicts()
     assert row["status"] == "empty_unexplained"
@@ -47,7 +81,9 @@ def test_a_table_the_document_leaves_out_is_missing(extracted) -> None:
     from pipelines.extract import extract_document
 
     text = "表八：\n一般公共预算“三公”经费支出情况表\n\t合计\n\t公务接待费\n\n\t3.6\n\t3.6\n\n"
-    statuses = dict(extract_document(text.encode(), "t.txt").tables.select("table_no", "status").iter_rows())
+    statuses = dict(
+        extract_document(text.encode(), "t.txt").tables.select("table_no", "status").iter_rows()
+    )
     assert statuses[8] == "data"
     assert {statuses[n] for n in (1, 2, 3, 4, 5, 6, 7, 9)} == {"missing"}
 

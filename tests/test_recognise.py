@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipelines.catalog import TABLES
-from pipelines.document import Cell, Position, Row, Table
+from pipelines.document import Cell, Document, Position, Row, Table
 from pipelines.recognise import column_paths, recognise_tables
-from pipelines.document import Document
 
 
 @pytest.mark.parametrize("seed", ["000", "004"])
@@ -18,8 +17,17 @@ def test_all_nine_tables_are_recognised_in_both_seeds(recognised, seed: str) -> 
 @pytest.mark.parametrize("seed", ["000", "004"])
 def test_printed_numbers_agree_with_the_recognised_tables(recognised, seed: str) -> None:
     numbers = {n: t.printed_number for n, t in recognised[seed].items()}
-    assert numbers == {1: "表一", 2: "表二", 3: "表三", 4: "表四", 5: "表五", 6: "表六",
-                       7: "表七", 8: "表八", 9: "表九"}
+    assert numbers == {
+        1: "表一",
+        2: "表二",
+        3: "表三",
+        4: "表四",
+        5: "表五",
+        6: "表六",
+        7: "表七",
+        8: "表八",
+        9: "表九",
+    }
 
 
 def test_department_lines_in_every_variant_are_read(recognised) -> None:
@@ -31,8 +39,11 @@ def test_department_lines_in_every_variant_are_read(recognised) -> None:
 def test_the_three_public_header_is_rebuilt_with_the_vehicle_group(recognised) -> None:
     paths = [c.path for c in recognised["000"][8].columns]
     assert paths == [
-        ("合计",), ("因公出国（境）费",), ("公务用车购置及运行费", "小计"),
-        ("公务用车购置及运行费", "公务用车购置费"), ("公务用车购置及运行费", "公务用车运行费"),
+        ("合计",),
+        ("因公出国（境）费",),
+        ("公务用车购置及运行费", "小计"),
+        ("公务用车购置及运行费", "公务用车购置费"),
+        ("公务用车购置及运行费", "公务用车运行费"),
         ("公务接待费",),
     ]
 
@@ -47,23 +58,36 @@ def test_funding_source_columns_differ_between_the_seeds(recognised) -> None:
 def test_two_sided_headers_split_into_income_and_expense(recognised) -> None:
     paths = [c.path for c in recognised["004"][4].columns]
     assert paths[0] == ("财政拨款收入", "项目") and paths[1] == ("财政拨款收入", "合计")
-    assert paths[2:] == [("财政拨款支出", "功能分类"), ("财政拨款支出", "合计"),
-                         ("财政拨款支出", "一般公共预算"), ("财政拨款支出", "政府性基金预算")]
+    assert paths[2:] == [
+        ("财政拨款支出", "功能分类"),
+        ("财政拨款支出", "合计"),
+        ("财政拨款支出", "一般公共预算"),
+        ("财政拨款支出", "政府性基金预算"),
+    ]
 
 
 def test_a_code_header_spans_its_lei_kuan_xiang_columns() -> None:
-    header = [["项目", "支出预算"], ["功能分类科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"],
-              ["类", "款", "项", "", "", "", ""]]
+    header = [
+        ["项目", "支出预算"],
+        ["功能分类科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"],
+        ["类", "款", "项", "", "", "", ""],
+    ]
     paths = [c.path for c in column_paths(header, 7)]
-    assert paths[:4] == [("项目", "功能分类科目编码", "类"), ("项目", "功能分类科目编码", "款"),
-                         ("项目", "功能分类科目编码", "项"), ("项目", "功能分类科目名称")]
+    assert paths[:4] == [
+        ("项目", "功能分类科目编码", "类"),
+        ("项目", "功能分类科目编码", "款"),
+        ("项目", "功能分类科目编码", "项"),
+        ("项目", "功能分类科目名称"),
+    ]
     assert paths[4:] == [("支出预算", "合计"), ("支出预算", "基本支出"), ("支出预算", "项目支出")]
 
 
 def _table(rows: list[list[str]]) -> Table:
     return Table(
-        rows=tuple(Row(tuple(Cell(t, Position(line=i)) for t in r), Position(line=i))
-                   for i, r in enumerate(rows, 1)),
+        rows=tuple(
+            Row(tuple(Cell(t, Position(line=i)) for t in r), Position(line=i))
+            for i, r in enumerate(rows, 1)
+        ),
         position=Position(line=1),
     )
 
@@ -72,8 +96,9 @@ def test_a_table_is_known_by_its_title_not_its_place() -> None:
     from pipelines.document import Paragraph
 
     three_public = _table([["合计", "因公出国（境）费", "公务接待费"], ["10", "4", "6"]])
-    document = Document("d", "text", (Paragraph("一般公共预算“三公”经费支出情况表", Position(line=1)),
-                                      three_public))
+    document = Document(
+        "d", "text", (Paragraph("一般公共预算“三公”经费支出情况表", Position(line=1)), three_public)
+    )
     [table] = recognise_tables(document, TABLES)
     assert table.spec.number == 8
 
@@ -81,7 +106,13 @@ def test_a_table_is_known_by_its_title_not_its_place() -> None:
 def test_a_table_with_no_known_title_is_left_unrecognised() -> None:
     from pipelines.document import Paragraph
 
-    document = Document("d", "text", (Paragraph("项目支出绩效目标表", Position(line=1)),
-                                      _table([["一级指标", "二级指标"], ["a", "b"]])))
+    document = Document(
+        "d",
+        "text",
+        (
+            Paragraph("项目支出绩效目标表", Position(line=1)),
+            _table([["一级指标", "二级指标"], ["a", "b"]]),
+        ),
+    )
     [table] = recognise_tables(document, TABLES)
     assert table.spec is None

@@ -80,7 +80,8 @@ ORDER BY document_id, table_no, source_row, source_column;
 
 -- Classification codes as printed: the name most often printed for each code.
 INSERT INTO dim_function_class
-SELECT function_code, mode(row_label), CASE length(function_code) WHEN 3 THEN 1 WHEN 5 THEN 2 ELSE 3 END,
+SELECT function_code, mode(row_label),
+       CASE length(function_code) WHEN 3 THEN 1 WHEN 5 THEN 2 ELSE 3 END,
        CASE WHEN length(function_code) > 3 THEN function_code[:length(function_code) - 2] END
 FROM read_parquet($facts) WHERE function_code IS NOT NULL GROUP BY function_code;
 

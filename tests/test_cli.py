@@ -1,0 +1,40 @@
+"""`gongkai build` and `gongkai parse`, as a person or a script runs them."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from pipelines.cli import main
+
+from .conftest import CHANGJI, KEZHOU
+
+
+def test_build_runs_the_pipeline_on_any_folder_into_any_file(tmp_path, capsys) -> None:
+    raw = tmp_path / "in"
+    raw.mkdir()
+    shutil.copy(CHANGJI, raw / "a.txt")
+    target = tmp_path / "out" / "w.duckdb"
+    assert main(["build", "--raw-dir", str(raw), "--warehouse", str(target)]) == 0
+    assert (
+        "1 documents read, 9 tables found, 100 facts loaded, 0 files quarantined"
+        in capsys.readouterr().out
+    )
+    with duckdb.connect(str(target), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM fact_budget_line").fetchone() == (100,)
+
+
+def test_parse_prints_the_table_inventory_of_one_document(capsys) -> None:
+    assert main(["parse", str(KEZHOU)]) == 0
+    out = capsys.readouterr().out
+    assert "克州政府办公室 · 克孜勒苏柯尔克孜自治州 · 2020 · budget" in out
+    assert "表8 一般公共预算“三公”经费支出情况表" in out and "91 facts" in out
+    assert "empty_explained" in out
+
+
+def test_parse_of_an_unreadable_file_says_why_and_fails(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x00")
+    assert main(["parse", str(bad)]) == 1
+    assert "quarantined: read: unsupported format: binary" in capsys.readouterr().out

@@ -1,0 +1,59 @@
+"""The Dagster layer: definitions load, assets materialize, the sensor notices changes."""
+
+from __future__ import annotations
+
+import shutil
+
+import dagster as dg
+import duckdb
+
+from assets.automation import raw_files_sensor
+from assets.definitions import defs
+from assets.resources import GongkaiPaths
+from assets.warehouse_assets import budget_facts, parsed_documents, raw_file_inventory, warehouse
+
+from .conftest import CHANGJI, KEZHOU
+
+
+def test_definitions_load_with_job_schedule_and_sensor() -> None:
+    assert defs.resolve_job_def("build_warehouse")
+    assert defs.resolve_schedule_def("daily_build").cron_schedule == "0 6 * * *"
+    assert defs.resolve_sensor_def("raw_files_sensor")
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert keys == {"raw_file_inventory", "parsed_documents", "budget_facts", "warehouse"}
+
+
+def test_materializing_all_assets_builds_the_warehouse(tmp_path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(KEZHOU, raw / KEZHOU.name)
+    shutil.copy(CHANGJI, raw / CHANGJI.name)
+    (raw / "junk.txt").write_bytes(b"\x00" * 64)
+    paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "wh" / "gongkai.duckdb"))
+    result = dg.materialize(
+        [raw_file_inventory, parsed_documents, budget_facts, warehouse],
+        resources={"paths": paths},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    parsed = result.asset_materializations_for_node("parsed_documents")[0].metadata
+    assert parsed["documents_loaded"].value == 2 and parsed["files_quarantined"].value == 1
+    loaded = result.asset_materializations_for_node("warehouse")[0].metadata
+    assert loaded["facts"].value == 191
+    with duckdb.connect(paths.warehouse, read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM v_documents").fetchone() == (3,)
+
+
+def test_the_sensor_requests_a_run_only_when_the_raw_folder_changes(tmp_path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(KEZHOU, raw / KEZHOU.name)
+    paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "gongkai.duckdb"))
+    with dg.build_sensor_context(resources={"paths": paths}) as context:
+        first = raw_files_sensor(context)
+        assert isinstance(first, dg.RunRequest)
+        context.update_cursor(first.run_key)
+        assert isinstance(raw_files_sensor(context), dg.SkipReason)
+        shutil.copy(CHANGJI, raw / CHANGJI.name)
+        second = raw_files_sensor(context)
+        assert isinstance(second, dg.RunRequest) and second.run_key != first.run_key

@@ -1,0 +1,17 @@
+"""The README documents what the code defines, so it cannot drift from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.catalog import MEASURES, TABLES
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_measure_is_documented() -> None:
+    assert [m for m in MEASURES if f"`{m}`" not in README] == []
+
+
+def test_every_described_table_is_documented() -> None:
+    assert [t.name for t in TABLES if t.name not in README] == []
