@@ -135,11 +135,11 @@ SELECT
     d.published_date AS date,
     r.status,
     r.reason,
-    CASE WHEN r.status = 'loaded'
-         THEN (SELECT count(*) FROM fact_budget_line f WHERE f.document_id = r.document_id)
-         ELSE 0 END AS fact_count
+    CASE WHEN r.status = 'loaded' THEN coalesce(c.fact_count, 0) ELSE 0 END AS fact_count
 FROM raw_file r
 LEFT JOIN dim_document d ON d.document_id = r.document_id AND r.status = 'loaded'
+LEFT JOIN (SELECT document_id, count(*) AS fact_count FROM fact_budget_line GROUP BY document_id) c
+       ON c.document_id = r.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 
