@@ -14,10 +14,11 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.extract import (
+    CODE_SCHEMA,
     FACT_SCHEMA,
     TABLE_SCHEMA,
+    WARNING_SCHEMA,
     DocumentResult,
-    document_id_of,
     extract_file,
 )
 from pipelines.staging import Staging
@@ -104,7 +105,7 @@ def extract_documents(raw_dir: Path, inventory: pl.DataFrame, staging: Staging) 
     if staging.document_facts.exists():
         shutil.rmtree(staging.document_facts)
     staging.document_facts.mkdir(parents=True)
-    documents, tables, warnings = [], [], []
+    documents, tables, codes, warnings = [], [], [], []
     first_seen: dict[str, str] = {}
     for source_file, sha256, size_bytes in inventory.iter_rows():
         if sha256 in first_seen:
@@ -135,16 +136,13 @@ def extract_documents(raw_dir: Path, inventory: pl.DataFrame, staging: Staging) 
         if result.status == "loaded":
             result.facts.write_parquet(staging.document_facts / f"{result.document_id}.parquet")
             tables.append(result.tables)
-            warnings.extend(
-                {"document_id": result.document_id, "message": message}
-                for message in result.warnings
-            )
+            codes.append(result.codes)
+            warnings.append(result.warnings_frame)
     manifest = pl.DataFrame(documents, schema=DOCUMENT_SCHEMA)
     manifest.write_parquet(staging.documents)
     pl.concat([pl.DataFrame(schema=TABLE_SCHEMA), *tables]).write_parquet(staging.tables)
-    pl.DataFrame(warnings, schema={"document_id": pl.String, "message": pl.String}).write_parquet(
-        staging.warnings
-    )
+    pl.concat([pl.DataFrame(schema=CODE_SCHEMA), *codes]).write_parquet(staging.codes)
+    pl.concat([pl.DataFrame(schema=WARNING_SCHEMA), *warnings]).write_parquet(staging.warnings)
     return manifest
 
 
@@ -196,6 +194,3 @@ def build(raw_dir: Path, warehouse: Path, staging_root: Path | None = None) -> B
     extract_documents(raw_dir, inventory, staging)
     combine_facts(staging)
     return summarise(inventory, load_warehouse(staging, warehouse))
-
-
-__all__ = ["build", "document_id_of"]

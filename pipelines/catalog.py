@@ -73,11 +73,23 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class RowSpec:
-    """A row known by its label (two-sided tables): the measure of the side's main amount."""
+    """A row known by its label (two-sided tables): the measure of the side's main amount.
+
+    `component_of` names the item row this one is a part of (一般公共预算 within 财政拨款),
+    so a subtotal adds the item and not its components again.
+    """
 
     measure: str
     label: str
     is_total: bool = False
+    component_of: str | None = None
+
+    @property
+    def role(self) -> str:
+        """item, component (part of an item above), subtotal or total."""
+        if self.measure in {"subtotal", "total"}:
+            return self.measure
+        return "component" if self.component_of else "item"
 
 
 @dataclass(frozen=True)
@@ -137,8 +149,12 @@ SPLIT_RULES = (
 )
 FUNDING_SOURCE_ROWS = (
     RowSpec("fiscal_appropriation", r"财政拨款(（补助）|\(补助\))?", is_total=True),
-    RowSpec("general_public_budget", r"一般公共预算(拨款|资金)?"),
-    RowSpec("government_fund", r"政府性基金(预算)?(拨款|资金)?"),
+    RowSpec(
+        "general_public_budget", r"一般公共预算(拨款|资金)?", component_of="fiscal_appropriation"
+    ),
+    RowSpec(
+        "government_fund", r"政府性基金(预算)?(拨款|资金)?", component_of="fiscal_appropriation"
+    ),
     RowSpec("special_account_funds", r"(教育收费(（财政专户）)?|财政专户管理资金)"),
     RowSpec("superior_subsidy", r"上级补助收入"),
     RowSpec("institution_income", r"事业收入"),

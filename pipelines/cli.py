@@ -37,8 +37,8 @@ def _parse(args: argparse.Namespace) -> int:
             f"{row['fact_count']:>4} facts  {where}  {detail}"
         )
     print(f"{result.facts.height} facts")
-    for message in result.warnings:
-        print(f"  warning: {message}")
+    for item in result.warnings:
+        print(f"  warning ({item['kind']}, line {item['source_line']}): {item['message']}")
     if args.facts:
         with_columns = [
             "table_no",

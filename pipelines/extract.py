@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.catalog import TEMPLATES, TableSpec
-from pipelines.facts import table_facts
+from pipelines.facts import table_facts, warning
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
@@ -27,6 +27,7 @@ FACT_SCHEMA = {
     "table_name": pl.String,
     "section": pl.String,
     "row_label": pl.String,
+    "row_role": pl.String,
     "function_code": pl.String,
     "economic_code": pl.String,
     "project_name": pl.String,
@@ -55,7 +56,26 @@ TABLE_SCHEMA = {
     "source_line": pl.Int32,
     "source_page": pl.Int32,
 }
-UNRECOGNISED = "unrecognised"
+CODE_SCHEMA = {
+    "document_id": pl.String,
+    "template": pl.String,
+    "table_no": pl.Int16,
+    "code_kind": pl.String,
+    "code": pl.String,
+    "printed_name": pl.String,
+    "has_amounts": pl.Boolean,
+    "source_row": pl.Int32,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
+WARNING_SCHEMA = {
+    "document_id": pl.String,
+    "kind": pl.String,
+    "table_no": pl.Int16,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+    "message": pl.String,
+}
 
 
 def document_id_of(sha256: str) -> str:
@@ -75,7 +95,13 @@ class DocumentResult:
     template: str | None = None
     facts: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FACT_SCHEMA))
     tables: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=TABLE_SCHEMA))
-    warnings: list[str] = field(default_factory=list)
+    codes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CODE_SCHEMA))
+    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def warnings_frame(self) -> pl.DataFrame:
+        rows = [{"document_id": self.document_id, **w} for w in self.warnings]
+        return pl.DataFrame(rows, schema=WARNING_SCHEMA)
 
     @property
     def document_id(self) -> str:
@@ -140,12 +166,13 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     metadata = document_metadata(document, recognised)
     result.metadata = metadata
     unit = metadata.unit or "万元"
-    facts, inventory = [], []
+    facts, codes, inventory = [], [], []
     for spec in TEMPLATES[result.template]:
         matches = [table for table in recognised if table.spec == spec]
         for table in matches:
             built = table_facts(table, result.document_id, unit)
             facts.extend(built.facts)
+            codes.extend(built.codes)
             result.warnings.extend(built.warnings)
         fact_count = sum(1 for fact in facts if fact["table_no"] == spec.number)
         inventory.append(
@@ -153,12 +180,19 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         )
     unrecognised = [table for table in recognised if table.spec is None]
     for table in unrecognised:
+        caption = table.title or (table.captions[-1:] or ["none"])[0]
         result.warnings.append(
-            f"{table.table.position}: a table of {len(table.table.rows)} rows matches no "
-            f"described table (title: {table.title or (table.captions[-1:] or ['none'])[0]!r})"
+            warning(
+                "unrecognised_table",
+                None,
+                table.table.position,
+                f"a table of {len(table.table.rows)} rows matches no described table "
+                f"(caption: {caption.strip()!r})",
+            )
         )
     result.facts = pl.DataFrame(facts, schema=FACT_SCHEMA)
     result.tables = pl.DataFrame(inventory, schema=TABLE_SCHEMA)
+    result.codes = pl.DataFrame(codes, schema=CODE_SCHEMA)
     return result
 
 

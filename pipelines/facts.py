@@ -1,8 +1,10 @@
 """Long-format facts: one row for every number a recognised table publishes.
 
 Every non-empty numeric cell becomes exactly one fact, carrying its codes, canonical measure,
-amount in 万元 and its provenance (table, row, column, source line, raw text). A cell that is
-neither a number nor a blank mark is not guessed at: it becomes a warning beside the facts.
+row role, amount in 万元 and its provenance (table, row, column, source line, raw text). Every
+classification code a table prints is listed too, with or without amounts beside it, so code
+checks see the rows the facts cannot. A cell that is neither a number nor a blank mark is not
+guessed at: it becomes a warning beside the facts.
 """
 
 from __future__ import annotations
@@ -11,18 +13,30 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.catalog import ColumnSpec, RowSpec, SideSpec, normalise_label
-from pipelines.document import Cell, Row
+from pipelines.document import Cell, Position, Row
 from pipelines.numbers import parse_amount, to_wan_yuan
-from pipelines.recognise import CODE_PART, Column, RecognisedTable
+from pipelines.recognise import Column, RecognisedTable
 
 CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计))$")
 
 
+def warning(kind: str, table_no: int | None, position: Position | None, message: str) -> dict:
+    """A structured extraction warning: what kind, where, and a sentence for people."""
+    return {
+        "kind": kind,
+        "table_no": table_no,
+        "source_line": position.line if position else None,
+        "source_page": position.page if position else None,
+        "message": message,
+    }
+
+
 @dataclass
 class TableFacts:
     facts: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    codes: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
 
 
 def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | None:
@@ -35,7 +49,7 @@ def _join_code(cells: list[str]) -> str | None:
 
 
 class _FactBuilder:
-    """Collects the facts of one table, converting amounts to 万元 as it goes."""
+    """Collects the facts and printed codes of one table, converting amounts to 万元."""
 
     def __init__(self, table: RecognisedTable, document_id: str, unit: str) -> None:
         self.table = table
@@ -43,31 +57,54 @@ class _FactBuilder:
         self.unit = unit
         self.result = TableFacts()
 
+    def warn(self, kind: str, position: Position | None, message: str) -> None:
+        self.result.warnings.append(warning(kind, self.table.spec.number, position, message))
+
+    def code(
+        self, row_index: int, row: Row, code_kind: str, code: str, name: str, has_amounts: bool
+    ) -> None:
+        self.result.codes.append(
+            {
+                "document_id": self.document_id,
+                "template": self.table.spec.template,
+                "table_no": self.table.spec.number,
+                "code_kind": code_kind,
+                "code": code,
+                "printed_name": name or None,
+                "has_amounts": has_amounts,
+                "source_row": row_index + 1,
+                "source_line": row.position.line,
+                "source_page": row.position.page,
+            }
+        )
+
     def add(
         self,
         row_index: int,
-        row: Row,
         cell: Cell,
         column: Column,
         measure: str,
         *,
+        row_role: str,
         section: str | None = None,
         row_label: str | None = None,
         function_code: str | None = None,
         economic_code: str | None = None,
         project_name: str | None = None,
         is_total: bool = False,
-    ) -> None:
+    ) -> bool:
+        """Add the cell's fact; True when the cell held a number."""
         try:
             value = parse_amount(cell.text)
         except ValueError:
-            self.result.warnings.append(
-                f"表{self.table.spec.number} {cell.position}: not a number in column "
-                f"{'/'.join(column.path)!r}: {cell.clean!r}"
+            self.warn(
+                "unparsed_cell",
+                cell.position,
+                f"not a number in column {'/'.join(column.path)!r}: {cell.clean!r}",
             )
-            return
+            return False
         if value is None:
-            return
+            return False
         spec = self.table.spec
         self.result.facts.append(
             {
@@ -77,13 +114,13 @@ class _FactBuilder:
                 "table_name": spec.name,
                 "section": section,
                 "row_label": row_label or None,
+                "row_role": row_role,
                 "function_code": function_code,
                 "economic_code": economic_code,
                 "project_name": project_name or None,
                 "measure": measure,
                 "column_label": "/".join(column.path),
                 "amount": to_wan_yuan(value, self.unit),
-                "published_amount": value,
                 "published_unit": self.unit,
                 "raw_text": cell.text,
                 "is_total": is_total,
@@ -93,6 +130,7 @@ class _FactBuilder:
                 "source_page": cell.position.page,
             }
         )
+        return True
 
 
 def _grid_facts(builder: _FactBuilder) -> None:
@@ -106,9 +144,11 @@ def _grid_facts(builder: _FactBuilder) -> None:
     column_specs = {c.index: _column_spec(c, spec.columns) for c in amount_columns}
     for column in amount_columns:
         if column_specs[column.index] is None:
-            builder.result.warnings.append(
-                f"表{spec.number}: column {'/'.join(column.path) or column.index + 1!r} "
-                "matches no described column; its numbers are kept as measure 'unrecognised'"
+            builder.warn(
+                "unrecognised_column",
+                table.table.position,
+                f"column {'/'.join(column.path) or column.index + 1!r} matches no "
+                "described column; its numbers are kept as measure 'unrecognised'",
             )
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
@@ -122,11 +162,10 @@ def _grid_facts(builder: _FactBuilder) -> None:
         labels = [normalise_label(text_of(c)) for c in name_columns]
         project = text_of(project_column)
         row_label = next((label for label in labels if label), "")
-        is_total_row = False
         if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
             row_label, project = normalise_label(project), ""
-        if TOTAL_LABEL.match(row_label) and not code:
-            is_total_row = True
+        row_role = "total" if TOTAL_LABEL.match(row_label) and not code else "item"
+        printed = False
         for column in amount_columns:
             if column.index >= len(row.cells):
                 continue
@@ -134,18 +173,20 @@ def _grid_facts(builder: _FactBuilder) -> None:
             economic_code = code if spec.code_kind == "economic" else None
             if column_spec and column_spec.economic_code:
                 economic_code = column_spec.economic_code
-            builder.add(
+            printed |= builder.add(
                 row_index,
-                row,
                 row.cells[column.index],
                 column,
                 column_spec.measure if column_spec else "unrecognised",
+                row_role=row_role,
                 row_label=row_label,
                 function_code=code if spec.code_kind == "function" else None,
                 economic_code=economic_code,
                 project_name=project.strip() or None,
-                is_total=is_total_row or bool(column_spec and column_spec.is_total),
+                is_total=row_role == "total" or bool(column_spec and column_spec.is_total),
             )
+        if code and spec.code_kind:
+            builder.code(row_index, row, spec.code_kind, code, row_label, printed)
 
 
 def _sides(table: RecognisedTable) -> list[tuple[SideSpec, Column, list[Column]]]:
@@ -201,6 +242,8 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                 function_code, row_label = coded.group(1), coded.group(2)
             elif label:
                 row_spec = _row_spec(label, side.rows)
+            row_role = row_spec.role if row_spec else "item"
+            printed = False
             for position, column in enumerate(amount_columns):
                 if column.index >= len(row.cells):
                     continue
@@ -208,17 +251,19 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                 measure = column_spec.measure if column_spec else "unrecognised"
                 if position == 0 and not coded:
                     measure = row_spec.measure if row_spec else "unrecognised"
-                if measure == "unrecognised" and row.cells[column.index].clean:
-                    builder.result.warnings.append(
-                        f"表{table.spec.number} {row.cells[column.index].position}: "
-                        f"row {label!r} / column {column.leaf!r} matches no described item"
+                cell = row.cells[column.index]
+                if measure == "unrecognised" and cell.clean:
+                    builder.warn(
+                        "unrecognised_row",
+                        cell.position,
+                        f"row {label!r} / column {column.leaf!r} matches no described item",
                     )
-                builder.add(
+                printed |= builder.add(
                     row_index,
-                    row,
-                    row.cells[column.index],
+                    cell,
                     column,
                     measure,
+                    row_role=row_role,
                     section=side.section,
                     row_label=row_label,
                     function_code=function_code,
@@ -227,16 +272,17 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                         or (column_spec and column_spec.is_total and position > 0)
                     ),
                 )
+            if function_code and table.spec.code_kind:
+                builder.code(
+                    row_index, row, table.spec.code_kind, function_code, row_label, printed
+                )
 
 
 def table_facts(table: RecognisedTable, document_id: str, default_unit: str) -> TableFacts:
-    """All facts of one recognised table, with warnings for cells that could not be read."""
+    """All facts and printed codes of one recognised table, with warnings for unread cells."""
     builder = _FactBuilder(table, document_id, table.unit or default_unit)
     if table.spec.layout == "two_sided":
         _two_sided_facts(builder)
     else:
         _grid_facts(builder)
     return builder.result
-
-
-__all__ = ["CODE_PART", "TableFacts", "table_facts"]

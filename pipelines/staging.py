@@ -31,6 +31,11 @@ class Staging:
         return self.root / "tables.parquet"
 
     @property
+    def codes(self) -> Path:
+        """Every classification code printed in a recognised table, with or without amounts."""
+        return self.root / "codes.parquet"
+
+    @property
     def warnings(self) -> Path:
         return self.root / "warnings.parquet"
 

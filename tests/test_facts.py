@@ -123,4 +123,29 @@ def test_text_in_a_number_column_is_a_warning_not_a_fact() -> None:
     text = "一般公共预算“三公”经费支出情况表\n\t合计\n\t公务接待费\n\n\t约10万\n\t3.6\n\n"
     result = extract_document(text.encode("utf-8"), "odd.txt")
     assert result.facts.height == 1
-    assert any("not a number" in w and "约10万" in w for w in result.warnings)
+    [found] = result.warnings
+    assert found["kind"] == "unparsed_cell" and found["table_no"] == 8
+    assert found["source_line"] == 5 and "约10万" in found["message"]
+
+
+def test_every_printed_code_is_listed_also_on_rows_without_amounts(extracted) -> None:
+    codes = extracted["000"].codes.filter(extracted["000"].codes["table_no"] == 6)
+    office = codes.filter(codes["code"] == "30201")
+    assert office.select("printed_name", "has_amounts", "source_line").rows() == [
+        ("办公费", True, 1182),
+        ("办公费", False, 1315),
+    ]
+    assert codes.filter(codes["code"] == "30242")["has_amounts"].to_list() == [False]
+
+
+def test_rows_have_roles_for_the_sum_checks(extracted) -> None:
+    facts = extracted["000"].facts.filter(extracted["000"].facts["table_no"] == 1)
+    roles = dict(facts.filter(facts["section"] == "income").select("row_label", "row_role").rows())
+    assert roles == {
+        "财政拨款（补助）": "item",
+        "一般公共预算": "component",
+        "上级专项收入": "item",
+        "小计": "subtotal",
+        "单位上年结余（不包括国库集中支付额度结余）": "item",
+        "收入总计": "total",
+    }

@@ -67,12 +67,15 @@ SELECT document_id, sha256, format, template, kind, fiscal_year,
 FROM read_parquet($documents) WHERE status = 'loaded';
 
 INSERT INTO document_table SELECT * FROM read_parquet($tables);
-INSERT INTO document_warning SELECT document_id, message FROM read_parquet($warnings);
+INSERT INTO document_warning
+SELECT document_id, kind, table_no, source_line, source_page, message FROM read_parquet($warnings);
+
+INSERT INTO printed_code SELECT * FROM read_parquet($codes);
 
 INSERT INTO fact_budget_line
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
                      source_row, source_column))[:16],
-       document_id, template, table_no, table_name, section, row_label, function_code,
+       document_id, template, table_no, table_name, section, row_label, row_role, function_code,
        economic_code, project_name, measure, column_label, amount, published_unit, raw_text,
        is_total, source_row, source_column, source_line, source_page
 FROM read_parquet($facts)
@@ -111,6 +114,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "documents": str(staging.documents),
                 "tables": str(staging.tables),
                 "warnings": str(staging.warnings),
+                "codes": str(staging.codes),
                 "facts": str(staging.facts),
             }
             for statement in (s for s in LOAD_SQL.split(";\n") if s.strip()):

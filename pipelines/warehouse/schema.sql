@@ -95,7 +95,25 @@ CREATE TABLE document_table (
 -- tables): kept so a reviewer sees it.
 CREATE TABLE document_warning (
     document_id VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    kind        VARCHAR NOT NULL,         -- unparsed_cell | unrecognised_table | _column | _row
+    table_no    SMALLINT,
+    source_line INTEGER,
+    source_page INTEGER,
     message     VARCHAR NOT NULL
+);
+
+-- Every classification code a recognised table prints, also on rows without amounts.
+CREATE TABLE printed_code (
+    document_id  VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    template     VARCHAR NOT NULL,
+    table_no     SMALLINT NOT NULL,
+    code_kind    VARCHAR NOT NULL,        -- function | economic
+    code         VARCHAR NOT NULL,
+    printed_name VARCHAR,
+    has_amounts  BOOLEAN NOT NULL,
+    source_row   INTEGER NOT NULL,
+    source_line  INTEGER,
+    source_page  INTEGER
 );
 
 CREATE TABLE fact_budget_line (
@@ -106,6 +124,7 @@ CREATE TABLE fact_budget_line (
     table_name     VARCHAR NOT NULL,
     section        VARCHAR,               -- income | expense on two-sided tables, else NULL
     row_label      VARCHAR,               -- the row's printed name, white space removed
+    row_role       VARCHAR NOT NULL,      -- item | component (of the item above) | subtotal | total
     function_code  VARCHAR,
     economic_code  VARCHAR,
     project_name   VARCHAR,
@@ -146,7 +165,7 @@ LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 CREATE VIEW v_budget_facts AS
 SELECT
     f.fact_id, f.document_id, f.template, f.table_no, f.table_name, f.section, f.row_label,
-    f.function_code, f.economic_code, f.project_name, f.measure, f.column_label, f.amount,
+    f.row_role, f.function_code, f.economic_code, f.project_name, f.measure, f.column_label, f.amount,
     f.published_unit, f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line,
     f.source_page,
     dep.department_name AS department,
