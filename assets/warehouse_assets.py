@@ -10,13 +10,13 @@ import dagster as dg
 import polars as pl
 
 from assets.resources import GongkaiPaths
-from pipelines.build import combine_facts, extract_documents, inventory_raw_files
+from pipelines.build import check_quality, combine_facts, extract_documents, inventory_raw_files
 from pipelines.warehouse.load import load_warehouse
 
 GROUP = "disclosures"
 
 
-def _markdown(frame: pl.DataFrame, limit: int = 20) -> dg.MetadataValue:
+def markdown_table(frame: pl.DataFrame, limit: int = 20) -> dg.MetadataValue:
     """A small Markdown table of a frame, for people reading the run in the UI."""
     shown = frame.head(limit)
     header = "| " + " | ".join(shown.columns) + " |"
@@ -40,7 +40,7 @@ def raw_file_inventory(paths: GongkaiPaths) -> dg.MaterializeResult:
         metadata={
             "raw_files": inventory.height,
             "bytes": int(inventory["size_bytes"].sum() or 0),
-            "files": _markdown(inventory.with_columns(pl.col("sha256").str.slice(0, 16))),
+            "files": markdown_table(inventory.with_columns(pl.col("sha256").str.slice(0, 16))),
         }
     )
 
@@ -61,7 +61,7 @@ def parsed_documents(paths: GongkaiPaths) -> dg.MaterializeResult:
             "files_quarantined": quarantined.height,
             "duplicates": manifest.filter(pl.col("status") == "duplicate").height,
             "tables_found": int(manifest["tables_found"].sum() or 0),
-            "documents": _markdown(
+            "documents": markdown_table(
                 manifest.select(
                     "source_file",
                     "status",
@@ -92,8 +92,8 @@ def budget_facts(paths: GongkaiPaths) -> dg.MaterializeResult:
         metadata={
             "facts": facts.height,
             "documents": facts["document_id"].n_unique(),
-            "facts_by_table": _markdown(by_table),
-            "preview": _markdown(
+            "facts_by_table": markdown_table(by_table),
+            "preview": markdown_table(
                 facts.select(
                     "document_id",
                     "table_no",
@@ -113,6 +113,38 @@ def budget_facts(paths: GongkaiPaths) -> dg.MaterializeResult:
 @dg.asset(
     group_name=GROUP,
     deps=[budget_facts],
+    description="Every data-quality rule (sums, balance, cross-table agreement, code validity, "
+    "completeness, plausibility) checked on every document by the Great Expectations suites in "
+    "expectations/suites; one row per check per subject, passing ones included.",
+)
+def data_quality(paths: GongkaiPaths) -> dg.MaterializeResult:
+    results = check_quality(paths.staging)
+    by_family = (
+        results.group_by("rule_family")
+        .agg(
+            pl.len().alias("evaluated"),
+            (pl.col("passed") == False).sum().alias("failed"),  # noqa: E712
+            pl.col("passed").is_null().sum().alias("undecided"),
+        )
+        .sort("rule_family")
+    )
+    failed = results.filter(pl.col("passed") == False)  # noqa: E712
+    return dg.MaterializeResult(
+        metadata={
+            "evaluated": results.height,
+            "failed": failed.height,
+            "errors": failed.filter(pl.col("severity") == "error").height,
+            "by_family": markdown_table(by_family),
+            "failures": markdown_table(
+                failed.select("document_id", "check_id", "severity", "message_zh")
+            ),
+        }
+    )
+
+
+@dg.asset(
+    group_name=GROUP,
+    deps=[budget_facts, data_quality],
     description="The DuckDB star schema (see pipelines/warehouse/schema.sql), built into a new "
     "file and swapped in atomically.",
 )

@@ -21,6 +21,7 @@ from pipelines.extract import (
     DocumentResult,
     extract_file,
 )
+from pipelines.quality import QualityInput, comparisons
 from pipelines.staging import Staging
 from pipelines.warehouse.load import WarehouseSummary, load_warehouse
 
@@ -157,6 +158,15 @@ def combine_facts(staging: Staging) -> pl.DataFrame:
     return facts
 
 
+def check_quality(staging: Staging) -> pl.DataFrame:
+    """Run every rule family over the staged run and stage the verdicts."""
+    from expectations.runner import judge
+
+    results = judge(comparisons(QualityInput.from_staging(staging)))
+    results.write_parquet(staging.dq_results)
+    return results
+
+
 @dataclass(frozen=True)
 class BuildSummary:
     raw_files: int
@@ -193,4 +203,5 @@ def build(raw_dir: Path, warehouse: Path, staging_root: Path | None = None) -> B
     inventory.write_parquet(staging.inventory)
     extract_documents(raw_dir, inventory, staging)
     combine_facts(staging)
+    check_quality(staging)
     return summarise(inventory, load_warehouse(staging, warehouse))

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 
 MEASURES: dict[str, tuple[str, str]] = {
     # measure id: (Chinese name, what it means)
-    "total": ("合计", "total of a row, a column, or a whole side of the table"),
-    "subtotal": ("小计", "subtotal row of a two-sided table (this year's income or expense)"),
+    "total": ("合计", "a total: of a row, of a column, or of a side (see row_role for 小计 rows)"),
     "basic_expenditure": ("基本支出", "basic expenditure: personnel and routine public use"),
     "project_expenditure": ("项目支出", "project expenditure (by economic class where given)"),
     "personnel": ("人员经费", "personnel cost within basic expenditure"),
@@ -73,23 +72,19 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class RowSpec:
-    """A row known by its label (two-sided tables): the measure of the side's main amount.
+    """A row known by its label (two-sided tables) and its role in the side's sums.
 
-    `component_of` names the item row this one is a part of (一般公共预算 within 财政拨款),
-    so a subtotal adds the item and not its components again.
+    An item row (一般公共预算) gives the measure of the side's main amount; a `subtotal` or
+    `total` row (小计, 收入总计) keeps the column's measure. `component_of` names the item row
+    this one is a part of (一般公共预算 within 财政拨款), so a subtotal adds the item and not
+    its components again.
     """
 
-    measure: str
+    measure: str | None
     label: str
+    role: str = "item"  # item | component | subtotal | total
     is_total: bool = False
     component_of: str | None = None
-
-    @property
-    def role(self) -> str:
-        """item, component (part of an item above), subtotal or total."""
-        if self.measure in {"subtotal", "total"}:
-            return self.measure
-        return "component" if self.component_of else "item"
 
 
 @dataclass(frozen=True)
@@ -104,12 +99,24 @@ class SideSpec:
 
 @dataclass(frozen=True)
 class SumRule:
-    """`total` equals the sum of `parts`: across a row (`across`) or down a column (`down`)."""
+    """A total a correct table adds up to.
+
+    - `across`: in each row, the `total` column equals the sum of the `parts` columns; with no
+      `parts` named, the parts are the economic-class columns of the same measure
+      (项目支出情况表: 项目支出合计 = 工资福利支出 + 商品和服务支出 + …). `section` limits a
+      two-sided table's rule to one side.
+    - `down`: in each column, the total row equals the sum of the item rows (the lowest level
+      printed), and each 类 or 款 row the sum of its 款 or 项 rows where both are printed.
+    - `side`: on each side of a two-sided table, an item equals the sum of its components,
+      the 小计 row the sum of the items above it, the 总计 row the 小计 plus the items below.
+    - `balance`: the income side's total equals the expense side's.
+    """
 
     rule_id: str
     direction: str
-    total: str
+    total: str = "total"
     parts: tuple[str, ...] = ()
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,13 +154,25 @@ SPLIT_RULES = (
     ),
     SumRule("down.total_row_is_sum_of_items", "down", "total"),
 )
+TWO_SIDED_RULES = (
+    SumRule("side.item_is_sum_of_components", "side"),
+    SumRule("side.subtotal_is_sum_of_items_above", "side"),
+    SumRule("side.total_is_subtotal_plus_items_below", "side"),
+    SumRule("balance.income_equals_expense", "balance"),
+)
 FUNDING_SOURCE_ROWS = (
     RowSpec("fiscal_appropriation", r"财政拨款(（补助）|\(补助\))?", is_total=True),
     RowSpec(
-        "general_public_budget", r"一般公共预算(拨款|资金)?", component_of="fiscal_appropriation"
+        "general_public_budget",
+        r"一般公共预算(拨款|资金)?",
+        role="component",
+        component_of="fiscal_appropriation",
     ),
     RowSpec(
-        "government_fund", r"政府性基金(预算)?(拨款|资金)?", component_of="fiscal_appropriation"
+        "government_fund",
+        r"政府性基金(预算)?(拨款|资金)?",
+        role="component",
+        component_of="fiscal_appropriation",
     ),
     RowSpec("special_account_funds", r"(教育收费(（财政专户）)?|财政专户管理资金)"),
     RowSpec("superior_subsidy", r"上级补助收入"),
@@ -163,17 +182,17 @@ FUNDING_SOURCE_ROWS = (
     RowSpec("superior_special_grant", r"上级专项收入"),
     RowSpec("institution_fund_drawdown", r"用事业基金弥补收支差额"),
     RowSpec("prior_year_balance", r"(单位)?上年结余.*|上年结转.*"),
-    RowSpec("subtotal", r"小计", is_total=True),
-    RowSpec("total", r"收入(总计|合计)", is_total=True),
+    RowSpec(None, r"小计", role="subtotal", is_total=True),
+    RowSpec(None, r"收入(总计|合计)", role="total", is_total=True),
 )
 EXPENSE_TOTAL_ROWS = (
-    RowSpec("subtotal", r"小计", is_total=True),
-    RowSpec("total", r"支出(总计|合计)", is_total=True),
+    RowSpec(None, r"小计", role="subtotal", is_total=True),
+    RowSpec(None, r"支出(总计|合计)", role="total", is_total=True),
 )
 FUNDING_SOURCE_COLUMNS = tuple(
     ColumnSpec(row.measure, row.label)
     for row in FUNDING_SOURCE_ROWS
-    if row.measure not in {"fiscal_appropriation", "subtotal", "total"}
+    if row.measure and row.measure != "fiscal_appropriation"
 )
 ECONOMIC_GROUP_COLUMNS = tuple(
     ColumnSpec("project_expenditure", label, economic_code=code)
@@ -217,10 +236,7 @@ TABLES: tuple[TableSpec, ...] = (
                 (ColumnSpec("total", r"(预算数|金额|合计)"),),
             ),
         ),
-        sum_rules=(
-            SumRule("balance.income_equals_expense", "balance", "total"),
-            SumRule("down.subtotal_is_sum_of_items", "down", "subtotal"),
-        ),
+        sum_rules=TWO_SIDED_RULES,
     ),
     TableSpec(
         BUDGET_2020,
@@ -276,12 +292,13 @@ TABLES: tuple[TableSpec, ...] = (
             ),
         ),
         sum_rules=(
-            SumRule("balance.income_equals_expense", "balance", "total"),
+            *TWO_SIDED_RULES,
             SumRule(
                 "across.total_is_general_plus_fund",
                 "across",
                 "total",
                 ("general_public_budget", "government_fund"),
+                section="expense",
             ),
         ),
     ),
@@ -382,6 +399,166 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 TEMPLATES: dict[str, tuple[TableSpec, ...]] = {BUDGET_2020: TABLES}
+
+# ---- how the tables of one document must agree ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of one table: the amounts of some measures on its total row or item rows.
+
+    `economic_code` keeps item rows of that code (表六 30231); `project` keeps projects whose
+    name matches (表七); `without_economic_code` keeps only columns not split by economic class.
+    """
+
+    table: int
+    measures: tuple[str, ...]
+    rows: str = "total"  # "total": the total row; "items": item rows (and their components)
+    section: str | None = None
+    economic_code: str | None = None
+    project: str | None = None
+    without_economic_code: bool = False
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    """The sum of `left` figures equals the sum of `right` figures, per document.
+
+    `by` compares per key instead of in total: `class` (功能分类 类, the first 3 digits),
+    `function_code`, or `measure`. A rule is evaluated only where every table it names is
+    published (with data or empty); an empty table counts as 0.
+    """
+
+    rule_id: str
+    severity: str
+    description_zh: str
+    description_en: str
+    left: tuple[Figure, ...]
+    right: tuple[Figure, ...]
+    by: str | None = None
+
+
+FUNDING_SOURCES = tuple(column.measure for column in FUNDING_SOURCE_COLUMNS)
+TOTAL = ("total",)
+PROJECT = ("project_expenditure",)
+
+CROSS_RULES: dict[str, tuple[CrossRule, ...]] = {
+    BUDGET_2020: (
+        CrossRule(
+            "cross.t3_total_equals_t1_expense",
+            "error",
+            "表三支出合计应等于表一支出合计",
+            "table 3 total equals table 1 expense total",
+            (Figure(3, TOTAL),),
+            (Figure(1, TOTAL, section="expense"),),
+        ),
+        CrossRule(
+            "cross.t3_by_class_equals_t1_expense",
+            "error",
+            "表三各类支出应等于表一同类支出",
+            "table 3 equals table 1 expense by function class",
+            (Figure(3, TOTAL, "items"),),
+            (Figure(1, TOTAL, "items", section="expense"),),
+            by="class",
+        ),
+        CrossRule(
+            "cross.t2_total_equals_t1_income",
+            "error",
+            "表二收入总计应等于表一收入总计",
+            "table 2 total equals table 1 income total",
+            (Figure(2, TOTAL),),
+            (Figure(1, TOTAL, section="income"),),
+        ),
+        CrossRule(
+            "cross.t2_sources_equal_t1_income",
+            "error",
+            "表二各项收入应等于表一同项收入",
+            "table 2 equals table 1 income by source",
+            (Figure(2, FUNDING_SOURCES),),
+            (Figure(1, FUNDING_SOURCES, "items", section="income"),),
+            by="measure",
+        ),
+        CrossRule(
+            "cross.t5_total_equals_t4_general_budget",
+            "error",
+            "表五合计应等于表四一般公共预算支出总计",
+            "table 5 total equals table 4 general-public-budget expense",
+            (Figure(5, TOTAL),),
+            (Figure(4, ("general_public_budget",), section="expense"),),
+        ),
+        CrossRule(
+            "cross.t5_by_class_equals_t4_general_budget",
+            "error",
+            "表五各类支出应等于表四同类一般公共预算支出",
+            "table 5 equals table 4 general-public-budget expense by function class",
+            (Figure(5, TOTAL, "items"),),
+            (Figure(4, ("general_public_budget",), "items", section="expense"),),
+            by="class",
+        ),
+        CrossRule(
+            "cross.t6_total_equals_t5_basic",
+            "error",
+            "表六合计应等于表五基本支出合计",
+            "table 6 total equals table 5 basic expenditure",
+            (Figure(6, TOTAL),),
+            (Figure(5, ("basic_expenditure",)),),
+        ),
+        CrossRule(
+            "cross.t7_total_equals_t3_project",
+            "error",
+            "表七项目支出合计应等于表三项目支出合计",
+            "table 7 total equals table 3 project expenditure",
+            (Figure(7, PROJECT, without_economic_code=True),),
+            (Figure(3, PROJECT),),
+        ),
+        CrossRule(
+            "cross.t7_by_function_equals_t3_project",
+            "error",
+            "表七各科目项目支出应等于表三同科目项目支出",
+            "table 7 equals table 3 project expenditure by function code",
+            (Figure(7, PROJECT, "items", without_economic_code=True),),
+            (Figure(3, PROJECT, "items"),),
+            by="function_code",
+        ),
+        CrossRule(
+            "cross.t9_total_equals_t4_government_fund",
+            "error",
+            "表九合计应等于表四政府性基金预算支出总计",
+            "table 9 total equals table 4 government-fund expense",
+            (Figure(9, TOTAL),),
+            (Figure(4, ("government_fund",), section="expense"),),
+        ),
+        CrossRule(
+            "cross.t8_reception_matches_t6_t7",
+            "warning",
+            "表八公务接待费应等于表六公务接待费(30217)加表七接待类项目",
+            "table 8 reception equals table 6 code 30217 plus reception projects in table 7",
+            (Figure(8, ("reception",), "items"),),
+            (
+                Figure(6, TOTAL, "items", economic_code="30217"),
+                Figure(7, PROJECT, "items", project=r"接待", without_economic_code=True),
+            ),
+        ),
+        CrossRule(
+            "cross.t8_vehicle_running_matches_t6_t7",
+            "warning",
+            "表八公务用车运行费应等于表六公务用车运行维护费(30231)加表七用车类项目",
+            "table 8 vehicle running cost equals table 6 code 30231 plus vehicle projects "
+            "in table 7",
+            (Figure(8, ("vehicle_running",), "items"),),
+            (
+                Figure(6, TOTAL, "items", economic_code="30231"),
+                Figure(
+                    7,
+                    PROJECT,
+                    "items",
+                    project=r"公务用车|车辆运行|用车运行",
+                    without_economic_code=True,
+                ),
+            ),
+        ),
+    ),
+}
 
 
 def normalise_label(text: str) -> str:

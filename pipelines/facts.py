@@ -249,7 +249,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                     continue
                 column_spec = _column_spec(column, side.columns)
                 measure = column_spec.measure if column_spec else "unrecognised"
-                if position == 0 and not coded:
+                if position == 0 and not coded and not (row_spec and row_spec.measure is None):
                     measure = row_spec.measure if row_spec else "unrecognised"
                 cell = row.cells[column.index]
                 if measure == "unrecognised" and cell.clean:

@@ -45,6 +45,11 @@ class Staging:
         return self.root / "facts"
 
     @property
+    def dq_results(self) -> Path:
+        """Every data-quality comparison with its verdict."""
+        return self.root / "dq_results.parquet"
+
+    @property
     def facts(self) -> Path:
         """All facts of the run, combined."""
         return self.root / "budget_facts.parquet"

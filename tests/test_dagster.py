@@ -10,7 +10,14 @@ import duckdb
 from assets.automation import raw_files_sensor
 from assets.definitions import defs
 from assets.resources import GongkaiPaths
-from assets.warehouse_assets import budget_facts, parsed_documents, raw_file_inventory, warehouse
+from assets.checks import family_checks, warehouse_integrity
+from assets.warehouse_assets import (
+    budget_facts,
+    data_quality,
+    parsed_documents,
+    raw_file_inventory,
+    warehouse,
+)
 
 from .conftest import CHANGJI, KEZHOU
 
@@ -20,7 +27,23 @@ def test_definitions_load_with_job_schedule_and_sensor() -> None:
     assert defs.resolve_schedule_def("daily_build").cron_schedule == "0 6 * * *"
     assert defs.resolve_sensor_def("raw_files_sensor")
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {"raw_file_inventory", "parsed_documents", "budget_facts", "warehouse"}
+    assert keys == {
+        "raw_file_inventory",
+        "parsed_documents",
+        "budget_facts",
+        "data_quality",
+        "warehouse",
+    }
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert checks == {
+        "within_table_sums",
+        "balance",
+        "cross_table",
+        "code_validity",
+        "completeness",
+        "plausibility",
+        "warehouse_integrity",
+    }
 
 
 def test_materializing_all_assets_builds_the_warehouse(tmp_path) -> None:
@@ -31,11 +54,26 @@ def test_materializing_all_assets_builds_the_warehouse(tmp_path) -> None:
     (raw / "junk.txt").write_bytes(b"\x00" * 64)
     paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "wh" / "gongkai.duckdb"))
     result = dg.materialize(
-        [raw_file_inventory, parsed_documents, budget_facts, warehouse],
+        [
+            raw_file_inventory,
+            parsed_documents,
+            budget_facts,
+            data_quality,
+            warehouse,
+            *family_checks,
+            warehouse_integrity,
+        ],
         resources={"paths": paths},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert checks["warehouse_integrity"].passed
+    assert checks["within_table_sums"].passed and checks["completeness"].passed
+    balance = checks["balance"]
+    assert not balance.passed and balance.severity == dg.AssetCheckSeverity.WARN
+    assert balance.metadata["failed"].value == 1
+    assert "1483.22" in balance.metadata["failures"].value
     parsed = result.asset_materializations_for_node("parsed_documents")[0].metadata
     assert parsed["documents_loaded"].value == 2 and parsed["files_quarantined"].value == 1
     loaded = result.asset_materializations_for_node("warehouse")[0].metadata

@@ -106,15 +106,24 @@ def test_facts_are_found_by_code_measure_and_amount(warehouse) -> None:
     assert amount == Decimal("93.60")
 
 
-def test_dimensions_hold_the_codes_the_documents_print(warehouse) -> None:
+def test_classification_dimensions_are_the_reference_lists_with_their_coverage(warehouse) -> None:
     assert query(
         warehouse,
-        "SELECT name, level, parent_code FROM dim_function_class WHERE function_code = '2010350'",
-    ) == [("事业运行", 3, "20103")]
-    assert query(warehouse, "SELECT name FROM dim_economic_class WHERE economic_code = '302'") == [
-        ("商品和服务支出",)
-    ]
-    assert query(warehouse, "SELECT count(*) FROM dim_measure")[0][0] >= 20
+        "SELECT name, level, parent_code, status, list_complete, source FROM dim_function_class "
+        "WHERE function_code = '2010350' AND year = 2020",
+    ) == [("事业运行", 3, "20103", "attested", False, "reference")]
+    assert query(
+        warehouse,
+        "SELECT name, list_complete FROM dim_function_class WHERE function_code = '201'",
+    ) == [("一般公共服务支出", True)]
+
+
+def test_codes_the_reference_lacks_join_the_dimension_from_the_documents(warehouse) -> None:
+    assert query(
+        warehouse,
+        "SELECT name, status, list_complete, source FROM dim_economic_class "
+        "WHERE economic_code = '30314'",
+    ) == [("职工住宅取暖", "not_in_national_list", True, "document")]
 
 
 def test_fact_ids_are_stable_across_rebuilds(warehouse, tmp_path) -> None:
@@ -128,10 +137,13 @@ def test_fact_ids_are_stable_across_rebuilds(warehouse, tmp_path) -> None:
     assert query(again, sql.format(document_id)) == query(warehouse, sql.format(document_id))
 
 
-def test_a_failed_load_leaves_the_previous_warehouse_intact(warehouse, tmp_path) -> None:
-    copy = tmp_path / "live.duckdb"
-    shutil.copy(warehouse, copy)
+def test_a_load_that_fails_midway_leaves_the_previous_warehouse_intact(warehouse, tmp_path) -> None:
+    live = tmp_path / "live.duckdb"
+    shutil.copy(warehouse, live)
+    staging = Staging(tmp_path / "staging")
+    shutil.copytree(warehouse.parent / "staging", staging.root)
+    staging.facts.write_bytes(b"not parquet")  # tables and dimensions load, then facts fail
     with pytest.raises(duckdb.Error):
-        load_warehouse(Staging(tmp_path / "no-staging-here"), copy)
-    assert query(copy, "SELECT count(*) FROM fact_budget_line") == [(191,)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["live.duckdb"]
+        load_warehouse(staging, live)
+    assert query(live, "SELECT count(*) FROM fact_budget_line") == [(191,)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["live.duckdb", "staging"]

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.catalog import MEASURES, TEMPLATES
+from pipelines.classification import classification_dimension
 from pipelines.staging import Staging
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
@@ -81,24 +83,29 @@ SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_l
 FROM read_parquet($facts)
 ORDER BY document_id, table_no, source_row, source_column;
 
--- Classification codes as printed: the name most often printed for each code.
-INSERT INTO dim_function_class
-SELECT function_code, mode(row_label),
-       CASE length(function_code) WHEN 3 THEN 1 WHEN 5 THEN 2 ELSE 3 END,
-       CASE WHEN length(function_code) > 3 THEN function_code[:length(function_code) - 2] END
-FROM read_parquet($facts) WHERE function_code IS NOT NULL GROUP BY function_code;
+INSERT INTO dim_function_class SELECT * FROM read_parquet($function_classes);
 
-INSERT INTO dim_economic_class
-SELECT f.economic_code,
-       -- a table keyed by economic code prints the name in the row, others in the column
-       mode(CASE WHEN t.code_kind = 'economic' THEN f.row_label
-                 ELSE split_part(f.column_label, '/', -1) END),
-       CASE length(f.economic_code) WHEN 3 THEN 1 ELSE 2 END,
-       CASE WHEN length(f.economic_code) > 3 THEN f.economic_code[:3] END
-FROM read_parquet($facts) f
-JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
-WHERE f.economic_code IS NOT NULL GROUP BY f.economic_code;
+INSERT INTO dim_economic_class SELECT * FROM read_parquet($economic_classes);
+
+INSERT INTO dq_result
+SELECT document_id, check_id, rule_family, severity, passed, table_no, subject, expected,
+       observed, difference, status, message_zh, message_en, source_line, source_page,
+       source_row, source_column
+FROM read_parquet($dq_results)
+ORDER BY document_id, rule_family, check_id, table_no, source_line NULLS LAST, subject;
 """
+
+
+def _stage_dimensions(staging: Staging) -> dict[str, Path]:
+    """The classification dimensions, from the reference lists and the printed codes."""
+    codes = pl.read_parquet(staging.codes)
+    documents = pl.read_parquet(staging.documents).filter(pl.col("status") == "loaded")
+    paths = {}
+    for kind in ("function", "economic"):
+        path = staging.root / f"dim_{kind}_class.parquet"
+        classification_dimension(kind, codes, documents).write_parquet(path)
+        paths[f"{kind}_classes"] = path
+    return paths
 
 
 def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
@@ -106,6 +113,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
+    dimensions = _stage_dimensions(staging)
     try:
         with duckdb.connect(str(building)) as connection:
             connection.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
@@ -115,6 +123,8 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "tables": str(staging.tables),
                 "warnings": str(staging.warnings),
                 "codes": str(staging.codes),
+                "dq_results": str(staging.dq_results),
+                **{name: str(path) for name, path in dimensions.items()},
                 "facts": str(staging.facts),
             }
             for statement in (s for s in LOAD_SQL.split(";\n") if s.strip()):

@@ -58,19 +58,36 @@ CREATE TABLE dim_measure (
     description VARCHAR NOT NULL
 );
 
--- Classification codes as the documents print them (the reference lists come with the checks).
+-- Classification codes: the shipped reference lists (partial; see
+-- pipelines/reference/classification/SOURCES.md) plus every code documents print that the
+-- lists lack. Join on the code and the list year: 2020 for functional codes and for economic
+-- codes from 2018 on, 2017 for economic codes before the 2018 reform.
 CREATE TABLE dim_function_class (
-    function_code VARCHAR PRIMARY KEY,    -- 类 3 digits, 款 5, 项 7
-    name          VARCHAR,
+    function_code VARCHAR NOT NULL,       -- 类 3 digits, 款 5, 项 7
+    name          VARCHAR,                -- official name; for document-only codes, as printed
     level         SMALLINT NOT NULL,      -- 1 类, 2 款, 3 项
-    parent_code   VARCHAR
+    parent_code   VARCHAR,
+    year          INTEGER NOT NULL,       -- the year of the list the row belongs to
+    status        VARCHAR NOT NULL,       -- evidence: attested | name_attested | recall | uncertain
+                                          -- | source_verbatim; for document-only codes:
+                                          -- not_in_national_list | unverified
+    evidence      VARCHAR,
+    list_complete BOOLEAN NOT NULL,       -- is the list complete at this level and parent?
+    source        VARCHAR NOT NULL,       -- reference | document
+    PRIMARY KEY (function_code, year)
 );
 
 CREATE TABLE dim_economic_class (
-    economic_code VARCHAR PRIMARY KEY,    -- 类 3 digits, 款 5
+    economic_code VARCHAR NOT NULL,       -- 类 3 digits, 款 5
     name          VARCHAR,
     level         SMALLINT NOT NULL,
-    parent_code   VARCHAR
+    parent_code   VARCHAR,
+    year          INTEGER NOT NULL,
+    status        VARCHAR NOT NULL,
+    evidence      VARCHAR,
+    list_complete BOOLEAN NOT NULL,
+    source        VARCHAR NOT NULL,
+    PRIMARY KEY (economic_code, year)
 );
 
 -- The table inventory of each document: every described table present with data, present
@@ -114,6 +131,28 @@ CREATE TABLE printed_code (
     source_row   INTEGER NOT NULL,
     source_line  INTEGER,
     source_page  INTEGER
+);
+
+-- Every data-quality comparison: one row per check per subject, passing ones included.
+CREATE TABLE dq_result (
+    document_id   VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    check_id      VARCHAR NOT NULL,       -- stable id, e.g. balance.income_equals_expense
+    rule_family   VARCHAR NOT NULL,       -- within_table_sums | balance | cross_table |
+                                          -- code_validity | completeness | plausibility
+    severity      VARCHAR NOT NULL,       -- error | warning | info: how serious a failure is
+    passed        BOOLEAN,                -- NULL: could not be decided (an unverified code)
+    table_no      SMALLINT,
+    subject       VARCHAR,                -- the code, row or item checked
+    expected      VARCHAR,
+    observed      VARCHAR,
+    difference    DECIMAL(24, 6),         -- observed − expected in 万元, arithmetic checks
+    status        VARCHAR,                -- what a status check found (match, missing, …)
+    message_zh    VARCHAR NOT NULL,
+    message_en    VARCHAR NOT NULL,
+    source_line   INTEGER,
+    source_page   INTEGER,
+    source_row    INTEGER,
+    source_column INTEGER
 );
 
 CREATE TABLE fact_budget_line (
@@ -195,3 +234,15 @@ LEFT JOIN fact_budget_line f
        ON f.document_id = t.document_id AND f.template = t.template AND f.table_no = t.table_no
 WHERE dt.topic = 'three_public' AND t.status <> 'missing'
 GROUP BY ALL;
+
+CREATE VIEW v_dq_results AS
+SELECT
+    q.document_id, q.check_id, q.rule_family, q.severity, q.passed, q.table_no, q.subject,
+    q.expected, q.observed, q.difference, q.message_zh, q.message_en,
+    r.source_file, q.source_page, q.source_line, q.source_row, q.source_column,
+    dep.department_name AS department,
+    d.fiscal_year
+FROM dq_result q
+JOIN dim_document d ON d.document_id = q.document_id
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id
+LEFT JOIN raw_file r ON r.document_id = q.document_id AND r.status = 'loaded';

@@ -1,0 +1,90 @@
+"""Asset checks: one per data-quality rule family on the facts, and the warehouse's integrity.
+
+Findings about a document are WARN: the document still loads, its findings beside it. The
+warehouse-integrity check is ERROR: it fails only when the warehouse itself would be wrong.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from assets.resources import GongkaiPaths
+from assets.warehouse_assets import budget_facts, data_quality, markdown_table, warehouse
+from pipelines.quality import FAMILIES, Family
+
+
+def _family_check(family: Family) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=budget_facts,
+        name=family.name,
+        description=f"{family.description_zh} — {family.description_en}",
+        additional_deps=[data_quality],
+    )
+    def check(paths: GongkaiPaths) -> dg.AssetCheckResult:
+        results = pl.read_parquet(paths.staging.dq_results).filter(
+            pl.col("rule_family") == family.name
+        )
+        documents = pl.read_parquet(paths.staging.documents).select("document_id", "department")
+        failed = (
+            results.filter(pl.col("passed") == False)  # noqa: E712
+            .join(documents, on="document_id", how="left")
+            .select(
+                "department",
+                "table_no",
+                "subject",
+                "expected",
+                "observed",
+                "difference",
+                "severity",
+                "source_line",
+            )
+        )
+        return dg.AssetCheckResult(
+            passed=failed.height == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "evaluated": results.height,
+                "failed": failed.height,
+                "undecided": results.filter(pl.col("passed").is_null()).height,
+                "failures": markdown_table(failed, limit=50),
+            },
+        )
+
+    return check
+
+
+family_checks = [_family_check(family) for family in FAMILIES]
+
+INTEGRITY_SQL = {
+    "facts without a document": """SELECT count(*) FROM fact_budget_line f
+        WHERE NOT EXISTS (SELECT 1 FROM dim_document d WHERE d.document_id = f.document_id)""",
+    "duplicate fact ids": """SELECT count(*) - count(DISTINCT fact_id) FROM fact_budget_line""",
+    "facts with an undescribed measure": """SELECT count(*) FROM fact_budget_line f
+        WHERE NOT EXISTS (SELECT 1 FROM dim_measure m WHERE m.measure = f.measure)""",
+    "loaded files without a document": """SELECT count(*) FROM raw_file r WHERE r.status = 'loaded'
+        AND NOT EXISTS (SELECT 1 FROM dim_document d WHERE d.document_id = r.document_id)""",
+    "findings without a document": """SELECT count(*) FROM dq_result q
+        WHERE NOT EXISTS (SELECT 1 FROM dim_document d WHERE d.document_id = q.document_id)""",
+}
+
+
+@dg.asset_check(
+    asset=warehouse,
+    description="The warehouse is sound: every fact and finding belongs to a document, fact ids "
+    "are unique, every measure is described, and every raw file is accounted for.",
+)
+def warehouse_integrity(paths: GongkaiPaths) -> dg.AssetCheckResult:
+    inventory = pl.read_parquet(paths.staging.inventory).height
+    with duckdb.connect(str(paths.warehouse_path), read_only=True) as connection:
+        problems = {
+            name: connection.execute(sql).fetchone()[0] for name, sql in INTEGRITY_SQL.items()
+        }
+        accounted = connection.execute("SELECT count(*) FROM raw_file").fetchone()[0]
+    problems["raw files not accounted for"] = inventory - accounted
+    return dg.AssetCheckResult(
+        passed=not any(problems.values()),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={name: int(count) for name, count in problems.items()},
+    )

@@ -1,0 +1,76 @@
+"""Run the Great Expectations suites over the prepared comparison frames.
+
+The suites (`suites/*.json`, one per rule family) are data a reviewer can read. GE is imported
+only here and only when checks run: it costs seconds per process. Each family's frame is
+validated on a pandas batch; the rows GE lists as unexpected fail, rows whose status the suite
+calls undecided (an unverified code) get no verdict, all others pass.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+SUITES_DIR = Path(__file__).parent / "suites"
+RESULT_SCHEMA = {"passed": pl.Boolean}
+
+
+def suite_definition(family: str) -> dict:
+    """The suite of a rule family, as stored."""
+    return json.loads((SUITES_DIR / f"{family}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context, context.data_sources.add_pandas("gongkai")
+
+
+def _failed_rows(family: str, frame: pl.DataFrame) -> set[int]:
+    import great_expectations as gx
+    import pandas as pd
+
+    definition = suite_definition(family)
+    suite = gx.ExpectationSuite(
+        name=definition["name"], meta=definition["meta"], expectations=definition["expectations"]
+    )
+    context, source = _context()
+    column = definition["meta"]["judged_column"]
+    values = frame[column].cast(pl.Float64) if column == "difference" else frame[column]
+    data = pd.DataFrame({column: values.to_list()})
+    name = f"{family}_{len(source.assets)}"
+    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+    result = batch.get_batch(batch_parameters={"dataframe": data}).validate(
+        suite, result_format={"result_format": "COMPLETE"}
+    )
+    failed: set[int] = set()
+    for expectation in result.results:
+        failed.update(expectation.result.get("unexpected_index_list") or [])
+    return failed
+
+
+def judge(comparisons: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """All comparison rows of all families with their verdict in `passed` (None: undecided)."""
+    judged = []
+    for family, frame in comparisons.items():
+        if frame.height == 0:
+            continue
+        failed = _failed_rows(family, frame)
+        undecided = set(suite_definition(family)["meta"]["undecided_statuses"])
+        verdicts = [
+            None if status in undecided else index not in failed
+            for index, status in enumerate(frame["status"].to_list())
+        ]
+        judged.append(frame.with_columns(pl.Series("passed", verdicts, dtype=pl.Boolean)))
+    if not judged:
+        return pl.DataFrame(schema={**next(iter(comparisons.values())).schema, **RESULT_SCHEMA})
+    return pl.concat(judged)

@@ -1,0 +1,219 @@
+"""Reference classification codes (支出功能分类, 部门预算支出经济分类) and how far they reach.
+
+The shipped lists are partial (see reference/classification/SOURCES.md). So a code is judged
+against both the list and its coverage: absent from a list that is complete for its level and
+parent, it is "not in the national list" (possibly a local code); absent from an incomplete
+list, it is only "unverified". A row the list itself marks `uncertain` verifies nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+from rapidfuzz import fuzz
+
+REFERENCE_DIR = Path(__file__).parent / "reference" / "classification"
+LISTS = {
+    ("function", 2020): "function_classification_2020_partial.csv",
+    ("economic", 2020): "economic_classification_dept_2020.csv",
+    ("economic", 2017): "economic_classification_dept_pre2018.csv",
+}
+PASSING_STATUSES = ("match", "known_variant")
+
+
+def reference_year(classification: str, fiscal_year: int | None) -> int:
+    """The list a document's year is judged by: the 2018 economic reform splits the lists."""
+    if classification == "economic" and fiscal_year is not None and fiscal_year < 2018:
+        return 2017
+    return 2020
+
+
+@cache
+def reference_codes() -> pl.DataFrame:
+    """Every shipped reference row: classification, year, code, name, level, parent, status."""
+    frames = []
+    for (classification, year), name in LISTS.items():
+        frame = pl.read_csv(
+            REFERENCE_DIR / name, schema_overrides={"code": pl.String, "parent_code": pl.String}
+        )
+        frames.append(
+            frame.with_columns(
+                pl.lit(classification).alias("classification"), pl.lit(year).alias("list_year")
+            )
+        )
+    return pl.concat(frames)
+
+
+@cache
+def coverage() -> pl.DataFrame:
+    return pl.read_csv(
+        REFERENCE_DIR / "coverage.csv",
+        schema_overrides={"parent_code": pl.String, "complete": pl.Boolean},
+    )
+
+
+@cache
+def name_variants() -> dict[tuple[str, str], set[str]]:
+    frame = pl.read_csv(REFERENCE_DIR / "name_variants.csv", schema_overrides={"code": pl.String})
+    variants: dict[tuple[str, str], set[str]] = {}
+    for classification, code, variant, _ in frame.iter_rows():
+        variants.setdefault((classification, code), set()).add(normalise_name(variant))
+    return variants
+
+
+def normalise_name(name: str) -> str:
+    """Names compare without white space and with one kind of parentheses."""
+    name = re.sub(r"[\s\u3000]+", "", name)
+    return name.replace("(", "（").replace(")", "）")
+
+
+def level_of(classification: str, code: str) -> int | None:
+    lengths = {3: 1, 5: 2, 7: 3} if classification == "function" else {3: 1, 5: 2}
+    return lengths.get(len(code)) if code.isdigit() else None
+
+
+def list_is_complete(classification: str, year: int, level: int, parent: str | None) -> bool:
+    rows = coverage().filter(
+        (pl.col("classification") == classification)
+        & (pl.col("year") == year)
+        & (pl.col("level") == level)
+    )
+    exact = rows.filter(pl.col("parent_code") == (parent or ""))
+    if parent is None:
+        exact = rows.filter(pl.col("parent_code").is_null())
+    chosen = exact if exact.height else rows.filter(pl.col("parent_code") == "*")
+    return bool(chosen.height and chosen["complete"][0])
+
+
+def judge_code(
+    classification: str, code: str, printed_name: str | None, fiscal_year: int | None
+) -> dict:
+    """How a printed code and name stand against the reference list of its year.
+
+    Returns `status` (match, known_variant, name_differs, not_in_national_list, unverified,
+    malformed), the official name where known, the similarity of the printed name, and the
+    reference row's own evidence status.
+    """
+    year = reference_year(classification, fiscal_year)
+    level = level_of(classification, code)
+    result = {
+        "status": "malformed",
+        "official_name": None,
+        "similarity": None,
+        "reference_status": None,
+        "reference_year": year,
+    }
+    if level is None:
+        return result
+    parent = code[:-2] if level > 1 else None
+    rows = reference_codes().filter(
+        (pl.col("classification") == classification)
+        & (pl.col("list_year") == year)
+        & (pl.col("code") == code)
+    )
+    if rows.height == 0 or rows["status"][0] == "uncertain":
+        complete = rows.height == 0 and list_is_complete(classification, year, level, parent)
+        if complete and level > 1 and not _known(classification, year, code[:3]):
+            complete = False
+        result["status"] = "not_in_national_list" if complete else "unverified"
+        return result
+    official = rows["name"][0]
+    result["official_name"] = official
+    result["reference_status"] = rows["status"][0]
+    if printed_name is None or normalise_name(printed_name) == normalise_name(official):
+        result["status"] = "match"
+    elif normalise_name(printed_name) in name_variants().get((classification, code), set()):
+        result["status"] = "known_variant"
+    else:
+        result["status"] = "name_differs"
+        result["similarity"] = round(
+            fuzz.ratio(normalise_name(printed_name), normalise_name(official)), 1
+        )
+    return result
+
+
+def _known(classification: str, year: int, code: str) -> bool:
+    return (
+        reference_codes()
+        .filter(
+            (pl.col("classification") == classification)
+            & (pl.col("list_year") == year)
+            & (pl.col("code") == code)
+        )
+        .height
+        > 0
+    )
+
+
+DIMENSION_SCHEMA = {
+    "code": pl.String,
+    "name": pl.String,
+    "level": pl.Int16,
+    "parent_code": pl.String,
+    "year": pl.Int32,
+    "status": pl.String,
+    "evidence": pl.String,
+    "list_complete": pl.Boolean,
+    "source": pl.String,
+}
+
+
+def classification_dimension(
+    classification: str, printed: pl.DataFrame, documents: pl.DataFrame
+) -> pl.DataFrame:
+    """The reference list of a classification, plus every printed code the list lacks.
+
+    `list_complete` says whether the list is complete for the code's level and parent (so an
+    absent code is really absent, not just unlisted); codes known only from documents carry
+    `source = 'document'`, the name most often printed and status `not_in_national_list` or
+    `unverified`.
+    """
+    reference = reference_codes().filter(pl.col("classification") == classification)
+    rows = [
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "level": row["level"],
+            "parent_code": row["parent_code"],
+            "year": row["list_year"],
+            "status": row["status"],
+            "evidence": row["evidence"],
+            "list_complete": list_is_complete(
+                classification, row["list_year"], row["level"], row["parent_code"]
+            ),
+            "source": "reference",
+        }
+        for row in reference.iter_rows(named=True)
+    ]
+    known = {(row["code"], row["year"]) for row in rows}
+    years = dict(documents.select("document_id", "fiscal_year").iter_rows())
+    names: dict[tuple[str, int], list[str]] = {}
+    for document_id, code, name in (
+        printed.filter(pl.col("code_kind") == classification)
+        .select("document_id", "code", "printed_name")
+        .iter_rows()
+    ):
+        year = reference_year(classification, years.get(document_id))
+        if (code, year) not in known and level_of(classification, code):
+            names.setdefault((code, year), []).append(name or "")
+    for (code, year), printed_names in sorted(names.items()):
+        level = level_of(classification, code)
+        parent = code[:-2] if level > 1 else None
+        judged = judge_code(classification, code, None, year)
+        rows.append(
+            {
+                "code": code,
+                "name": max(set(printed_names), key=printed_names.count) or None,
+                "level": level,
+                "parent_code": parent,
+                "year": year,
+                "status": judged["status"],
+                "evidence": "printed in documents",
+                "list_complete": list_is_complete(classification, year, level, parent),
+                "source": "document",
+            }
+        )
+    return pl.DataFrame(rows, schema=DIMENSION_SCHEMA)

@@ -1,0 +1,105 @@
+"""Cross-table agreement: the catalog's `CROSS_RULES`, evaluated per document."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import polars as pl
+
+from pipelines.catalog import CROSS_RULES, CrossRule, Figure
+from pipelines.quality.frame import arithmetic_row
+
+FAMILY = "cross_table"
+
+
+def _key(fact: dict, by: str | None) -> str:
+    if by == "class":
+        return (fact["function_code"] or "")[:3] or "（无科目）"
+    if by == "function_code":
+        return fact["function_code"] or "（无科目）"
+    if by == "measure":
+        return fact["measure"]
+    return ""
+
+
+def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tuple[Decimal, dict]]:
+    """Amounts of one figure per key, with the first fact as the place to look."""
+    rows = {"total": {"total"}, "items": {"item", "component"}}[figure.rows]
+    sums: dict[str, tuple[Decimal, dict]] = {}
+    for fact in facts:
+        if (
+            fact["table_no"] != figure.table
+            or fact["measure"] not in figure.measures
+            or fact["row_role"] not in rows
+            or (figure.section and fact["section"] != figure.section)
+            or (figure.economic_code and fact["economic_code"] != figure.economic_code)
+            or (figure.without_economic_code and fact["economic_code"])
+            or (figure.project and not re.search(figure.project, fact["project_name"] or ""))
+        ):
+            continue
+        key = _key(fact, by)
+        amount, anchor = sums.get(key, (Decimal(0), fact))
+        sums[key] = (amount + fact["amount"], anchor)
+    return sums
+
+
+def _side(facts: list[dict], figures: tuple[Figure, ...], by: str | None):
+    combined: dict[str, tuple[Decimal, dict]] = {}
+    for figure in figures:
+        for key, (amount, anchor) in _figure(facts, figure, by).items():
+            total, first = combined.get(key, (Decimal(0), anchor))
+            combined[key] = (total + amount, first)
+    return combined
+
+
+def _evaluate(document_id: str, rule: CrossRule, facts: list[dict]) -> list[dict]:
+    """One comparison per key; a rule with nothing on either side is still recorded (0 = 0)."""
+    left, right = _side(facts, rule.left, rule.by), _side(facts, rule.right, rule.by)
+    found = []
+    for key in sorted(set(left) | set(right)) or [""]:
+        observed, left_anchor = left.get(key, (Decimal(0), None))
+        expected, right_anchor = right.get(key, (Decimal(0), None))
+        anchor = left_anchor or right_anchor or {}
+        found.append(
+            arithmetic_row(
+                document_id=document_id,
+                check_id=rule.rule_id,
+                family=FAMILY,
+                severity=rule.severity,
+                table_no=anchor.get("table_no", rule.left[0].table),
+                subject=key or "合计",
+                expected=expected,
+                observed=observed,
+                what_zh=f"（{rule.description_zh}）",
+                what_en=f"({rule.description_en})",
+                source_line=anchor.get("source_line"),
+                source_page=anchor.get("source_page"),
+                source_row=anchor.get("source_row"),
+                source_column=anchor.get("source_column"),
+            )
+        )
+    return found
+
+
+def cross_table_comparisons(
+    facts: pl.DataFrame, tables: pl.DataFrame, documents: pl.DataFrame
+) -> list[dict]:
+    """Every cross-table rule of each document's template whose tables it publishes."""
+    published = defaultdict(set)
+    for document_id, table_no, status in tables.select(
+        "document_id", "table_no", "status"
+    ).iter_rows():
+        if status != "missing":
+            published[document_id].add(table_no)
+    by_document = defaultdict(list)
+    for fact in facts.to_dicts():
+        by_document[fact["document_id"]].append(fact)
+    found = []
+    for document_id, template in documents.select("document_id", "template").iter_rows():
+        for rule in CROSS_RULES.get(template, ()):
+            needed = {figure.table for figure in (*rule.left, *rule.right)}
+            if needed <= published[document_id]:
+                found += _evaluate(document_id, rule, by_document[document_id])
+    return found

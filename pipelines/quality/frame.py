@@ -1,0 +1,77 @@
+"""The one shape every comparison row has, and how amounts are written in messages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+COMPARISON_SCHEMA = {
+    "document_id": pl.String,
+    "check_id": pl.String,
+    "rule_family": pl.String,
+    "severity": pl.String,  # error | warning | info: how serious a failure of this check is
+    "table_no": pl.Int16,
+    "subject": pl.String,  # the code, row or item the check is about
+    "expected": pl.String,
+    "observed": pl.String,
+    "difference": pl.Decimal(24, 6),  # observed − expected, for arithmetic checks
+    "status": pl.String,  # for status checks: what was found (match, missing, …)
+    "message_zh": pl.String,
+    "message_en": pl.String,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+    "source_row": pl.Int32,
+    "source_column": pl.Int32,
+}
+
+
+def amount_text(value: Decimal | None) -> str:
+    """An amount as people write it: 1483.22, 6.6, 0 — no exponent, no trailing zeros."""
+    if value is None:
+        return "0"
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", "0"} else text
+
+
+def arithmetic_row(
+    *,
+    document_id: str,
+    check_id: str,
+    family: str,
+    severity: str,
+    table_no: int | None,
+    subject: str,
+    expected: Decimal,
+    observed: Decimal,
+    what_zh: str,
+    what_en: str,
+    source_line: int | None = None,
+    source_page: int | None = None,
+    source_row: int | None = None,
+    source_column: int | None = None,
+) -> dict:
+    """A comparison of two amounts; the message reads the same whether it passes or not."""
+    difference = observed - expected
+    where_zh = f"表{table_no}" if table_no else ""
+    where_en = f"table {table_no} " if table_no else ""
+    return {
+        "document_id": document_id,
+        "check_id": check_id,
+        "rule_family": family,
+        "severity": severity,
+        "table_no": table_no,
+        "subject": subject,
+        "expected": amount_text(expected),
+        "observed": amount_text(observed),
+        "difference": difference,
+        "status": None,
+        "message_zh": f"{where_zh}「{subject}」{what_zh}：应为 {amount_text(expected)}，"
+        f"实为 {amount_text(observed)}，相差 {amount_text(difference)}",
+        "message_en": f"{where_en}'{subject}' {what_en}: expected {amount_text(expected)}, "
+        f"observed {amount_text(observed)}, difference {amount_text(difference)}",
+        "source_line": source_line,
+        "source_page": source_page,
+        "source_row": source_row,
+        "source_column": source_column,
+    }

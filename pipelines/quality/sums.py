@@ -1,0 +1,287 @@
+"""Within-table sums and balance: the arithmetic a correct table obeys, from the catalog's rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import polars as pl
+
+from pipelines.catalog import MEASURES, TEMPLATES, SumRule, TableSpec
+from pipelines.quality.frame import arithmetic_row
+
+SPECS: dict[tuple[str, int], TableSpec] = {
+    (spec.template, spec.number): spec for specs in TEMPLATES.values() for spec in specs
+}
+FAMILY = "within_table_sums"
+
+
+def _zh(measure: str) -> str:
+    return MEASURES.get(measure, (measure, ""))[0]
+
+
+def _subject(fact: dict) -> str:
+    code = fact["function_code"] or (fact["economic_code"] if fact["row_role"] == "item" else None)
+    parts = [p for p in (code, fact["row_label"], fact["project_name"]) if p]
+    if fact["section"]:
+        parts.insert(0, {"income": "收入", "expense": "支出"}.get(fact["section"], fact["section"]))
+    return " ".join(parts) or "（无行名）"
+
+
+def _total(facts: list[dict]) -> Decimal:
+    return sum((f["amount"] for f in facts), Decimal(0))
+
+
+def _row(
+    document_id: str,
+    rule_id: str,
+    spec: TableSpec,
+    anchor: dict,
+    expected: Decimal,
+    observed: Decimal,
+    what_zh: str,
+    what_en: str,
+    subject: str | None = None,
+    family: str = FAMILY,
+) -> dict:
+    return arithmetic_row(
+        document_id=document_id,
+        check_id=rule_id,
+        family=family,
+        severity="error",
+        table_no=spec.number,
+        subject=subject or _subject(anchor),
+        expected=expected,
+        observed=observed,
+        what_zh=what_zh,
+        what_en=what_en,
+        source_line=anchor["source_line"],
+        source_page=anchor["source_page"],
+        source_row=anchor["source_row"],
+        source_column=anchor["source_column"],
+    )
+
+
+def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
+    rows = defaultdict(list)
+    for fact in facts:
+        if rule.section is None or fact["section"] == rule.section:
+            rows[fact["source_row"]].append(fact)
+    found = []
+    for row in rows.values():
+        if rule.parts:
+            totals = [f for f in row if f["measure"] == rule.total]
+            parts = [f for f in row if f["measure"] in rule.parts]
+            names = "＋".join(_zh(p) for p in rule.parts)
+        else:
+            totals = [f for f in row if f["measure"] == rule.total and not f["economic_code"]]
+            parts = [f for f in row if f["measure"] == rule.total and f["economic_code"]]
+            names = "各经济分类"
+        if not totals and not parts:
+            continue
+        anchor = (totals or parts)[0]
+        found.append(
+            _row(
+                document_id,
+                rule.rule_id,
+                spec,
+                anchor,
+                _total(parts),
+                _total(totals),
+                f"{_zh(rule.total)}应等于{names}之和",
+                f"{rule.total} equals the sum of {', '.join(rule.parts) or 'economic groups'}",
+            )
+        )
+    return found
+
+
+def _is_leaf(code: str | None, codes: set[str]) -> bool:
+    return not code or not any(other != code and other.startswith(code) for other in codes)
+
+
+def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
+    def code_of(fact: dict) -> str | None:
+        return fact["economic_code"] if spec.code_kind == "economic" else fact["function_code"]
+
+    found = []
+    has_total_row = any(f["row_role"] == "total" for f in facts)
+    columns = defaultdict(list)
+    for fact in facts:
+        columns[fact["column_label"]].append(fact)
+    for column, column_facts in columns.items():
+        items = [f for f in column_facts if f["row_role"] == "item"]
+        codes = {code_of(f) for f in items} - {None}
+        totals = [f for f in column_facts if f["row_role"] == "total"]
+        leaves = [f for f in items if _is_leaf(code_of(f), codes)]
+        if has_total_row and (totals or leaves):
+            anchor = (totals or leaves)[0]
+            found.append(
+                _row(
+                    document_id,
+                    rule.rule_id,
+                    spec,
+                    anchor,
+                    _total(leaves),
+                    _total(totals),
+                    f"合计行（{column}）应等于各明细行之和",
+                    f"total row ({column}) equals the sum of the item rows",
+                    subject=f"合计 / {column}",
+                )
+            )
+        for parent in items:
+            code = code_of(parent)
+            if not code or len(code) not in (3, 5):
+                continue
+            children = [
+                f
+                for f in items
+                if (c := code_of(f)) and len(c) == len(code) + 2 and c.startswith(code)
+            ]
+            if children:
+                found.append(
+                    _row(
+                        document_id,
+                        "down.level_is_sum_of_next_level",
+                        spec,
+                        parent,
+                        _total(children),
+                        parent["amount"],
+                        f"（{column}）应等于其下级科目之和",
+                        f"({column}) equals the sum of its next-level codes",
+                    )
+                )
+    return found
+
+
+def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
+    """小计/总计 rows and components of a two-sided table, per side and column."""
+    found = []
+    columns = defaultdict(list)
+    for fact in facts:
+        columns[(fact["section"], fact["column_label"])].append(fact)
+    for (section, column), column_facts in columns.items():
+        ordered = sorted(column_facts, key=lambda f: f["source_row"])
+        side_zh = {"income": "收入", "expense": "支出"}.get(section, section)
+        for index, fact in enumerate(ordered):
+            if fact["row_role"] != "item":
+                continue
+            components = []
+            for later in ordered[index + 1 :]:
+                if later["row_role"] != "component":
+                    break
+                components.append(later)
+            if components:
+                found.append(
+                    _row(
+                        document_id,
+                        "side.item_is_sum_of_components",
+                        spec,
+                        fact,
+                        _total(components),
+                        fact["amount"],
+                        f"（{column}）应等于其构成项之和",
+                        f"({column}) equals the sum of its components",
+                    )
+                )
+        subtotal = next((f for f in ordered if f["row_role"] == "subtotal"), None)
+        total = next((f for f in ordered if f["row_role"] == "total"), None)
+        if subtotal:
+            above = [
+                f
+                for f in ordered
+                if f["row_role"] == "item" and f["source_row"] < subtotal["source_row"]
+            ]
+            found.append(
+                _row(
+                    document_id,
+                    "side.subtotal_is_sum_of_items_above",
+                    spec,
+                    subtotal,
+                    _total(above),
+                    subtotal["amount"],
+                    f"（{column}）{side_zh}小计应等于其上各项之和",
+                    f"({column}) {section} subtotal equals the items above it",
+                )
+            )
+        if total:
+            start = subtotal["source_row"] if subtotal else -1
+            below = [
+                f
+                for f in ordered
+                if f["row_role"] == "item" and start < f["source_row"] < total["source_row"]
+            ]
+            base = subtotal["amount"] if subtotal else Decimal(0)
+            found.append(
+                _row(
+                    document_id,
+                    "side.total_is_subtotal_plus_items_below",
+                    spec,
+                    total,
+                    base + _total(below),
+                    total["amount"],
+                    f"（{column}）{side_zh}总计应等于"
+                    + ("小计加其下各项" if subtotal else "各项之和"),
+                    f"({column}) {section} total equals the subtotal plus the items below it",
+                )
+            )
+    return found
+
+
+def _by_table(facts: pl.DataFrame):
+    for (document_id, template, table_no), table in facts.group_by(
+        ["document_id", "template", "table_no"], maintain_order=True
+    ):
+        spec = SPECS.get((template, table_no))
+        if spec is not None:
+            yield document_id, spec, table.sort("source_row", "source_column").to_dicts()
+
+
+def within_table_comparisons(facts: pl.DataFrame) -> list[dict]:
+    """Across-row, down-column, level and side sums of every table, per the catalog."""
+    found: list[dict] = []
+    for document_id, spec, records in _by_table(facts):
+        for rule in spec.sum_rules:
+            if rule.direction == "across":
+                found += _across(document_id, spec, rule, records)
+            elif rule.direction == "down":
+                found += _down(document_id, spec, rule, records)
+        if any(rule.direction == "side" for rule in spec.sum_rules):
+            found += _side(document_id, spec, records)
+    return found
+
+
+def balance_comparisons(facts: pl.DataFrame, tables: pl.DataFrame) -> list[dict]:
+    """Income total equals expense total on every two-sided table that has a balance rule."""
+    found = []
+    for document_id, spec, records in _by_table(facts):
+        rule = next((r for r in spec.sum_rules if r.direction == "balance"), None)
+        if rule is None:
+            continue
+        totals = {
+            section: [
+                f
+                for f in records
+                if f["section"] == section
+                and f["row_role"] == "total"
+                and f["measure"] == rule.total
+            ]
+            for section in ("income", "expense")
+        }
+        if not totals["income"] and not totals["expense"]:
+            continue
+        anchor = (totals["expense"] or totals["income"])[0]
+        found.append(
+            _row(
+                document_id,
+                rule.rule_id,
+                spec,
+                anchor,
+                _total(totals["income"]),
+                _total(totals["expense"]),
+                "支出总计应等于收入总计",
+                "expense total equals income total",
+                subject="收入总计 / 支出总计",
+                family="balance",
+            )
+        )
+    return found
