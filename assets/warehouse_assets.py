@@ -157,5 +157,8 @@ def warehouse(paths: GongkaiPaths) -> dg.MaterializeResult:
             "tables_found": summary.tables_found,
             "facts": summary.facts,
             "files_quarantined": summary.quarantined,
+            "checks": summary.checks,
+            "findings": summary.findings,
+            "error_findings": summary.error_findings,
         }
     )

@@ -170,29 +170,16 @@ def check_quality(staging: Staging) -> pl.DataFrame:
 @dataclass(frozen=True)
 class BuildSummary:
     raw_files: int
-    documents: int
-    tables_found: int
-    facts: int
-    quarantined: int
-    warehouse: Path
+    warehouse: WarehouseSummary
 
     def __str__(self) -> str:
+        w = self.warehouse
         return (
-            f"{self.raw_files} raw files: {self.documents} documents read, "
-            f"{self.tables_found} tables found, {self.facts} facts loaded, "
-            f"{self.quarantined} files quarantined → {self.warehouse}"
+            f"{self.raw_files} raw files: {w.documents} documents read, "
+            f"{w.tables_found} tables found, {w.facts} facts loaded, "
+            f"{w.quarantined} files quarantined; {w.checks} checks, {w.findings} findings "
+            f"({w.error_findings} errors) → {w.path}"
         )
-
-
-def summarise(inventory: pl.DataFrame, warehouse: WarehouseSummary) -> BuildSummary:
-    return BuildSummary(
-        raw_files=inventory.height,
-        documents=warehouse.documents,
-        tables_found=warehouse.tables_found,
-        facts=warehouse.facts,
-        quarantined=warehouse.quarantined,
-        warehouse=warehouse.path,
-    )
 
 
 def build(raw_dir: Path, warehouse: Path, staging_root: Path | None = None) -> BuildSummary:
@@ -204,4 +191,4 @@ def build(raw_dir: Path, warehouse: Path, staging_root: Path | None = None) -> B
     extract_documents(raw_dir, inventory, staging)
     combine_facts(staging)
     check_quality(staging)
-    return summarise(inventory, load_warehouse(staging, warehouse))
+    return BuildSummary(inventory.height, load_warehouse(staging, warehouse))

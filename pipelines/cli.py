@@ -6,8 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+import polars as pl
+
 from pipelines.build import build
 from pipelines.extract import extract_file
+from pipelines.quality import QualityInput, comparisons
+from pipelines.quality.report import format_report
 from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 
 
@@ -56,6 +60,33 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from expectations.runner import judge
+
+    path = Path(args.file).resolve()
+    result = extract_file(path, path.parent)
+    if result.status != "loaded":
+        print(f"{result.source_file}: {result.status}: {result.reason}")
+        return 2
+    meta = result.metadata
+    documents = pl.DataFrame(
+        [
+            {
+                "document_id": result.document_id,
+                "fiscal_year": meta.fiscal_year,
+                "template": result.template,
+            }
+        ],
+        schema={"document_id": pl.String, "fiscal_year": pl.Int32, "template": pl.String},
+    )
+    data = QualityInput(result.facts, result.tables, result.codes, result.warnings_frame, documents)
+    results = judge(comparisons(data))
+    heading = f"{meta.department} {meta.fiscal_year} ({result.source_file})"
+    print(format_report(results, heading, args.lang))
+    errors = results.filter((pl.col("passed") == False) & (pl.col("severity") == "error"))  # noqa: E712
+    return 1 if errors.height else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gongkai",
@@ -80,6 +111,16 @@ def main(argv: list[str] | None = None) -> int:
     parse_parser.add_argument("file")
     parse_parser.add_argument("--facts", action="store_true", help="also list every fact")
     parse_parser.set_defaults(run=_parse)
+    check_parser = commands.add_parser(
+        "check",
+        help="check one document against every data-quality rule, without touching the "
+        "warehouse; exit status 1 when a rule of severity error fails (2: unreadable file)",
+    )
+    check_parser.add_argument("file")
+    check_parser.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of the report (default: zh)"
+    )
+    check_parser.set_defaults(run=_check)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -8,9 +8,9 @@ import dagster as dg
 import duckdb
 
 from assets.automation import raw_files_sensor
+from assets.checks import family_checks, warehouse_integrity
 from assets.definitions import defs
 from assets.resources import GongkaiPaths
-from assets.checks import family_checks, warehouse_integrity
 from assets.warehouse_assets import (
     budget_facts,
     data_quality,

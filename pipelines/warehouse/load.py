@@ -28,6 +28,9 @@ class WarehouseSummary:
     facts: int
     quarantined: int
     tables_found: int
+    checks: int
+    findings: int
+    error_findings: int
 
 
 def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
@@ -130,11 +133,14 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
             for statement in (s for s in LOAD_SQL.split(";\n") if s.strip()):
                 used = {k: v for k, v in parameters.items() if f"${k}" in statement}
                 connection.execute(statement, used)
-            documents, quarantined, facts, tables_found = connection.execute(
+            counts = connection.execute(
                 """SELECT count(*) FILTER (WHERE status = 'loaded'),
                           count(*) FILTER (WHERE status = 'quarantined'),
                           (SELECT count(*) FROM fact_budget_line),
-                          (SELECT count(*) FROM document_table WHERE status <> 'missing')
+                          (SELECT count(*) FROM document_table WHERE status <> 'missing'),
+                          (SELECT count(*) FROM dq_result),
+                          (SELECT count(*) FROM dq_result WHERE NOT passed),
+                          (SELECT count(*) FROM dq_result WHERE NOT passed AND severity = 'error')
                    FROM raw_file"""
             ).fetchone()
             connection.execute("CHECKPOINT")
@@ -142,4 +148,4 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
     finally:
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
-    return WarehouseSummary(warehouse, documents, facts, quarantined, tables_found)
+    return WarehouseSummary(warehouse, *counts)

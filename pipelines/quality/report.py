@@ -1,0 +1,65 @@
+"""A readable data-quality report for one document, in Chinese or English."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.quality import FAMILIES
+
+LABELS = {
+    "zh": {
+        "title": "数据质量检查",
+        "error": "错误",
+        "warning": "警告",
+        "info": "提示",
+        "checks": "项检查",
+        "failed": "项未通过",
+        "undecided": "项无法核实",
+        "clean": "全部通过",
+        "line": "第{}行",
+        "family": "规则",
+    },
+    "en": {
+        "title": "Data-quality check",
+        "error": "ERROR",
+        "warning": "WARNING",
+        "info": "INFO",
+        "checks": "checks",
+        "failed": "failed",
+        "undecided": "could not be verified",
+        "clean": "all passed",
+        "line": "line {}",
+        "family": "rule family",
+    },
+}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
+    """Findings first by severity, then a line per rule family with its counts."""
+    words = LABELS[lang]
+    message = "message_zh" if lang == "zh" else "message_en"
+    failed = results.filter(pl.col("passed") == False).to_dicts()  # noqa: E712
+    failed.sort(
+        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["table_no"] or 0, r["source_line"] or 0)
+    )
+    lines = [f"{words['title']}: {heading}", ""]
+    for row in failed:
+        where = words["line"].format(row["source_line"]) if row["source_line"] else ""
+        lines.append(f"[{words[row['severity']]}] {row[message]}  {where}".rstrip())
+    if failed:
+        lines.append("")
+    for family in FAMILIES:
+        rows = results.filter(pl.col("rule_family") == family.name)
+        if rows.height == 0:
+            continue
+        bad = rows.filter(pl.col("passed") == False).height  # noqa: E712
+        unknown = rows.filter(pl.col("passed").is_null()).height
+        about = family.description_zh if lang == "zh" else family.description_en
+        counts = f"{rows.height} {words['checks']}, " + (
+            f"{bad} {words['failed']}" if bad else words["clean"]
+        )
+        if unknown:
+            counts += f", {unknown} {words['undecided']}"
+        lines.append(f"{family.name:<18} {counts}  — {about}")
+    return "\n".join(lines)
