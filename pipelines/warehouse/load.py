@@ -135,8 +135,8 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 connection.execute(statement, used)
             counts = connection.execute(
                 """SELECT count(*) FILTER (WHERE status = 'loaded'),
-                          count(*) FILTER (WHERE status = 'quarantined'),
                           (SELECT count(*) FROM fact_budget_line),
+                          count(*) FILTER (WHERE status = 'quarantined'),
                           (SELECT count(*) FROM document_table WHERE status <> 'missing'),
                           (SELECT count(*) FROM dq_result),
                           (SELECT count(*) FROM dq_result WHERE NOT passed),
