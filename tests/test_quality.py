@@ -1,0 +1,377 @@
+"""Data-quality rules: each family passes on correct figures and fails on wrong ones, and on the
+two seeds it finds exactly the inconsistencies they really contain."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from expectations.runner import judge
+from pipelines.extract import CODE_SCHEMA, FACT_SCHEMA, TABLE_SCHEMA, WARNING_SCHEMA
+from pipelines.quality import QualityInput, comparisons
+
+DOC = "d0000000000000000"
+
+
+def fact(
+    table_no: int,
+    measure: str,
+    amount: str,
+    *,
+    row: int,
+    column: int = 1,
+    role: str = "item",
+    **fields,
+) -> dict:
+    return {
+        "document_id": DOC,
+        "template": "budget_2020",
+        "table_no": table_no,
+        "table_name": "",
+        "section": None,
+        "row_label": None,
+        "row_role": role,
+        "function_code": None,
+        "economic_code": None,
+        "project_name": None,
+        "measure": measure,
+        "column_label": fields.pop("column_label", measure),
+        "amount": Decimal(amount),
+        "published_unit": "万元",
+        "raw_text": amount,
+        "is_total": role != "item",
+        "source_row": row,
+        "source_column": column,
+        "source_line": 100 + row,
+        "source_page": None,
+        **fields,
+    }
+
+
+def table(table_no: int, status: str = "data") -> dict:
+    return {
+        "document_id": DOC,
+        "template": "budget_2020",
+        "table_no": table_no,
+        "table_name": f"表{table_no}",
+        "status": status,
+        "printed_title": None,
+        "printed_number": None,
+        "unit": "万元",
+        "explanation": None,
+        "fact_count": 0,
+        "source_line": 1,
+        "source_page": None,
+    }
+
+
+def code(table_no: int, kind: str, value: str, name: str, row: int = 1) -> dict:
+    return {
+        "document_id": DOC,
+        "template": "budget_2020",
+        "table_no": table_no,
+        "code_kind": kind,
+        "code": value,
+        "printed_name": name,
+        "has_amounts": True,
+        "source_row": row,
+        "source_line": 100 + row,
+        "source_page": None,
+    }
+
+
+def run(facts=(), tables=(), codes=(), warnings=()) -> pl.DataFrame:
+    data = QualityInput(
+        facts=pl.DataFrame(list(facts), schema=FACT_SCHEMA),
+        tables=pl.DataFrame(list(tables), schema=TABLE_SCHEMA),
+        codes=pl.DataFrame(list(codes), schema=CODE_SCHEMA),
+        warnings=pl.DataFrame(list(warnings), schema=WARNING_SCHEMA),
+        documents=pl.DataFrame(
+            [{"document_id": DOC, "fiscal_year": 2020, "template": "budget_2020"}]
+        ),
+    )
+    return judge(comparisons(data))
+
+
+def verdicts(results: pl.DataFrame, check_id: str) -> list:
+    return results.filter(pl.col("check_id") == check_id)["passed"].to_list()
+
+
+# ---- within-table sums -----------------------------------------------------------------------
+
+
+def split_row(total: str, basic: str, project: str, row: int = 5, **fields) -> list[dict]:
+    return [
+        fact(3, "total", total, row=row, column=5, **fields),
+        fact(3, "basic_expenditure", basic, row=row, column=6, **fields),
+        fact(3, "project_expenditure", project, row=row, column=7, **fields),
+    ]
+
+
+def test_a_row_total_that_is_its_parts_passes() -> None:
+    results = run(split_row("10", "6", "4", function_code="2010301"))
+    assert verdicts(results, "across.total_is_basic_plus_project") == [True]
+
+
+def test_a_row_total_that_is_not_its_parts_fails_with_the_difference() -> None:
+    results = run(split_row("11", "6", "4", function_code="2010301"))
+    [row] = results.filter(pl.col("check_id") == "across.total_is_basic_plus_project").to_dicts()
+    assert (row["passed"], row["expected"], row["observed"], row["difference"]) == (
+        False,
+        "10",
+        "11",
+        Decimal("1"),
+    )
+
+
+def test_rounding_within_half_a_hundredth_passes() -> None:
+    results = run(split_row("10.004", "6", "4", function_code="2010301"))
+    assert verdicts(results, "across.total_is_basic_plus_project") == [True]
+
+
+def test_the_total_row_must_be_the_sum_of_the_item_rows() -> None:
+    items = split_row("10", "6", "4", row=5, function_code="2010301") + split_row(
+        "5", "5", "0", row=6, function_code="2010350"
+    )
+    good = items + split_row("15", "11", "4", row=7, role="total", row_label="合计")
+    bad = items + split_row("16", "11", "4", row=7, role="total", row_label="合计")
+    assert verdicts(run(good), "down.total_row_is_sum_of_items") == [True, True, True]
+    assert verdicts(run(bad), "down.total_row_is_sum_of_items") == [False, True, True]
+
+
+def test_a_class_row_must_be_the_sum_of_its_kuan_rows_where_both_are_printed() -> None:
+    facts = [
+        fact(3, "total", "9", row=5, column=5, function_code="201"),
+        fact(3, "total", "4", row=6, column=5, function_code="20103"),
+        fact(3, "total", "6", row=7, column=5, function_code="20105"),
+    ]
+    [row] = run(facts).filter(pl.col("check_id") == "down.level_is_sum_of_next_level").to_dicts()
+    assert (row["subject"], row["expected"], row["observed"], row["passed"]) == (
+        "201",
+        "10",
+        "9",
+        False,
+    )
+
+
+def test_a_two_sided_subtotal_adds_items_not_their_components() -> None:
+    income = dict(section="income", column_label="收入/预算数")
+    facts = [
+        fact(1, "fiscal_appropriation", "100", row=3, role="item", **income),
+        fact(1, "general_public_budget", "100", row=4, role="component", **income),
+        fact(1, "superior_special_grant", "17", row=5, **income),
+        fact(1, "total", "117", row=6, role="subtotal", **income),
+        fact(1, "prior_year_balance", "3", row=7, **income),
+        fact(1, "total", "121", row=8, role="total", **income),
+    ]
+    results = run(facts)
+    assert verdicts(results, "side.item_is_sum_of_components") == [True]
+    assert verdicts(results, "side.subtotal_is_sum_of_items_above") == [True]
+    [total] = results.filter(
+        pl.col("check_id") == "side.total_is_subtotal_plus_items_below"
+    ).to_dicts()
+    assert (total["expected"], total["observed"], total["passed"]) == ("120", "121", False)
+
+
+# ---- balance and cross-table -----------------------------------------------------------------
+
+
+def two_sided_totals(income: str, expense: str) -> list[dict]:
+    return [
+        fact(1, "total", income, row=8, role="total", section="income"),
+        fact(1, "total", expense, row=8, column=4, role="total", section="expense"),
+    ]
+
+
+def test_balance_passes_when_income_equals_expense_and_fails_otherwise() -> None:
+    assert verdicts(
+        run(two_sided_totals("5", "5"), [table(1)]), "balance.income_equals_expense"
+    ) == [True]
+    [row] = (
+        run(two_sided_totals("5", "4"), [table(1)])
+        .filter(pl.col("rule_family") == "balance")
+        .to_dicts()
+    )
+    assert (row["expected"], row["observed"], row["difference"]) == ("5", "4", Decimal("-1"))
+
+
+def test_cross_table_rule_compares_the_figures_of_two_published_tables() -> None:
+    facts = [
+        fact(6, "total", "100", row=9, role="total", row_label="合计"),
+        fact(5, "basic_expenditure", "90", row=9, role="total", row_label="合计"),
+    ]
+    results = run(facts, [table(5), table(6)])
+    [row] = results.filter(pl.col("check_id") == "cross.t6_total_equals_t5_basic").to_dicts()
+    assert (row["expected"], row["observed"], row["passed"]) == ("90", "100", False)
+
+
+def test_cross_table_rule_is_not_evaluated_when_a_table_is_missing() -> None:
+    facts = [fact(6, "total", "100", row=9, role="total", row_label="合计")]
+    results = run(facts, [table(5, "missing"), table(6)])
+    assert verdicts(results, "cross.t6_total_equals_t5_basic") == []
+
+
+def test_cross_table_rule_by_function_code_reports_each_code() -> None:
+    facts = [
+        fact(7, "project_expenditure", "10", row=5, function_code="2010399"),
+        fact(3, "project_expenditure", "4", row=5, function_code="2010301"),
+        fact(3, "project_expenditure", "6", row=6, function_code="2010399"),
+    ]
+    results = run(facts, [table(3), table(7)]).filter(
+        pl.col("check_id") == "cross.t7_by_function_equals_t3_project"
+    )
+    assert results.select("subject", "expected", "observed", "passed").rows() == [
+        ("2010301", "4", "0", False),
+        ("2010399", "6", "10", False),
+    ]
+
+
+# ---- code validity ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "name", "passed"),
+    [
+        ("economic", "30201", "办公费", True),
+        ("economic", "30231", "公务车运行维护费", True),  # a known local wording
+        ("function", "233", "债务发行费支出", False),  # the official name is 债务发行费用支出
+        ("economic", "30314", "职工住宅取暖", False),  # absent from a list complete for 303
+        ("function", "2050101", "行政运行", None),  # absent from an incomplete list: unverified
+        ("function", "2010", "x", False),  # malformed
+    ],
+)
+def test_codes_are_judged_against_the_reference_list_and_its_coverage(
+    kind, value, name, passed
+) -> None:
+    results = run(codes=[code(6, kind, value, name)])
+    assert verdicts(results, "code.in_classification") == [passed]
+
+
+def test_a_code_printed_twice_in_one_table_fails() -> None:
+    results = run(
+        codes=[
+            code(6, "economic", "30201", "办公费", row=1),
+            code(6, "economic", "30201", "办公费", row=9),
+        ]
+    )
+    [row] = results.filter(pl.col("check_id") == "code.unique_in_table").to_dicts()
+    assert (row["passed"], row["observed"]) == (False, "2")
+
+
+def test_a_kuan_under_a_class_that_does_not_exist_does_not_nest() -> None:
+    results = run(codes=[code(3, "function", "2990101", "x")])
+    [row] = results.filter(pl.col("check_id") == "code.nesting").to_dicts()
+    assert (row["passed"], row["severity"]) == (False, "error")
+
+
+# ---- completeness and plausibility -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "passed", "severity"),
+    [
+        ("data", True, "error"),
+        ("empty_explained", True, "error"),
+        ("empty_unexplained", False, "warning"),
+        ("missing", False, "error"),
+    ],
+)
+def test_each_table_must_be_published_or_explained(status, passed, severity) -> None:
+    [row] = run(tables=[table(9, status)]).to_dicts()
+    assert (row["passed"], row["severity"]) == (passed, severity)
+
+
+def test_negative_amounts_and_unparsed_cells_are_implausible() -> None:
+    warning = {
+        "document_id": DOC,
+        "kind": "unparsed_cell",
+        "table_no": 8,
+        "source_line": 5,
+        "source_page": None,
+        "message": "not a number in column '合计': '约10万'",
+    }
+    results = run(
+        facts=[fact(8, "total", "-3", row=5), fact(8, "reception", "3", row=5)], warnings=[warning]
+    )
+    assert verdicts(results, "plausibility.amount_in_range") == [False, True]
+    assert verdicts(results, "plausibility.cell_parses") == [False]
+
+
+# ---- the seeds -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_results(extracted) -> dict[str, pl.DataFrame]:
+    found = {}
+    for seed, result in extracted.items():
+        documents = pl.DataFrame(
+            [{"document_id": result.document_id, "fiscal_year": 2020, "template": result.template}]
+        )
+        data = QualityInput(
+            result.facts, result.tables, result.codes, result.warnings_frame, documents
+        )
+        found[seed] = judge(comparisons(data))
+    return found
+
+
+def failures(results: pl.DataFrame) -> list[tuple]:
+    return sorted(
+        results.filter(pl.col("passed") == False)  # noqa: E712
+        .select("check_id", "table_no", "subject", "expected", "observed")
+        .rows()
+    )
+
+
+def test_kezhou_findings_are_exactly_the_real_inconsistencies(seed_results) -> None:
+    assert failures(seed_results["000"]) == [
+        ("balance.income_equals_expense", 1, "收入总计 / 支出总计", "1483.22", "1476.62"),
+        ("code.in_classification", 6, "30242", None, "办公用品及设备采购"),
+        ("code.unique_in_table", 6, "30201", "1", "2"),
+        ("cross.t7_by_function_equals_t3_project", 3, "2010301", "50", "0"),
+        ("cross.t7_by_function_equals_t3_project", 7, "2010399", "124", "174"),
+    ]
+
+
+def test_changji_findings_are_exactly_the_real_inconsistencies(seed_results) -> None:
+    assert failures(seed_results["004"]) == [
+        ("code.in_classification", 1, "233", "债务发行费用支出", "债务发行费支出"),
+        ("code.in_classification", 4, "233", "债务发行费用支出", "债务发行费支出"),
+        ("code.in_classification", 6, "30314", None, "职工住宅取暖"),
+    ]
+
+
+def test_kezhou_table_1_is_out_by_the_prior_year_balance(seed_results) -> None:
+    [row] = (
+        seed_results["000"]
+        .filter(pl.col("rule_family") == "balance")
+        .filter(pl.col("table_no") == 1)
+        .to_dicts()
+    )
+    assert row["difference"] == Decimal("-6.6") and row["severity"] == "error"
+
+
+def test_correct_relations_of_the_seeds_pass(seed_results) -> None:
+    changji = seed_results["004"]
+    total_row = changji.filter(
+        (pl.col("check_id") == "across.total_is_personnel_plus_public_use")
+        & (pl.col("subject") == "合计")
+    ).to_dicts()
+    assert [(r["expected"], r["observed"], r["passed"]) for r in total_row] == [
+        ("1695.33", "1695.33", True)
+    ]
+    kezhou = seed_results["000"]
+    for check_id in (
+        "cross.t6_total_equals_t5_basic",
+        "cross.t8_reception_matches_t6_t7",
+        "cross.t8_vehicle_running_matches_t6_t7",
+        "cross.t3_total_equals_t1_expense",
+    ):
+        assert verdicts(kezhou, check_id) == [True], check_id
+
+
+def test_every_finding_points_at_a_line_of_the_source(seed_results) -> None:
+    for results in seed_results.values():
+        failed = results.filter(pl.col("passed") == False)  # noqa: E712
+        assert failed["source_line"].null_count() == 0
