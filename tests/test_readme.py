@@ -15,3 +15,9 @@ def test_every_measure_is_documented() -> None:
 
 def test_every_described_table_is_documented() -> None:
     assert [t.name for t in TABLES if t.name not in README] == []
+
+
+def test_every_rule_family_is_documented() -> None:
+    from pipelines.quality import FAMILIES
+
+    assert [f.name for f in FAMILIES if f"`{f.name}`" not in README] == []
