@@ -29,7 +29,7 @@ run: setup
 
 ## The whole test suite.
 test: setup
-	$(VENV)/bin/ruff check pipelines assets expectations tests
+	$(VENV)/bin/ruff check pipelines assets expectations tests scripts
 	$(VENV)/bin/pytest
 
 ## Dagster UI on http://127.0.0.1:3000 over the same definitions and instance as `make run`.
@@ -37,7 +37,7 @@ ui: setup
 	$(VENV)/bin/dagster dev --host 127.0.0.1 --port 3000 --workspace workspace.yaml
 
 lint: setup
-	$(VENV)/bin/ruff check pipelines assets expectations tests
+	$(VENV)/bin/ruff check pipelines assets expectations tests scripts
 	$(VENV)/bin/ruff format --check pipelines assets expectations tests
 
 clean:

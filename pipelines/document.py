@@ -12,15 +12,23 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Position:
-    """Where something stands in its source file: 1-based line and/or page."""
+    """Where something stands in its source file, in the units the format has: 1-based line
+    (text), page (PDF), block (the n-th paragraph or table of a .docx or HTML body), or sheet
+    (a workbook's n-th sheet, its rows as lines)."""
 
     line: int | None = None
     page: int | None = None
+    block: int | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
         parts = []
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
         if self.page is not None:
             parts.append(f"page {self.page}")
+        if self.block is not None:
+            parts.append(f"block {self.block}")
         if self.line is not None:
             parts.append(f"line {self.line}")
         return ", ".join(parts) or "unknown position"
@@ -28,8 +36,13 @@ class Position:
 
 @dataclass(frozen=True)
 class Cell:
+    """A cell's text. `span` is how many grid columns it covers where the format keeps merges
+    (.docx, HTML, .xlsx); such readers give every row the full grid width, with empty cells
+    under a merge. Where merges are lost (text export), rows are as long as they were printed."""
+
     text: str
     position: Position
+    span: int = 1
 
     @property
     def clean(self) -> str:

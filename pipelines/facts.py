@@ -43,8 +43,15 @@ def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | 
     return next((spec for spec in specs if spec.matches(column.leaf, column.path)), None)
 
 
-def _join_code(cells: list[str]) -> str | None:
-    digits = "".join(re.sub(r"\D", "", text) for text in cells)
+CODE_PART_DIGITS = {"类": 3, "款": 2, "项": 2}
+
+
+def _join_code(parts: list[tuple[str, str]]) -> str | None:
+    """类/款/项 cells joined into one code; a part stored as a number (3 for 03) is padded."""
+    digits = ""
+    for label, text in parts:
+        part = re.sub(r"\D", "", text)
+        digits += part.zfill(CODE_PART_DIGITS.get(label, 0)) if part else ""
     return digits or None
 
 
@@ -158,7 +165,7 @@ def _grid_facts(builder: _FactBuilder) -> None:
         def text_of(column: Column | None, texts: list[str] = texts) -> str:
             return texts[column.index] if column and column.index < len(texts) else ""
 
-        code = _join_code([text_of(c) for c in code_columns])
+        code = _join_code([(c.leaf, text_of(c)) for c in code_columns])
         labels = [normalise_label(text_of(c)) for c in name_columns]
         project = text_of(project_column)
         row_label = next((label for label in labels if label), "")

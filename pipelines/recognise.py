@@ -156,19 +156,49 @@ def _side_groups(blocks: list[tuple[str, int]], is_key) -> list[int]:
     return sizes
 
 
-def column_paths(header: list[list[str]], width: int) -> tuple[Column, ...]:
-    """Rebuild each column's header path from flattened header rows (bottom row first)."""
-    aligned: list[list[str]] = []
+def _labels(row: list[str], spans: list[int], width: int) -> list[str]:
+    """The label over each grid column. A full-width row has a cell per column, merged ones
+    carrying their span over the empty cells they cover; a shorter row's cells follow each
+    other, each over its span."""
+    labels = [""] * width
+    column = 0
+    for index, (text, span) in enumerate(zip(row, spans, strict=False)):
+        start = index if len(row) == width else column
+        for covered in range(start, min(start + max(span, 1), width)):
+            labels[covered] = labels[covered] or text
+        column = start + max(span, 1)
+    return labels
+
+
+def header_spans(
+    header: list[list[str]], width: int, spans: list[list[int]] | None = None
+) -> list[list[int]]:
+    """The column span of every header cell, bottom row first.
+
+    Rows as wide as the table carry their merges in `spans` (readers that keep them); shorter
+    rows lost their merges and have their spans inferred from the row below.
+    """
+    result: list[list[int]] = [[] for _ in header]
     below: list[tuple[str, int]] | None = None
-    for row in reversed(header):
-        row = row[:width] if len(row) > width else row
-        spans = _spans(row, below, width) if len(row) < width else [1] * width
-        labels: list[str] = []
-        for text, span in zip(row, spans, strict=False):
-            labels.extend([text] * span)
-        labels = (labels + [""] * width)[:width]
-        aligned.insert(0, labels)
-        below = list(zip(row, spans, strict=False))
+    for number in reversed(range(len(header))):
+        row = header[number][:width]
+        if len(row) == width:
+            result[number] = spans[number] if spans else [1] * width
+            below = [(label, 1) for label in _labels(row, result[number], width)]
+        else:
+            result[number] = _spans(row, below, width)
+            below = list(zip(row, result[number], strict=False))
+    return result
+
+
+def column_paths(
+    header: list[list[str]], width: int, spans: list[list[int]] | None = None
+) -> tuple[Column, ...]:
+    """Each column's header labels from the top row down, merged cells spread over their span."""
+    aligned = [
+        _labels(row[:width], row_spans, width)
+        for row, row_spans in zip(header, header_spans(header, width, spans), strict=True)
+    ]
     columns = []
     for index in range(width):
         path: list[str] = []
@@ -210,9 +240,11 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
         captions = before + in_table
         spec, title = _match_title(captions, specs)
         header_end = _header_rows(block.rows, caption_rows)
-        header = [row.texts for row in block.rows[caption_rows:header_end]]
+        header_rows = block.rows[caption_rows:header_end]
+        header = [row.texts for row in header_rows]
+        spans = [[cell.span for cell in row.cells] for row in header_rows]
         width = max((len(row.cells) for row in block.rows[caption_rows:]), default=0)
-        columns = column_paths(header, width) if header else ()
+        columns = column_paths(header, width, spans) if header else ()
         after = blocks[position + 1] if position + 1 < len(blocks) else None
         note = after.text.strip() if isinstance(after, Paragraph) and _is_note(after.text) else None
         number = next(

@@ -76,7 +76,7 @@ def test_utf8_with_bom_and_utf16_are_read() -> None:
         (b"", "unsupported format: empty"),
         (b"\x00\x01\x02binary junk\x00", "unsupported format: binary"),
         (b"%PDF-1.7\n...", "unsupported format: pdf"),
-        (b"PK\x03\x04rest-of-a-docx", "unsupported format: zip-office"),
+        (b"PK\x03\x04an-archive-of-something-else", "unsupported format: zip"),
     ],
 )
 def test_files_no_reader_handles_are_refused_with_the_reason(data: bytes, reason: str) -> None:

@@ -17,6 +17,7 @@ LABELS = {
         "undecided": "项无法核实",
         "clean": "全部通过",
         "line": "第{}行",
+        "row": "表{}第{}行",
         "family": "规则",
     },
     "en": {
@@ -29,6 +30,7 @@ LABELS = {
         "undecided": "could not be verified",
         "clean": "all passed",
         "line": "line {}",
+        "row": "table {} row {}",
         "family": "rule family",
     },
 }
@@ -45,7 +47,12 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
     )
     lines = [f"{words['title']}: {heading}", ""]
     for row in failed:
-        where = words["line"].format(row["source_line"]) if row["source_line"] else ""
+        if row["source_line"]:
+            where = words["line"].format(row["source_line"])
+        elif row["source_row"]:
+            where = words["row"].format(row["table_no"], row["source_row"])
+        else:
+            where = ""
         lines.append(f"[{words[row['severity']]}] {row[message]}  {where}".rstrip())
     if failed:
         lines.append("")

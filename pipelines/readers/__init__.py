@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pipelines.document import Document
+from pipelines.readers.docx import read_docx
+from pipelines.readers.html import read_html
 from pipelines.readers.sniff import sniff_format
 from pipelines.readers.text_export import read_text_export
+from pipelines.readers.xlsx import read_xlsx
 
 
 class UnreadableFile(Exception):
     """A file no reader can turn into a document; the message says why, for the quarantine."""
 
 
-READERS = {"text": read_text_export}
+READERS = {"text": read_text_export, "docx": read_docx, "xlsx": read_xlsx, "html": read_html}
 
 
 def read_document(data: bytes, source: str) -> Document:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipelines.readers.archive import office_kind
+
 MAGIC = (
     (b"%PDF-", "pdf"),
     (b"PK\x03\x04", "zip-office"),
@@ -11,13 +13,13 @@ MAGIC = (
 
 
 def sniff_format(data: bytes) -> str:
-    """Return `pdf`, `zip-office` (.docx/.xlsx), `ole-office` (.doc/.xls), `rtf`, `html`,
-    `empty`, `binary` or `text`."""
+    """Return `pdf`, `docx`, `xlsx`, `zip` (another archive), `ole-office` (.doc/.xls), `rtf`,
+    `html`, `empty`, `binary` or `text`."""
     if not data.strip():
         return "empty"
     for magic, name in MAGIC:
         if data.startswith(magic):
-            return name
+            return office_kind(data) if name == "zip-office" else name
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<table" in head:
         return "html"

@@ -1,0 +1,158 @@
+"""Every format a disclosure comes in gives the same facts as its text export.
+
+The fixtures in tests/fixtures/formats were built from the two seeds by
+scripts/make_format_fixtures.py (which says how each was made)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from pipelines.extract import extract_document, extract_file
+from pipelines.readers import UnreadableFile, read_document
+from pipelines.readers.sniff import sniff_format
+
+from .conftest import CHANGJI, KEZHOU
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+SEEDS = {"kezhou": KEZHOU, "changji": CHANGJI}
+KEY = (
+    "table_no",
+    "section",
+    "function_code",
+    "economic_code",
+    "project_name",
+    "row_label",
+    "row_role",
+    "measure",
+    "amount",
+    "is_total",
+)
+
+
+def _facts(result) -> Counter:
+    return Counter(result.facts.select(KEY).iter_rows())
+
+
+@pytest.fixture(scope="module")
+def text_forms():
+    return {name: extract_file(path, path.parent) for name, path in SEEDS.items()}
+
+
+@pytest.mark.parametrize("seed", ["kezhou", "changji"])
+@pytest.mark.parametrize(
+    ("suffix", "file_format"),
+    [
+        ("gbk.txt", "text"),
+        ("docx", "docx"),
+        ("html", "html"),
+        ("xlsx", "xlsx"),
+    ],
+)
+def test_each_format_gives_exactly_the_facts_of_the_text_form(
+    text_forms, seed, suffix, file_format
+) -> None:
+    result = extract_file(FORMATS / f"{seed}.{suffix}", FORMATS)
+    expected = text_forms[seed]
+    assert (result.status, result.format) == ("loaded", file_format)
+    assert _facts(result) == _facts(expected)
+    assert (
+        result.tables.select("table_no", "status").rows()
+        == expected.tables.select("table_no", "status").rows()
+    )
+    assert (result.metadata.department, result.metadata.fiscal_year) == (
+        expected.metadata.department,
+        expected.metadata.fiscal_year,
+    )
+
+
+def test_the_format_is_told_by_content_not_by_name() -> None:
+    assert sniff_format((FORMATS / "kezhou.docx").read_bytes()) == "docx"
+    assert sniff_format((FORMATS / "kezhou.xlsx").read_bytes()) == "xlsx"
+    renamed = extract_document((FORMATS / "changji.docx").read_bytes(), "changji.txt")
+    assert (renamed.status, renamed.format, renamed.facts.height) == ("loaded", "docx", 100)
+
+
+def test_docx_keeps_merged_header_cells_as_spans() -> None:
+    document = read_document((FORMATS / "kezhou.docx").read_bytes(), "kezhou.docx")
+    three_public = next(t for t in document.tables if t.rows[0].texts[0] == "合计")
+    assert [(c.clean, c.span) for c in three_public.rows[0].cells] == [
+        ("合计", 1),
+        ("因公出国（境）费", 1),
+        ("公务用车购置及运行费", 3),
+        ("", 1),
+        ("", 1),
+        ("公务接待费", 1),
+    ]
+
+
+def test_html_rowspan_and_colspan_fill_the_grid() -> None:
+    page = (
+        "<table><tr><td rowspan=2>合计</td><td colspan=2>公务用车购置及运行费</td></tr>"
+        "<tr><td>购置费</td><td>运行费</td></tr><tr><td>3</td><td>1</td><td>2</td></tr>"
+        "</table><p>备注：无</p>"
+    ).encode()
+    document = read_document(page, "p.html")
+    [table] = document.tables
+    assert [row.texts for row in table.rows] == [
+        ["合计", "公务用车购置及运行费", ""],
+        ["", "购置费", "运行费"],
+        ["3", "1", "2"],
+    ]
+    assert table.rows[0].cells[1].span == 2
+    assert document.paragraphs[0].text == "备注：无"
+
+
+def test_xlsx_numbers_are_read_as_numbers_and_numeric_codes_keep_their_digits() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["部门支出总体情况表"])
+    sheet.append(
+        ["功能分类科目编码", None, None, "功能分类科目名称", "合计", "基本支出", "项目支出"]
+    )
+    sheet.merge_cells("A2:C2")
+    sheet.append(["类", "款", "项", None, None, None, None])
+    sheet.append([201, 3, 1, "行政运行", 1352.62, 1302.62, 50])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = extract_document(buffer.getvalue(), "t.xlsx")
+    assert result.facts.select("function_code", "measure", "raw_text").rows() == [
+        ("2010301", "total", "1352.62"),
+        ("2010301", "basic_expenditure", "1302.62"),
+        ("2010301", "project_expenditure", "50"),
+    ]
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ((FORMATS / "kezhou.docx").read_bytes()[:5000], "corrupt archive"),
+        (_zip({"word/document.xml": b"\0" * 5_000_000}), "possible zip bomb"),
+        (
+            _zip(
+                {
+                    "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM '
+                    b'"file:///etc/passwd">]><d>&x;</d>'
+                }
+            ),
+            "declares a DTD",
+        ),
+        (_zip({"word/document.xml": b"<not-a-word-document/>"}), "corrupt .docx"),
+    ],
+)
+def test_broken_and_hostile_office_files_are_refused_with_a_reason(data, reason) -> None:
+    with pytest.raises(UnreadableFile, match=reason):
+        read_document(data, "x.docx")
