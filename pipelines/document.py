@@ -90,6 +90,7 @@ class Document:
     source: str
     format: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    encoding: str | None = None  # how text formats were decoded (utf-8, gb18030, …)
 
     @property
     def tables(self) -> list[Table]:

@@ -89,6 +89,7 @@ class DocumentResult:
     sha256: str
     size_bytes: int
     format: str
+    encoding: str | None = None
     status: str = "loaded"
     reason: str | None = None
     metadata: DocumentMetadata | None = None
@@ -153,6 +154,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     except UnreadableFile as error:
         result.status, result.reason = "quarantined", f"read: {error}"
         return result
+    result.encoding = document.encoding
     specs = tuple(spec for specs in TEMPLATES.values() for spec in specs)
     recognised = recognise_tables(document, specs)
     result.template = _choose_template(recognised)

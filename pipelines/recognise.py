@@ -227,14 +227,26 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
     """Recognise every table of a document against the described tables."""
     recognised = []
     blocks = document.blocks
+    carried: list[str] = []  # a grid holding only a title and unit line titles the next one
     for position, block in enumerate(blocks):
         if not isinstance(block, Table):
+            continue
+        if _caption_rows(block) == len(block.rows):
+            carried = [t for row in block.rows for t in row.texts if t]
             continue
         before: list[str] = []
         back = position - 1
         while back >= 0 and isinstance(blocks[back], Paragraph) and len(before) < 4:
             before.insert(0, blocks[back].text)
             back -= 1
+        if (
+            carried
+            and back == position - 1 - len(before)
+            and back >= 0
+            and isinstance(blocks[back], Table)
+        ):
+            before = before + carried
+        carried = []
         caption_rows = _caption_rows(block)
         in_table = [t for row in block.rows[:caption_rows] for t in row.texts if t]
         captions = before + in_table

@@ -4,7 +4,8 @@
 
 Writes `tests/fixtures/formats/<seed>.{docx,html,xlsx,gbk.txt,pdf}` from the text exports in
 `data/raw/`. How each is made:
-- .docx: python-docx, one Word table per table of the text export, with the merged header cells
+- .docx: python-docx (A4 landscape, 8 pt), one Word table per table of the text export, with
+  the merged header cells
   of the original restored (the spans the recogniser infers from the flattened header, merged
   across; a header cell with an empty cell under it merged down), title and unit lines that
   sit inside a grid merged across it; paragraphs as paragraphs.
@@ -14,12 +15,15 @@ Writes `tests/fixtures/formats/<seed>.{docx,html,xlsx,gbk.txt,pdf}` from the tex
 - .xlsx: openpyxl, one sheet per table, titles above and notes below each grid, merged ranges
   as in the .docx, amounts stored as numbers.
 - .gbk.txt: the text export re-encoded in GB18030.
+- encrypted.pdf (LibreOffice, open password "secret") and scanned.pdf (an image, no text
+  layer, written by Pillow): PDFs the reader must refuse with a clear reason.
 The generated files are committed, so tests and CI need neither LibreOffice nor this script.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import shutil
 import subprocess
 import sys
@@ -28,8 +32,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from docx import Document as WordDocument
-from docx.shared import Pt
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -88,7 +94,12 @@ def _indexes_at(row, column, span) -> list[int]:
 
 def write_docx(document: Document, path: Path) -> None:
     word = WordDocument()
-    word.styles["Normal"].font.size = Pt(9)
+    word.styles["Normal"].font.size = Pt(8)
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
     for block in document.blocks:
         if isinstance(block, Paragraph):
             word.add_paragraph(block.text)
@@ -210,8 +221,32 @@ def write_pdf(docx_path: Path, path: Path) -> None:
         shutil.move(Path(temporary) / f"{docx_path.stem}.pdf", path)
 
 
+def write_refused_pdfs() -> None:
+    image = io.BytesIO()
+    Image.new("RGB", (595, 842), "white").save(image, "PDF")
+    (OUT / "scanned.pdf").write_bytes(image.getvalue())
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        return
+    export = (
+        'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+        '"DocumentOpenPassword":{"type":"string","value":"secret"}}'
+    )
+    with tempfile.TemporaryDirectory() as temporary:
+        source = Path(temporary) / "encrypted.txt"
+        source.write_text("表八：\n一般公共预算“三公”经费支出情况表\n", encoding="utf-8")
+        subprocess.run(
+            [office, "--headless", "--convert-to", export, "--outdir", temporary, str(source)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        shutil.move(Path(temporary) / "encrypted.pdf", OUT / "encrypted.pdf")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    write_refused_pdfs()
     for name, seed in SEEDS.items():
         data = seed.read_bytes()
         document = read_text_export(data, seed.name)

@@ -52,6 +52,7 @@ def text_forms():
         ("docx", "docx"),
         ("html", "html"),
         ("xlsx", "xlsx"),
+        ("pdf", "pdf"),
     ],
 )
 def test_each_format_gives_exactly_the_facts_of_the_text_form(
@@ -156,3 +157,76 @@ def _zip(members: dict[str, bytes]) -> bytes:
 def test_broken_and_hostile_office_files_are_refused_with_a_reason(data, reason) -> None:
     with pytest.raises(UnreadableFile, match=reason):
         read_document(data, "x.docx")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("encrypted.pdf", "read: encrypted PDF: it needs a password to open"),
+        ("scanned.pdf", "read: no text layer: a scanned PDF needs OCR"),
+    ],
+)
+def test_pdfs_that_cannot_be_read_are_quarantined_with_the_reason(name, reason) -> None:
+    result = extract_file(FORMATS / name, FORMATS)
+    assert result.status == "quarantined" and result.reason.startswith(reason)
+
+
+def test_a_pdf_table_that_runs_over_a_page_is_one_table() -> None:
+    document = read_document((FORMATS / "kezhou.pdf").read_bytes(), "kezhou.pdf")
+    first = document.tables[0]
+    pages = {row.position.page for row in first.rows}
+    assert len(pages) > 1 and first.rows[-1].texts[0].replace(" ", "") == "收入总计"
+
+
+def test_a_title_left_alone_in_its_own_grid_titles_the_next_grid() -> None:
+    from pipelines.catalog import TABLES
+    from pipelines.document import Cell, Document, Position, Row, Table
+    from pipelines.recognise import recognise_tables
+
+    def grid(rows):
+        return Table(
+            tuple(Row(tuple(Cell(t, Position(page=1)) for t in r), Position(page=1)) for r in rows),
+            Position(page=1),
+        )
+
+    title = grid([["一般公共预算支出情况表", ""], ["编制部门：某局", "单位：万元"]])
+    body = grid(
+        [
+            ["功能分类科目编码", "", "", "功能分类科目名称", "小计", "基本支出", "项目支出"],
+            ["类", "款", "项", "", "", "", ""],
+            ["201", "03", "01", "行政运行", "10", "10", ""],
+        ]
+    )
+    [table] = recognise_tables(Document("d", "pdf", (title, body)), TABLES)
+    assert (table.spec.number, table.department) == (5, "某局")
+
+
+def test_a_mixed_raw_folder_loads_every_format_and_shows_format_and_encoding(tmp_path) -> None:
+    import shutil
+
+    import duckdb
+
+    from pipelines.build import build
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("kezhou.pdf", "changji.gbk.txt", "scanned.pdf"):
+        shutil.copy(FORMATS / name, raw / name)
+    warehouse = tmp_path / "gongkai.duckdb"
+    build(raw, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        documents = connection.execute(
+            "SELECT path, format, encoding, status, fact_count FROM v_documents ORDER BY path"
+        ).fetchall()
+        three_public = connection.execute(
+            "SELECT department, total FROM v_three_public ORDER BY total DESC"
+        ).fetchall()
+    assert documents == [
+        ("changji.gbk.txt", "text", "gb18030", "loaded", 100),
+        ("kezhou.pdf", "pdf", None, "loaded", 91),
+        ("scanned.pdf", "pdf", None, "quarantined", 0),
+    ]
+    assert [(d, float(t)) for d, t in three_public] == [
+        ("克州政府办公室", 133.6),
+        ("昌吉回族自治州人民政府办公室", 45.6),
+    ]

@@ -75,7 +75,7 @@ def test_utf8_with_bom_and_utf16_are_read() -> None:
     [
         (b"", "unsupported format: empty"),
         (b"\x00\x01\x02binary junk\x00", "unsupported format: binary"),
-        (b"%PDF-1.7\n...", "unsupported format: pdf"),
+        (b"%PDF-1.7\n...", "corrupt PDF: No /Root object"),
         (b"PK\x03\x04an-archive-of-something-else", "unsupported format: zip"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipelines.document import Document
 from pipelines.readers.docx import read_docx
 from pipelines.readers.html import read_html
+from pipelines.readers.pdf import read_pdf
 from pipelines.readers.sniff import sniff_format
 from pipelines.readers.text_export import read_text_export
 from pipelines.readers.xlsx import read_xlsx
@@ -14,7 +15,13 @@ class UnreadableFile(Exception):
     """A file no reader can turn into a document; the message says why, for the quarantine."""
 
 
-READERS = {"text": read_text_export, "docx": read_docx, "xlsx": read_xlsx, "html": read_html}
+READERS = {
+    "text": read_text_export,
+    "docx": read_docx,
+    "xlsx": read_xlsx,
+    "html": read_html,
+    "pdf": read_pdf,
+}
 
 
 def read_document(data: bytes, source: str) -> Document:

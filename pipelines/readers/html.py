@@ -152,7 +152,8 @@ def _number(value: str | None) -> int:
 def read_html(data: bytes, source: str) -> Document:
     """Read a saved HTML page's bytes into a `Document`."""
     parser = _Parser()
-    parser.feed(decode_text(data))
+    text, encoding = decode_text(data)
+    parser.feed(text)
     parser.close()
     parser._flush_text()
-    return Document(source=source, format="html", blocks=tuple(parser.blocks))
+    return Document(source=source, format="html", blocks=tuple(parser.blocks), encoding=encoding)

@@ -10,24 +10,38 @@ form; the table recogniser rebuilds headers.
 
 from __future__ import annotations
 
+from charset_normalizer import from_bytes
+
 from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, Table
 
 BLANKS = " \t\u3000\xa0\r"
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a text export: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "big5", "big5hkscs", "utf_16", "utf_16_le",
+                     "utf_16_be"}
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text and say how: UTF-8 (with or without BOM), UTF-16 with BOM, else the Chinese
+    encoding charset-normalizer finds most likely (GB18030 covers GBK and GB2312).
 
     Raises ValueError when no encoding reads the bytes cleanly, rather than guessing.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = from_bytes(data[:200_000]).best()
+    candidates = [guess.encoding] if guess and guess.encoding in CHINESE_ENCODINGS else []
+    for encoding in [*candidates, "gb18030"]:
+        name = "gb18030" if encoding in {"gb2312", "gbk"} else encoding
         try:
-            return data.decode(encoding)
+            return data.decode(name), name
         except UnicodeDecodeError:
             continue
-    raise ValueError("undecodable text: neither UTF-8, UTF-16 nor GB18030")
+    raise ValueError("undecodable text: neither UTF-8, UTF-16 nor a Chinese encoding")
 
 
 def _is_blank(line: str) -> bool:
@@ -42,7 +56,7 @@ def _continues_row(lines: list[str], index: int) -> bool:
     return end < len(lines) and lines[end].startswith("\t")
 
 
-def parse_text_export(text: str, source: str) -> Document:
+def parse_text_export(text: str, source: str, encoding: str | None = None) -> Document:
     """Parse already-decoded text-export content into a `Document`."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks: list[Block] = []
@@ -87,9 +101,10 @@ def parse_text_export(text: str, source: str) -> Document:
             close_table()
             blocks.append(Paragraph(text=line.rstrip(BLANKS), position=Position(line=number)))
     close_table()
-    return Document(source=source, format="text", blocks=tuple(blocks))
+    return Document(source=source, format="text", blocks=tuple(blocks), encoding=encoding)
 
 
 def read_text_export(data: bytes, source: str) -> Document:
     """Read a text-export file's bytes into a `Document`."""
-    return parse_text_export(decode_text(data), source)
+    text, encoding = decode_text(data)
+    return parse_text_export(text, source, encoding)

@@ -50,7 +50,7 @@ def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
 
 LOAD_SQL = """
 INSERT INTO raw_file
-SELECT source_file, sha256, size_bytes, format, document_id, status, reason
+SELECT source_file, sha256, size_bytes, format, encoding, document_id, status, reason
 FROM read_parquet($documents);
 
 INSERT INTO dim_region

@@ -36,7 +36,8 @@ CREATE TABLE raw_file (
     source_file  VARCHAR PRIMARY KEY,     -- path relative to the raw folder
     sha256       VARCHAR NOT NULL,
     size_bytes   BIGINT NOT NULL,
-    format       VARCHAR NOT NULL,
+    format       VARCHAR NOT NULL,        -- sniffed from the bytes: text, docx, xlsx, pdf, html, …
+    encoding     VARCHAR,                 -- how a text format was decoded: utf-8, gb18030, …
     document_id  VARCHAR NOT NULL,
     status       VARCHAR NOT NULL,        -- loaded | quarantined | duplicate
     reason       VARCHAR                  -- why it was quarantined, or which file it duplicates
@@ -185,6 +186,7 @@ SELECT
     r.source_file AS path,
     r.sha256,
     r.format,
+    r.encoding,
     d.kind,
     d.fiscal_year,
     dep.department_name AS department,
