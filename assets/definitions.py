@@ -10,13 +10,21 @@ from assets.resources import GongkaiPaths
 from assets.warehouse_assets import (
     budget_facts,
     data_quality,
+    downloaded_files,
     parsed_documents,
     raw_file_inventory,
     warehouse,
 )
 
 defs = dg.Definitions(
-    assets=[raw_file_inventory, parsed_documents, budget_facts, data_quality, warehouse],
+    assets=[
+        downloaded_files,
+        raw_file_inventory,
+        parsed_documents,
+        budget_facts,
+        data_quality,
+        warehouse,
+    ],
     asset_checks=[*family_checks, warehouse_integrity],
     jobs=[build_warehouse_job],
     schedules=[daily_build],

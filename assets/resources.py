@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_SOURCES, DEFAULT_WAREHOUSE
 from pipelines.staging import Staging
 
 
@@ -15,6 +15,11 @@ class GongkaiPaths(dg.ConfigurableResource):
 
     raw_dir: str = str(DEFAULT_RAW_DIR)
     warehouse: str = str(DEFAULT_WAREHOUSE)
+    sources: str = str(DEFAULT_SOURCES)
+
+    @property
+    def sources_path(self) -> Path:
+        return Path(self.sources)
 
     @property
     def raw_path(self) -> Path:

@@ -6,3 +6,4 @@ from pathlib import Path
 
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_WAREHOUSE = Path("data/warehouse/gongkai.duckdb")
+DEFAULT_SOURCES = Path("data/sources.yaml")

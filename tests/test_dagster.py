@@ -14,6 +14,7 @@ from assets.resources import GongkaiPaths
 from assets.warehouse_assets import (
     budget_facts,
     data_quality,
+    downloaded_files,
     parsed_documents,
     raw_file_inventory,
     warehouse,
@@ -28,6 +29,7 @@ def test_definitions_load_with_job_schedule_and_sensor() -> None:
     assert defs.resolve_sensor_def("raw_files_sensor")
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert keys == {
+        "downloaded_files",
         "raw_file_inventory",
         "parsed_documents",
         "budget_facts",
@@ -52,9 +54,14 @@ def test_materializing_all_assets_builds_the_warehouse(tmp_path) -> None:
     shutil.copy(KEZHOU, raw / KEZHOU.name)
     shutil.copy(CHANGJI, raw / CHANGJI.name)
     (raw / "junk.txt").write_bytes(b"\x00" * 64)
-    paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "wh" / "gongkai.duckdb"))
+    paths = GongkaiPaths(
+        raw_dir=str(raw),
+        warehouse=str(tmp_path / "wh" / "gongkai.duckdb"),
+        sources=str(tmp_path / "no-sources.yaml"),
+    )
     result = dg.materialize(
         [
+            downloaded_files,
             raw_file_inventory,
             parsed_documents,
             budget_facts,

@@ -17,8 +17,16 @@ from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, 
 BLANKS = " \t\u3000\xa0\r"
 
 
-CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "big5", "big5hkscs", "utf_16", "utf_16_le",
-                     "utf_16_be"}
+CHINESE_ENCODINGS = {
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "big5",
+    "big5hkscs",
+    "utf_16",
+    "utf_16_le",
+    "utf_16_be",
+}
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
