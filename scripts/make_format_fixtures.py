@@ -9,8 +9,9 @@ Writes `tests/fixtures/formats/<seed>.{docx,html,xlsx,gbk.txt,pdf}` from the tex
   of the original restored (the spans the recogniser infers from the flattened header, merged
   across; a header cell with an empty cell under it merged down), title and unit lines that
   sit inside a grid merged across it; paragraphs as paragraphs.
-- .pdf: the .docx converted by LibreOffice headless (`soffice --convert-to pdf`), skipped when
-  LibreOffice is not installed (`apt-get install libreoffice-writer-nogui fonts-noto-cjk`).
+- .pdf and legacy .doc: the .docx converted by LibreOffice headless (`soffice --convert-to`);
+  .xls: the .xlsx likewise. Skipped when LibreOffice is not installed (`apt-get install
+  libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk`).
 - .html: one page; tables with the same colspan/rowspan, paragraphs as <p>.
 - .xlsx: openpyxl, one sheet per table, titles above and notes below each grid, merged ranges
   as in the .docx, amounts stored as numbers.
@@ -206,19 +207,21 @@ def write_xlsx(document: Document, path: Path) -> None:
     workbook.save(path)
 
 
-def write_pdf(docx_path: Path, path: Path) -> None:
+def convert(source: Path, target: Path) -> None:
+    """Convert with LibreOffice headless into the format `target`'s suffix names."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
-        print("LibreOffice not installed: PDF fixtures not rebuilt")
+        print(f"LibreOffice not installed: {target.name} not rebuilt")
         return
+    suffix = target.suffix.lstrip(".")
     with tempfile.TemporaryDirectory() as temporary:
         subprocess.run(
-            [office, "--headless", "--convert-to", "pdf", "--outdir", temporary, str(docx_path)],
+            [office, "--headless", "--convert-to", suffix, "--outdir", temporary, str(source)],
             check=True,
             capture_output=True,
             timeout=300,
         )
-        shutil.move(Path(temporary) / f"{docx_path.stem}.pdf", path)
+        shutil.move(Path(temporary) / f"{source.stem}.{suffix}", target)
 
 
 def write_refused_pdfs() -> None:
@@ -254,7 +257,9 @@ def main() -> None:
         write_html(document, OUT / f"{name}.html", name)
         write_xlsx(document, OUT / f"{name}.xlsx")
         (OUT / f"{name}.gbk.txt").write_bytes(data.decode("utf-8").encode("gb18030"))
-        write_pdf(OUT / f"{name}.docx", OUT / f"{name}.pdf")
+        convert(OUT / f"{name}.docx", OUT / f"{name}.pdf")
+        convert(OUT / f"{name}.docx", OUT / f"{name}.doc")
+        convert(OUT / f"{name}.xlsx", OUT / f"{name}.xls")
         print(f"{name}: written to {OUT.relative_to(ROOT)}")
 
 

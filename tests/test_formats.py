@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from pipelines.extract import extract_document, extract_file
 from pipelines.readers import UnreadableFile, read_document
+from pipelines.readers.legacy_word import libreoffice
 from pipelines.readers.sniff import sniff_format
 
 from .conftest import CHANGJI, KEZHOU
@@ -52,6 +53,7 @@ def text_forms():
         ("docx", "docx"),
         ("html", "html"),
         ("xlsx", "xlsx"),
+        ("xls", "xls"),
         ("pdf", "pdf"),
     ],
 )
@@ -230,3 +232,20 @@ def test_a_mixed_raw_folder_loads_every_format_and_shows_format_and_encoding(tmp
         ("克州政府办公室", 133.6),
         ("昌吉回族自治州人民政府办公室", 45.6),
     ]
+
+
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice converts .doc; not installed here")
+@pytest.mark.parametrize("seed", ["kezhou", "changji"])
+def test_a_legacy_doc_gives_the_facts_of_the_text_form_through_libreoffice(
+    text_forms, seed
+) -> None:
+    result = extract_file(FORMATS / f"{seed}.doc", FORMATS)
+    assert (result.status, result.format) == ("loaded", "doc")
+    assert _facts(result) == _facts(text_forms[seed])
+
+
+def test_a_legacy_doc_without_libreoffice_is_quarantined_saying_what_to_do(monkeypatch) -> None:
+    monkeypatch.setattr("pipelines.readers.legacy_word.libreoffice", lambda: None)
+    result = extract_file(FORMATS / "changji.doc", FORMATS)
+    assert result.status == "quarantined"
+    assert "needs LibreOffice" in result.reason and "convert the file to .docx" in result.reason

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pipelines.document import Document
 from pipelines.readers.docx import read_docx
 from pipelines.readers.html import read_html
+from pipelines.readers.legacy_word import read_doc
 from pipelines.readers.pdf import read_pdf
 from pipelines.readers.sniff import sniff_format
+from pipelines.readers.spreadsheet import read_xls, read_xlsx
 from pipelines.readers.text_export import read_text_export
-from pipelines.readers.xlsx import read_xlsx
 
 
 class UnreadableFile(Exception):
@@ -21,6 +22,8 @@ READERS = {
     "xlsx": read_xlsx,
     "html": read_html,
     "pdf": read_pdf,
+    "doc": read_doc,
+    "xls": read_xls,
 }
 
 

@@ -13,13 +13,15 @@ MAGIC = (
 
 
 def sniff_format(data: bytes) -> str:
-    """Return `pdf`, `docx`, `xlsx`, `zip` (another archive), `ole-office` (.doc/.xls), `rtf`,
-    `html`, `empty`, `binary` or `text`."""
+    """Return `pdf`, `docx`, `xlsx`, `zip` (another archive), `doc`, `xls`, `ole` (another
+    compound file), `rtf`, `html`, `empty`, `binary` or `text`."""
     if not data.strip():
         return "empty"
     for magic, name in MAGIC:
         if data.startswith(magic):
-            return office_kind(data) if name == "zip-office" else name
+            if name == "zip-office":
+                return office_kind(data)
+            return legacy_office_kind(data) if name == "ole-office" else name
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<table" in head:
         return "html"
@@ -28,3 +30,12 @@ def sniff_format(data: bytes) -> str:
     if b"\x00" in data[:65536]:
         return "binary"
     return "text"
+
+
+def legacy_office_kind(data: bytes) -> str:
+    """`doc`, `xls` or `ole`, from the stream names of an OLE compound file's directory."""
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    return "ole"
