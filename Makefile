@@ -7,7 +7,7 @@ VENV := .venv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test ui lint clean
+.PHONY: setup run test ui lint bench clean
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -29,15 +29,19 @@ run: setup
 
 ## The whole test suite.
 test: setup
-	$(VENV)/bin/ruff check pipelines assets expectations tests scripts
+	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks
 	$(VENV)/bin/pytest
 
 ## Dagster UI on http://127.0.0.1:3000 over the same definitions and instance as `make run`.
 ui: setup
 	$(VENV)/bin/dagster dev --host 127.0.0.1 --port 3000 --workspace workspace.yaml
 
+## Speed of each reader (documents per second), written to benchmarks/results/.
+bench: setup
+	$(VENV)/bin/python benchmarks/formats.py
+
 lint: setup
-	$(VENV)/bin/ruff check pipelines assets expectations tests scripts
+	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks
 	$(VENV)/bin/ruff format --check pipelines assets expectations tests
 
 clean:
