@@ -21,6 +21,15 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _where(row: dict) -> str:
+    """A source position as people read it: page and/or line, where the format has them."""
+    parts = [
+        f"page {row['source_page']}" if row.get("source_page") else "",
+        f"line {row['source_line']}" if row.get("source_line") else "",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
 def _parse(args: argparse.Namespace) -> int:
     path = Path(args.file)
     result = extract_file(path.resolve(), path.resolve().parent)
@@ -34,7 +43,7 @@ def _parse(args: argparse.Namespace) -> int:
         f"unit {meta.unit} · dated {meta.published_date} · template {result.template}"
     )
     for row in result.tables.iter_rows(named=True):
-        where = f"line {row['source_line']}" if row["source_line"] else ""
+        where = _where(row)
         detail = row["explanation"] or ""
         print(
             f"  表{row['table_no']} {row['table_name']:<24} {row['status']:<18} "
@@ -42,7 +51,10 @@ def _parse(args: argparse.Namespace) -> int:
         )
     print(f"{result.facts.height} facts")
     for item in result.warnings:
-        print(f"  warning ({item['kind']}, line {item['source_line']}): {item['message']}")
+        print(
+            f"  warning ({item['kind']}{', ' + _where(item) if _where(item) else ''}): "
+            f"{item['message']}"
+        )
     if args.facts:
         with_columns = [
             "table_no",
@@ -53,6 +65,7 @@ def _parse(args: argparse.Namespace) -> int:
             "project_name",
             "measure",
             "amount",
+            "source_page",
             "source_line",
         ]
         for row in result.facts.select(with_columns).iter_rows():
