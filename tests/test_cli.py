@@ -37,4 +37,4 @@ def test_parse_of_an_unreadable_file_says_why_and_fails(tmp_path, capsys) -> Non
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x00")
     assert main(["parse", str(bad)]) == 1
-    assert "quarantined: read: unsupported format: binary" in capsys.readouterr().out
+    assert "quarantined: read: binary content that is no document format" in capsys.readouterr().out

@@ -73,8 +73,8 @@ def test_utf8_with_bom_and_utf16_are_read() -> None:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"", "unsupported format: empty"),
-        (b"\x00\x01\x02binary junk\x00", "unsupported format: binary"),
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02binary junk\x00", "binary content that is no document format"),
         (b"%PDF-1.7\n...", "corrupt PDF: No /Root object"),
         (b"PK\x03\x04an-archive-of-something-else", "unsupported format: zip"),
     ],

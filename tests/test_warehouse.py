@@ -64,7 +64,7 @@ def test_quarantine_reasons_name_the_stage_and_the_problem(warehouse) -> None:
     reasons = dict(
         query(warehouse, "SELECT path, reason FROM v_documents WHERE status <> 'loaded'")
     )
-    assert reasons["broken.txt"].startswith("read: unsupported format: binary (readers exist for")
+    assert reasons["broken.txt"] == "read: binary content that is no document format a reader knows"
     assert reasons["scan.pdf"].startswith("read: corrupt PDF")
     assert reasons["notes.txt"].startswith("recognise: none of the 0 tables")
     assert reasons["sub/克州 副本.txt"] == f"same content as {KEZHOU.name}"

@@ -27,15 +27,32 @@ READERS = {
 }
 
 
+REFUSED = {
+    "empty": "the file is empty",
+    "binary": "binary content that is no document format a reader knows",
+}
+
+
 def read_document(data: bytes, source: str) -> Document:
-    """Read any supported disclosure file, choosing the reader by content, not by file name."""
+    """Read any supported disclosure file, choosing the reader by content, not by file name.
+
+    The only exception it raises is `UnreadableFile`: a reader's own refusal (ValueError) keeps
+    its message; anything else a library throws on a malformed file is reported with its type,
+    so a hostile or broken file is quarantined, never a crash.
+    """
     file_format = sniff_format(data)
     reader = READERS.get(file_format)
     if reader is None:
         raise UnreadableFile(
-            f"unsupported format: {file_format} (readers exist for: {', '.join(sorted(READERS))})"
+            REFUSED.get(file_format)
+            or f"unsupported format: {file_format} (readers exist for: "
+            f"{', '.join(sorted(READERS))})"
         )
     try:
         return reader(data, source)
     except ValueError as error:
         raise UnreadableFile(str(error)) from error
+    except Exception as error:  # a library's failure on malformed input is the file's fault
+        raise UnreadableFile(
+            f"the {file_format} reader could not read it: {type(error).__name__}: {error}"
+        ) from error
