@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +23,7 @@ from pipelines.extract import (
     extract_file,
 )
 from pipelines.quality import QualityInput, comparisons
+from pipelines.settings import MAX_FILE_BYTES
 from pipelines.staging import Staging
 from pipelines.warehouse.load import WarehouseSummary, load_warehouse
 
@@ -50,25 +52,26 @@ DOCUMENT_SCHEMA = {
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """Every file under the raw folder, in a stable order; hidden files (.gitkeep) are skipped."""
-    return sorted(
-        path
-        for path in raw_dir.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
-    )
+    """Every file under the raw folder, in a stable order (hidden ones included: every file
+    is accounted for)."""
+    return sorted(path for path in raw_dir.rglob("*") if path.is_file())
+
+
+def is_hidden(source_file: str) -> bool:
+    return any(part.startswith(".") for part in source_file.split("/"))
 
 
 def inventory_raw_files(raw_dir: Path) -> pl.DataFrame:
     """One row per raw file: its path relative to the raw folder, content hash and size."""
     rows = []
     for path in raw_files(raw_dir):
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
         rows.append(
             {
                 "source_file": path.relative_to(raw_dir).as_posix(),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "size_bytes": len(data),
+                "sha256": digest,
+                "size_bytes": path.stat().st_size,
             }
         )
     return pl.DataFrame(rows, schema=INVENTORY_SCHEMA)
@@ -99,53 +102,112 @@ def _document_row(result: DocumentResult) -> dict:
     }
 
 
-def extract_documents(raw_dir: Path, inventory: pl.DataFrame, staging: Staging) -> pl.DataFrame:
+def _unread(
+    source_file: str, sha256: str, size_bytes: int, status: str, reason: str, file_format: str
+) -> DocumentResult:
+    return DocumentResult(
+        source_file=source_file,
+        sha256=sha256,
+        size_bytes=size_bytes,
+        format=file_format,
+        status=status,
+        reason=reason,
+    )
+
+
+def _extract(raw_dir: Path, source_file: str, sha256: str, size_bytes: int) -> DocumentResult:
+    try:
+        return extract_file(raw_dir / source_file, raw_dir)
+    except Exception as error:  # a bug on one file must not stop the run; it is reported
+        return _unread(
+            source_file,
+            sha256,
+            size_bytes,
+            "quarantined",
+            f"extract: {type(error).__name__}: {error}",
+            "unknown",
+        )
+
+
+def mark_superseded(results: list[DocumentResult]) -> None:
+    """Of several loaded versions of one disclosure (same department, year, kind and table
+    set), keep the newest — latest printed date, then latest path — and mark the others."""
+    versions: dict[tuple, list[DocumentResult]] = {}
+    for result in results:
+        meta = result.metadata
+        if result.status == "loaded" and meta and meta.department and meta.fiscal_year:
+            key = (meta.department, meta.fiscal_year, meta.kind, result.template)
+            versions.setdefault(key, []).append(result)
+    for group in versions.values():
+        group.sort(key=lambda r: (r.metadata.published_date or date.min, r.source_file))
+        newest = group[-1]
+        for older in group[:-1]:
+            older.status = "superseded"
+            older.reason = (
+                f"superseded by {newest.source_file}, a newer version of the same disclosure "
+                f"(dated {newest.metadata.published_date or 'undated'}; this one "
+                f"{older.metadata.published_date or 'undated'})"
+            )
+
+
+def extract_documents(
+    raw_dir: Path, inventory: pl.DataFrame, staging: Staging, max_bytes: int = MAX_FILE_BYTES
+) -> pl.DataFrame:
     """Extract every inventoried file into staging; returns one row per raw file.
 
-    A file whose bytes were already seen under another name is recorded as a duplicate of it
-    and contributes no facts; a file that fails at any stage is quarantined with the reason.
+    Every file ends in one state: loaded; quarantined (with the stage and reason); duplicate (the
+    same bytes as an earlier file); superseded (an older version of a loaded disclosure);
+    or ignored (a hidden file). Only loaded documents contribute facts.
     """
+    results: list[DocumentResult] = []
+    first_seen: dict[str, str] = {}
+    for source_file, sha256, size_bytes in inventory.iter_rows():
+        if is_hidden(source_file):
+            result = _unread(
+                source_file,
+                sha256,
+                size_bytes,
+                "ignored",
+                "hidden file (its name starts with '.'): not a disclosure",
+                "hidden",
+            )
+        elif sha256 in first_seen:
+            result = _unread(
+                source_file,
+                sha256,
+                size_bytes,
+                "duplicate",
+                f"same content as {first_seen[sha256]}",
+                "duplicate",
+            )
+        elif size_bytes > max_bytes:
+            result = _unread(
+                source_file,
+                sha256,
+                size_bytes,
+                "quarantined",
+                f"read: the file is {size_bytes:,} bytes, over the limit of {max_bytes:,}",
+                "unknown",
+            )
+        else:
+            first_seen[sha256] = source_file
+            result = _extract(raw_dir, source_file, sha256, size_bytes)
+        results.append(result)
+    mark_superseded(results)
     if staging.document_facts.exists():
         shutil.rmtree(staging.document_facts)
     staging.document_facts.mkdir(parents=True)
-    documents, tables, codes, warnings = [], [], [], []
-    first_seen: dict[str, str] = {}
-    for source_file, sha256, size_bytes in inventory.iter_rows():
-        if sha256 in first_seen:
-            duplicate = DocumentResult(
-                source_file=source_file,
-                sha256=sha256,
-                size_bytes=size_bytes,
-                format="duplicate",
-                status="duplicate",
-                reason=f"same content as {first_seen[sha256]}",
-            )
-            documents.append(_document_row(duplicate))
-            continue
-        first_seen[sha256] = source_file
-        path = raw_dir / source_file
-        try:
-            result = extract_file(path, raw_dir)
-        except Exception as error:  # a bug on one file must not stop the run; it is reported
-            result = DocumentResult(
-                source_file=source_file,
-                sha256=sha256,
-                size_bytes=size_bytes,
-                format="unknown",
-                status="quarantined",
-                reason=f"extract: {type(error).__name__}: {error}",
-            )
-        documents.append(_document_row(result))
-        if result.status == "loaded":
-            result.facts.write_parquet(staging.document_facts / f"{result.document_id}.parquet")
-            tables.append(result.tables)
-            codes.append(result.codes)
-            warnings.append(result.warnings_frame)
-    manifest = pl.DataFrame(documents, schema=DOCUMENT_SCHEMA)
+    loaded = [result for result in results if result.status == "loaded"]
+    for result in loaded:
+        result.facts.write_parquet(staging.document_facts / f"{result.document_id}.parquet")
+    manifest = pl.DataFrame([_document_row(r) for r in results], schema=DOCUMENT_SCHEMA)
     manifest.write_parquet(staging.documents)
-    pl.concat([pl.DataFrame(schema=TABLE_SCHEMA), *tables]).write_parquet(staging.tables)
-    pl.concat([pl.DataFrame(schema=CODE_SCHEMA), *codes]).write_parquet(staging.codes)
-    pl.concat([pl.DataFrame(schema=WARNING_SCHEMA), *warnings]).write_parquet(staging.warnings)
+    for path, schema, frames in (
+        (staging.tables, TABLE_SCHEMA, [r.tables for r in loaded]),
+        (staging.codes, CODE_SCHEMA, [r.codes for r in loaded]),
+        (staging.warnings, WARNING_SCHEMA, [r.warnings_frame for r in loaded]),
+    ):
+        pl.concat([pl.DataFrame(schema=schema), *frames]).write_parquet(path)
     return manifest
 
 

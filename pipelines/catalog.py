@@ -63,6 +63,7 @@ class ColumnSpec:
     under: str | None = None
     economic_code: str | None = None
     is_total: bool = False
+    required: bool = False  # the template always prints this column
 
     def matches(self, leaf: str, path: tuple[str, ...]) -> bool:
         if not re.fullmatch(self.label, leaf):
@@ -141,9 +142,9 @@ class TableSpec:
 
 TOTAL_ROW = r"(合计|总计|总合计)"
 SPLIT_COLUMNS = (
-    ColumnSpec("total", r"(合计|小计|总计)", is_total=True),
-    ColumnSpec("basic_expenditure", r"基本支出"),
-    ColumnSpec("project_expenditure", r"项目支出"),
+    ColumnSpec("total", r"(合计|小计|总计)", is_total=True, required=True),
+    ColumnSpec("basic_expenditure", r"基本支出", required=True),
+    ColumnSpec("project_expenditure", r"项目支出", required=True),
 )
 SPLIT_RULES = (
     SumRule(
@@ -245,7 +246,10 @@ TABLES: tuple[TableSpec, ...] = (
         (r"部门收入总体情况表", r"收入预算总表"),
         "grid",
         code_kind="function",
-        columns=(ColumnSpec("total", r"(总计|合计)", is_total=True), *FUNDING_SOURCE_COLUMNS),
+        columns=(
+            ColumnSpec("total", r"(总计|合计)", is_total=True, required=True),
+            *FUNDING_SOURCE_COLUMNS,
+        ),
         sum_rules=(
             SumRule(
                 "across.total_is_sum_of_sources",
@@ -320,9 +324,9 @@ TABLES: tuple[TableSpec, ...] = (
         "grid",
         code_kind="economic",
         columns=(
-            ColumnSpec("total", r"(合计|小计|总计)", is_total=True),
-            ColumnSpec("personnel", r"人员经费"),
-            ColumnSpec("public_use", r"公用经费"),
+            ColumnSpec("total", r"(合计|小计|总计)", is_total=True, required=True),
+            ColumnSpec("personnel", r"人员经费", required=True),
+            ColumnSpec("public_use", r"公用经费", required=True),
         ),
         sum_rules=(
             SumRule(
@@ -342,7 +346,9 @@ TABLES: tuple[TableSpec, ...] = (
         "grid",
         code_kind="function",
         columns=(
-            ColumnSpec("project_expenditure", r"(项目支出)?(合计|小计|总计)", is_total=True),
+            ColumnSpec(
+                "project_expenditure", r"(项目支出)?(合计|小计|总计)", is_total=True, required=True
+            ),
             *ECONOMIC_GROUP_COLUMNS,
         ),
         sum_rules=(
@@ -358,8 +364,8 @@ TABLES: tuple[TableSpec, ...] = (
         "grid",
         topic="three_public",
         columns=(
-            ColumnSpec("total", r"(合计|总计)", is_total=True),
-            ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?"),
+            ColumnSpec("total", r"(合计|总计)", is_total=True, required=True),
+            ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?", required=True),
             ColumnSpec(
                 "vehicle_total",
                 r"(小计|公务用车购置及运行费)",
@@ -367,9 +373,9 @@ TABLES: tuple[TableSpec, ...] = (
                 is_total=True,
             ),
             ColumnSpec("vehicle_total", r"公务用车购置及运行费?", is_total=True),
-            ColumnSpec("vehicle_purchase", r"(公务用车)?购置费?"),
-            ColumnSpec("vehicle_running", r"(公务用车)?运行(维护)?费?"),
-            ColumnSpec("reception", r"公务接待费?"),
+            ColumnSpec("vehicle_purchase", r"(公务用车)?购置费?", required=True),
+            ColumnSpec("vehicle_running", r"(公务用车)?运行(维护)?费?", required=True),
+            ColumnSpec("reception", r"公务接待费?", required=True),
         ),
         sum_rules=(
             SumRule(

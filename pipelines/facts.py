@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.catalog import ColumnSpec, RowSpec, SideSpec, normalise_label
+from pipelines.catalog import MEASURES, ColumnSpec, RowSpec, SideSpec, normalise_label
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import parse_amount, to_wan_yuan
 from pipelines.recognise import Column, RecognisedTable
@@ -149,6 +149,14 @@ def _grid_facts(builder: _FactBuilder) -> None:
     name_columns = [c for c in key_columns if c is not project_column]
     amount_columns = [c for c in table.columns if not c.is_key]
     column_specs = {c.index: _column_spec(c, spec.columns) for c in amount_columns}
+    found = set(column_specs.values())
+    for required in (c for c in spec.columns if c.required and c not in found):
+        builder.warn(
+            "missing_column",
+            table.table.position,
+            f"no column for {MEASURES[required.measure][0]} ({required.measure}): the table "
+            "does not print it",
+        )
     for column in amount_columns:
         if column_specs[column.index] is None:
             builder.warn(

@@ -101,7 +101,7 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
         "balance": balance_comparisons(data.facts, data.tables),
         "cross_table": cross_table_comparisons(data.facts, data.tables, data.documents),
         "code_validity": code_comparisons(data.codes, data.documents),
-        "completeness": completeness_comparisons(data.tables),
+        "completeness": completeness_comparisons(data.tables, data.warnings),
         "plausibility": plausibility_comparisons(data.facts, data.warnings),
     }
     return {name: pl.DataFrame(rows, schema=COMPARISON_SCHEMA) for name, rows in built.items()}

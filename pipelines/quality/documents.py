@@ -21,9 +21,32 @@ COMPLETENESS = {
 }
 
 
-def completeness_comparisons(tables: pl.DataFrame) -> list[dict]:
-    """One row per described table of each document: published, explained, or missing."""
+def completeness_comparisons(tables: pl.DataFrame, warnings: pl.DataFrame) -> list[dict]:
+    """One row per described table of each document (published, explained, or missing), and
+    one per column the template always prints that a table leaves out."""
     found = []
+    for item in warnings.filter(pl.col("kind") == "missing_column").to_dicts():
+        column = item["message"].split(":")[0]
+        found.append(
+            {
+                "document_id": item["document_id"],
+                "check_id": "completeness.column_published",
+                "rule_family": "completeness",
+                "severity": "error",
+                "table_no": item["table_no"],
+                "subject": column,
+                "expected": "printed",
+                "observed": "missing",
+                "difference": None,
+                "status": "missing",
+                "message_zh": f"表{item['table_no']}缺少必备栏目（{column}）",
+                "message_en": f"table {item['table_no']}: {item['message']}",
+                "source_line": item["source_line"],
+                "source_page": item["source_page"],
+                "source_row": None,
+                "source_column": None,
+            }
+        )
     for table in tables.to_dicts():
         severity, zh, en = COMPLETENESS[table["status"]]
         found.append(

@@ -39,7 +39,7 @@ CREATE TABLE raw_file (
     format       VARCHAR NOT NULL,        -- sniffed from the bytes: text, docx, xlsx, pdf, html, …
     encoding     VARCHAR,                 -- how a text format was decoded: utf-8, gb18030, …
     document_id  VARCHAR NOT NULL,
-    status       VARCHAR NOT NULL,        -- loaded | quarantined | duplicate
+    status       VARCHAR NOT NULL,        -- loaded | quarantined | duplicate | superseded | ignored
     reason       VARCHAR                  -- why it was quarantined, or which file it duplicates
 );
 
