@@ -130,13 +130,13 @@ def _extract(raw_dir: Path, source_file: str, sha256: str, size_bytes: int) -> D
 
 
 def mark_superseded(results: list[DocumentResult]) -> None:
-    """Of several loaded versions of one disclosure (same department, year, kind and table
-    set), keep the newest — latest printed date, then latest path — and mark the others."""
+    """Of several loaded versions of one disclosure (same department, year, kind, scope and
+    table set), keep the newest — latest printed date, then latest path — and mark the others."""
     versions: dict[tuple, list[DocumentResult]] = {}
     for result in results:
         meta = result.metadata
         if result.status == "loaded" and meta and meta.department and meta.fiscal_year:
-            key = (meta.department, meta.fiscal_year, meta.kind, result.template)
+            key = (meta.department, meta.fiscal_year, meta.kind, meta.scope, result.template)
             versions.setdefault(key, []).append(result)
     for group in versions.values():
         group.sort(key=lambda r: (r.metadata.published_date or date.min, r.source_file))
@@ -246,13 +246,18 @@ class BuildSummary:
         )
 
 
-def build(raw_dir: Path, warehouse: Path, staging_root: Path | None = None) -> BuildSummary:
+def build(
+    raw_dir: Path,
+    warehouse: Path,
+    staging_root: Path | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> BuildSummary:
     """Run every stage on a raw folder into a warehouse file."""
     staging = Staging(staging_root or warehouse.parent / "staging")
     inventory = inventory_raw_files(raw_dir)
     staging.root.mkdir(parents=True, exist_ok=True)
     inventory.write_parquet(staging.inventory)
-    extract_documents(raw_dir, inventory, staging)
+    extract_documents(raw_dir, inventory, staging, max_bytes)
     combine_facts(staging)
     check_quality(staging)
     return BuildSummary(inventory.height, load_warehouse(staging, warehouse))

@@ -14,6 +14,8 @@ from pipelines.document import Document
 from pipelines.recognise import RecognisedTable
 
 YEAR_KIND = re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)?\s*(预算|决算)")
+SCOPE = re.compile(r"20\d{2}\s*年度?\s*(部门|单位)\s*(?:预算|决算)")
+SCOPES = {"部门": "department", "单位": "unit"}
 DATE_LINE = re.compile(r"^\s*(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:单位)?概况")
 PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|自治州|地区|盟|市|县|区))")
@@ -28,6 +30,7 @@ class DocumentMetadata:
     province: str | None
     fiscal_year: int | None
     kind: str | None
+    scope: str | None  # department (部门, consolidating its units) or unit (单位, one body)
     unit: str | None
     published_date: date | None
 
@@ -80,6 +83,7 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
         province=province,
         fiscal_year=int(year_kind[0]) if year_kind else None,
         kind=KINDS[year_kind[1]] if year_kind else None,
+        scope=SCOPES.get(_most_common([m.group(1) for t in texts for m in SCOPE.finditer(t)])),
         unit=_most_common([table.unit for table in tables if table.spec]),
         published_date=published,
     )

@@ -2,10 +2,11 @@
 
 The converter writes each table cell as a line starting with a TAB, a cell's further paragraphs
 on the lines after it, and ends a row with a blank line. So a text line is part of a cell when
-it follows a cell line directly, or when it follows blank lines (empty paragraphs) inside a cell
-that is still empty and the row then goes on with a cell line straight after it (the header of
-表二 in the 克州 seed). Any other text line is a paragraph. Merged cells are already gone in this
-form; the table recogniser rebuilds headers.
+it follows a cell line directly, or when it is a single line after blank lines (empty
+paragraphs) inside a cell that is still empty and the row goes on with a cell line straight
+after it (the header of 表二 in the 克州 seed). Any other text line is a paragraph: a note and a
+title run straight into the next table are two paragraphs, not the end of the last cell.
+Merged cells are already gone in this form; the table recogniser rebuilds headers.
 """
 
 from __future__ import annotations
@@ -57,11 +58,9 @@ def _is_blank(line: str) -> bool:
 
 
 def _continues_row(lines: list[str], index: int) -> bool:
-    """True when the run of text lines starting at `index` is followed directly by a cell line."""
-    end = index
-    while end < len(lines) and not lines[end].startswith("\t") and not _is_blank(lines[end]):
-        end += 1
-    return end < len(lines) and lines[end].startswith("\t")
+    """True when the single text line at `index` is followed directly by a cell line."""
+    following = index + 1
+    return following < len(lines) and lines[following].startswith("\t")
 
 
 def parse_text_export(text: str, source: str, encoding: str | None = None) -> Document:
