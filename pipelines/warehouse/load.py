@@ -99,6 +99,27 @@ ORDER BY document_id, rule_family, check_id, table_no, source_line NULLS LAST, s
 """
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_abandoned_builds(warehouse: Path) -> list[Path]:
+    """Delete half-built files left by builds that were killed (their process is gone)."""
+    removed = []
+    for path in warehouse.parent.glob(f".{warehouse.name}.building-*"):
+        pid = path.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 def _stage_dimensions(staging: Staging) -> dict[str, Path]:
     """The classification dimensions, from the reference lists and the printed codes."""
     codes = pl.read_parquet(staging.codes)
@@ -114,6 +135,7 @@ def _stage_dimensions(staging: Staging) -> dict[str, Path]:
 def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
     """Build the warehouse from staged Parquet into a new file, then swap it in."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_builds(warehouse)
     building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
     dimensions = _stage_dimensions(staging)
