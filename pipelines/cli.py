@@ -100,6 +100,38 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors.height else 0
 
 
+def _query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    warehouse = Path(args.warehouse)
+    if not warehouse.exists():
+        print(
+            f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr
+        )
+        return 2
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        try:
+            relation = connection.sql(args.sql)
+        except duckdb.Error as error:
+            print(f"query refused: {error}", file=sys.stderr)
+            return 1
+        if relation is None:
+            return 0
+        frame = pl.DataFrame(
+            relation.fetchall(), schema=relation.columns, orient="row", infer_schema_length=None
+        )
+    if args.format == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif args.format == "json":
+        sys.stdout.write(frame.write_json() + "\n")
+    else:
+        with pl.Config(
+            tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200
+        ):
+            print(frame)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gongkai",
@@ -134,6 +166,18 @@ def main(argv: list[str] | None = None) -> int:
         "--lang", choices=["zh", "en"], default="zh", help="language of the report (default: zh)"
     )
     check_parser.set_defaults(run=_check)
+    query_parser = commands.add_parser(
+        "query", help="run SQL on the warehouse, opened read-only (writes are refused)"
+    )
+    query_parser.add_argument("sql")
+    query_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE))
+    shown = query_parser.add_mutually_exclusive_group()
+    shown.add_argument("--csv", dest="format", action="store_const", const="csv")
+    shown.add_argument("--json", dest="format", action="store_const", const="json")
+    query_parser.add_argument(
+        "--max-rows", type=int, default=50, help="rows shown in the table view (default 50)"
+    )
+    query_parser.set_defaults(run=_query, format="table")
     args = parser.parse_args(argv)
     return args.run(args)
 

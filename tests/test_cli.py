@@ -38,3 +38,30 @@ def test_parse_of_an_unreadable_file_says_why_and_fails(tmp_path, capsys) -> Non
     bad.write_bytes(b"\x00\x00")
     assert main(["parse", str(bad)]) == 1
     assert "quarantined: read: binary content that is no document format" in capsys.readouterr().out
+
+
+def test_query_answers_from_the_warehouse_as_csv(tmp_path, capsys) -> None:
+    raw = tmp_path / "in"
+    raw.mkdir()
+    shutil.copy(CHANGJI, raw / "a.txt")
+    target = tmp_path / "w.duckdb"
+    main(["build", "--raw-dir", str(raw), "--warehouse", str(target)])
+    capsys.readouterr()
+    sql = "SELECT department, total, reception FROM v_three_public"
+    assert main(["query", sql, "--warehouse", str(target), "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "department,total,reception",
+        "昌吉回族自治州人民政府办公室,45.600000,3.600000",
+    ]
+
+
+def test_query_opens_the_warehouse_read_only_and_refuses_writes(tmp_path, capsys) -> None:
+    raw = tmp_path / "in"
+    raw.mkdir()
+    shutil.copy(CHANGJI, raw / "a.txt")
+    target = tmp_path / "w.duckdb"
+    main(["build", "--raw-dir", str(raw), "--warehouse", str(target)])
+    assert main(["query", "DELETE FROM fact_budget_line", "--warehouse", str(target)]) == 1
+    assert "read-only mode" in capsys.readouterr().err
+    with duckdb.connect(str(target), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM fact_budget_line").fetchone() == (100,)

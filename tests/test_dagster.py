@@ -102,3 +102,19 @@ def test_the_sensor_requests_a_run_only_when_the_raw_folder_changes(tmp_path) ->
         shutil.copy(CHANGJI, raw / CHANGJI.name)
         second = raw_files_sensor(context)
         assert isinstance(second, dg.RunRequest) and second.run_key != first.run_key
+
+
+def test_the_sensor_cursor_survives_a_restart_and_ignores_touched_but_unchanged_files(
+    tmp_path,
+) -> None:
+    import os
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(KEZHOU, raw / KEZHOU.name)
+    paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "gongkai.duckdb"))
+    with dg.build_sensor_context(resources={"paths": paths}) as context:
+        cursor = raw_files_sensor(context).run_key
+    os.utime(raw / KEZHOU.name, (1, 1))  # a copy or checkout changes times, not content
+    with dg.build_sensor_context(resources={"paths": paths}, cursor=cursor) as restarted:
+        assert isinstance(raw_files_sensor(restarted), dg.SkipReason)
