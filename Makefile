@@ -7,7 +7,7 @@ VENV := .venv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test ui lint bench clean
+.PHONY: setup run test ui lint bench fuzz clean
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -29,7 +29,7 @@ run: setup
 
 ## The whole test suite.
 test: setup
-	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks
+	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks fuzz
 	$(VENV)/bin/pytest
 
 ## Dagster UI on http://127.0.0.1:3000 over the same definitions and instance as `make run`.
@@ -40,8 +40,18 @@ ui: setup
 bench: setup
 	$(VENV)/bin/python benchmarks/formats.py
 
+## Coverage-guided fuzzing of each reader (atheris) for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	$(UV) sync --frozen --python $(PYTHON) --group fuzz
+	for format in text html docx xlsx pdf; do \
+		$(VENV)/bin/python fuzz/fuzz_readers.py $$format -max_total_time=$(FUZZ_SECONDS) \
+			-rss_limit_mb=4096 -timeout=30 -print_final_stats=1 || exit 1; \
+	done
+	touch $(VENV)/.synced
+
 lint: setup
-	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks
+	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks fuzz
 	$(VENV)/bin/ruff format --check pipelines assets expectations tests
 
 clean:

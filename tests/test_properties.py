@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,3 +96,14 @@ MAGIC = [
 def test_readers_refuse_any_bytes_only_with_their_own_error(magic: bytes, body: bytes) -> None:
     with contextlib.suppress(UnreadableFile):
         read_document(magic + body, "fuzz")
+
+
+FUZZ_FINDINGS = Path(__file__).parent / "fixtures" / "fuzz"
+
+
+@pytest.mark.parametrize("path", sorted(FUZZ_FINDINGS.iterdir()), ids=lambda p: p.name)
+def test_files_the_fuzzer_found_are_refused_by_the_readers_own_checks(path: Path) -> None:
+    """Each file here once made a reader fail in a way it did not expect (make fuzz)."""
+    with pytest.raises(UnreadableFile) as refused:
+        read_document(path.read_bytes(), path.name)
+    assert isinstance(refused.value.__cause__, ValueError | None)

@@ -5,11 +5,21 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_MEMBERS = 10_000
 DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# what zipfile raises on a malformed archive
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    UnicodeDecodeError,
+    OSError,
+    EOFError,
+    NotImplementedError,
+)
 
 
 def open_archive(data: bytes) -> zipfile.ZipFile:
@@ -19,7 +29,7 @@ def open_archive(data: bytes) -> zipfile.ZipFile:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except ZIP_ERRORS as error:
         raise ValueError(f"corrupt archive: {error}") from error
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
@@ -46,7 +56,7 @@ def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
         data = archive.read(name)
     except KeyError as error:
         raise ValueError(f"archive has no {name}") from error
-    except zipfile.BadZipFile as error:
+    except ZIP_ERRORS as error:
         raise ValueError(f"corrupt archive member {name}: {error}") from error
     if name.endswith(".xml") and DTD.search(data[:4096]):
         raise ValueError(f"{name} declares a DTD or entities, which office files never need")
@@ -57,7 +67,7 @@ def office_kind(data: bytes) -> str:
     """`docx`, `xlsx` or `zip` (another archive), from the members the package holds."""
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
+    except ZIP_ERRORS:
         # a truncated package still names its parts in the local headers
         names = {name for name in ("word/document.xml", "xl/workbook.xml") if name.encode() in data}
     if "word/document.xml" in names:
