@@ -17,6 +17,8 @@ import polars as pl
 from pipelines.extract import (
     CODE_SCHEMA,
     FACT_SCHEMA,
+    INDICATOR_SCHEMA,
+    PROJECT_SCHEMA,
     TABLE_SCHEMA,
     WARNING_SCHEMA,
     DocumentResult,
@@ -206,6 +208,8 @@ def extract_documents(
         (staging.tables, TABLE_SCHEMA, [r.tables for r in loaded]),
         (staging.codes, CODE_SCHEMA, [r.codes for r in loaded]),
         (staging.warnings, WARNING_SCHEMA, [r.warnings_frame for r in loaded]),
+        (staging.projects, PROJECT_SCHEMA, [r.projects for r in loaded]),
+        (staging.indicators, INDICATOR_SCHEMA, [r.indicators for r in loaded]),
     ):
         pl.concat([pl.DataFrame(schema=schema), *frames]).write_parquet(path)
     return manifest

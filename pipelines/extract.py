@@ -13,8 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.catalog import TEMPLATES, TableSpec
+from pipelines.catalog import TEMPLATES, TableSpec, normalise_label
 from pipelines.facts import table_facts, warning
+from pipelines.forms import FORM_TITLE, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
@@ -78,6 +79,70 @@ WARNING_SCHEMA = {
 }
 
 
+PROJECT_SCHEMA = {
+    "document_id": pl.String,
+    "form_no": pl.Int16,
+    "project_name": pl.String,
+    "budget_unit": pl.String,
+    "total_funds": pl.Decimal(24, 6),
+    "fiscal_funds": pl.Decimal(24, 6),
+    "other_funds": pl.Decimal(24, 6),
+    "goal": pl.String,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
+INDICATOR_SCHEMA = {
+    "document_id": pl.String,
+    "form_no": pl.Int16,
+    "indicator_no": pl.Int16,
+    "project_name": pl.String,
+    "level1": pl.String,
+    "level2": pl.String,
+    "level3": pl.String,
+    "target_raw": pl.String,
+    "operator": pl.String,
+    "target_value": pl.Decimal(24, 6),
+    "target_unit": pl.String,
+    "target_date": pl.Date,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
+
+
+def performance_frames(document_id: str, forms: list) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The projects and indicators of a document's performance-target forms, numbered."""
+    projects, indicators = [], []
+    for form_no, form in enumerate(forms, start=1):
+        projects.append(
+            {
+                "document_id": document_id,
+                "form_no": form_no,
+                "project_name": form.project_name,
+                "budget_unit": form.budget_unit,
+                "total_funds": form.total_funds,
+                "fiscal_funds": form.fiscal_funds,
+                "other_funds": form.other_funds,
+                "goal": form.goal,
+                "source_line": form.source_line,
+                "source_page": form.source_page,
+            }
+        )
+        for number, item in enumerate(form.indicators, start=1):
+            indicators.append(
+                {
+                    "document_id": document_id,
+                    "form_no": form_no,
+                    "indicator_no": number,
+                    "project_name": form.project_name,
+                    **vars(item),
+                }
+            )
+    return (
+        pl.DataFrame(projects, schema=PROJECT_SCHEMA),
+        pl.DataFrame(indicators, schema=INDICATOR_SCHEMA),
+    )
+
+
 def document_id_of(sha256: str) -> str:
     """Documents are named by content: the same bytes are the same document wherever they lie."""
     return sha256[:16]
@@ -98,6 +163,8 @@ class DocumentResult:
     tables: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=TABLE_SCHEMA))
     codes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CODE_SCHEMA))
     warnings: list[dict] = field(default_factory=list)
+    projects: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROJECT_SCHEMA))
+    indicators: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=INDICATOR_SCHEMA))
 
     @property
     def warnings_frame(self) -> pl.DataFrame:
@@ -181,7 +248,13 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
             _inventory_row(result.document_id, spec, matches[0] if matches else None, fact_count)
         )
     unrecognised = [table for table in recognised if table.spec is None]
-    for table in unrecognised:
+    forms = [
+        t for t in unrecognised if any(FORM_TITLE.search(normalise_label(c)) for c in t.captions)
+    ]
+    result.projects, result.indicators = performance_frames(
+        result.document_id, [parse_form(t.table) for t in forms]
+    )
+    for table in (t for t in unrecognised if t not in forms):
         caption = table.title or (table.captions[-1:] or ["none"])[0]
         result.warnings.append(
             warning(

@@ -36,6 +36,16 @@ class Staging:
         return self.root / "codes.parquet"
 
     @property
+    def projects(self) -> Path:
+        """Projects of the performance-target forms (项目支出绩效目标表)."""
+        return self.root / "performance_projects.parquet"
+
+    @property
+    def indicators(self) -> Path:
+        """Every indicator of every performance-target form."""
+        return self.root / "performance_indicators.parquet"
+
+    @property
     def warnings(self) -> Path:
         return self.root / "warnings.parquet"
 

@@ -86,8 +86,3 @@ def test_a_table_the_document_leaves_out_is_missing(extracted) -> None:
     )
     assert statuses[8] == "data"
     assert {statuses[n] for n in (1, 2, 3, 4, 5, 6, 7, 9)} == {"missing"}
-
-
-def test_the_performance_target_forms_are_reported_not_silently_skipped(extracted) -> None:
-    warnings = [w for w in extracted["000"].warnings if w["kind"] == "unrecognised_table"]
-    assert [w["source_line"] for w in warnings] == [1935, 2044, 2159, 2267, 2366]

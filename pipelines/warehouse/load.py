@@ -77,6 +77,10 @@ SELECT document_id, kind, table_no, source_line, source_page, message FROM read_
 
 INSERT INTO printed_code SELECT * FROM read_parquet($codes);
 
+INSERT INTO performance_project SELECT * FROM read_parquet($projects);
+
+INSERT INTO performance_indicator SELECT * FROM read_parquet($indicators);
+
 INSERT INTO fact_budget_line
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
                      source_row, source_column))[:16],
@@ -148,6 +152,8 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "tables": str(staging.tables),
                 "warnings": str(staging.warnings),
                 "codes": str(staging.codes),
+                "projects": str(staging.projects),
+                "indicators": str(staging.indicators),
                 "dq_results": str(staging.dq_results),
                 **{name: str(path) for name, path in dimensions.items()},
                 "facts": str(staging.facts),

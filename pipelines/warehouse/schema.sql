@@ -134,6 +134,39 @@ CREATE TABLE printed_code (
     source_page  INTEGER
 );
 
+-- Performance-target forms (项目支出绩效目标表): a project each, and its indicators.
+CREATE TABLE performance_project (
+    document_id  VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    form_no      SMALLINT NOT NULL,       -- 1-based order of the form in the document
+    project_name VARCHAR,
+    budget_unit  VARCHAR,                 -- 预算单位
+    total_funds  DECIMAL(24, 6),          -- 年度资金总额, 万元
+    fiscal_funds DECIMAL(24, 6),          -- 其中：财政拨款
+    other_funds  DECIMAL(24, 6),          -- 其他资金
+    goal         VARCHAR,                 -- 项目总体目标
+    source_line  INTEGER,
+    source_page  INTEGER,
+    PRIMARY KEY (document_id, form_no)
+);
+
+CREATE TABLE performance_indicator (
+    document_id  VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    form_no      SMALLINT NOT NULL,
+    indicator_no SMALLINT NOT NULL,
+    project_name VARCHAR,
+    level1       VARCHAR,                 -- 一级指标, e.g. 项目完成指标
+    level2       VARCHAR,                 -- 二级指标, e.g. 成本指标
+    level3       VARCHAR,                 -- 三级指标: the indicator itself
+    target_raw   VARCHAR NOT NULL,        -- 指标值 as published
+    operator     VARCHAR,                 -- <= >= = < > where the target has one
+    target_value DECIMAL(24, 6),
+    target_unit  VARCHAR,                 -- 元, %, 人, 次 …
+    target_date  DATE,                    -- for targets that are dates (开始时间 2020年1月1日)
+    source_line  INTEGER,
+    source_page  INTEGER,
+    PRIMARY KEY (document_id, form_no, indicator_no)
+);
+
 -- Every data-quality comparison: one row per check per subject, passing ones included.
 CREATE TABLE dq_result (
     document_id   VARCHAR NOT NULL REFERENCES dim_document (document_id),
@@ -248,3 +281,14 @@ FROM dq_result q
 JOIN dim_document d ON d.document_id = q.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN raw_file r ON r.document_id = q.document_id AND r.status = 'loaded';
+
+CREATE VIEW v_performance_indicators AS
+SELECT
+    i.document_id, dep.department_name AS department, d.fiscal_year, i.form_no,
+    i.project_name, p.total_funds, p.fiscal_funds, p.other_funds, i.indicator_no,
+    i.level1, i.level2, i.level3, i.target_raw, i.operator, i.target_value, i.target_unit,
+    i.target_date, i.source_line, i.source_page
+FROM performance_indicator i
+JOIN performance_project p USING (document_id, form_no)
+JOIN dim_document d ON d.document_id = i.document_id
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
