@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.extract import (
+    CLAIM_SCHEMA,
     CODE_SCHEMA,
     FACT_SCHEMA,
     INDICATOR_SCHEMA,
@@ -210,6 +211,7 @@ def extract_documents(
         (staging.warnings, WARNING_SCHEMA, [r.warnings_frame for r in loaded]),
         (staging.projects, PROJECT_SCHEMA, [r.projects for r in loaded]),
         (staging.indicators, INDICATOR_SCHEMA, [r.indicators for r in loaded]),
+        (staging.claims, CLAIM_SCHEMA, [r.claims for r in loaded]),
     ):
         pl.concat([pl.DataFrame(schema=schema), *frames]).write_parquet(path)
     return manifest

@@ -17,6 +17,8 @@ from pipelines.catalog import TEMPLATES, TableSpec, normalise_label
 from pipelines.facts import table_facts, warning
 from pipelines.forms import FORM_TITLE, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
+from pipelines.narrative import canonical_subject, extract_claims
+from pipelines.numbers import to_wan_yuan
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
 from pipelines.recognise import RecognisedTable, empty_table_explanation, recognise_tables
@@ -109,6 +111,64 @@ INDICATOR_SCHEMA = {
 }
 
 
+CLAIM_SCHEMA = {
+    "document_id": pl.String,
+    "claim_no": pl.Int32,
+    "section": pl.String,
+    "subject": pl.String,
+    "measure": pl.String,
+    "function_code": pl.String,
+    "economic_code": pl.String,
+    "amount": pl.Decimal(24, 6),
+    "unit": pl.String,
+    "amount_wan": pl.Decimal(24, 6),
+    "share_percent": pl.Decimal(24, 6),
+    "change_amount": pl.Decimal(24, 6),
+    "change_direction": pl.String,
+    "change_wan": pl.Decimal(24, 6),
+    "change_percent": pl.Decimal(24, 6),
+    "change_percent_direction": pl.String,
+    "prior_year_wan": pl.Decimal(24, 6),
+    "sentence": pl.String,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
+
+
+def claims_frame(document_id: str, claims: list) -> pl.DataFrame:
+    """A document's narrative claims, with canonical names and amounts in 万元."""
+    rows = []
+    for number, claim in enumerate(claims, start=1):
+        canonical = canonical_subject(claim.subject)
+        rows.append(
+            {
+                "document_id": document_id,
+                "claim_no": number,
+                "section": claim.section,
+                "subject": claim.subject,
+                "measure": canonical.measure,
+                "function_code": canonical.function_code,
+                "economic_code": canonical.economic_code,
+                "amount": claim.amount,
+                "unit": claim.unit,
+                "amount_wan": to_wan_yuan(claim.amount, claim.unit)
+                if claim.amount is not None
+                else None,
+                "share_percent": claim.share_percent,
+                "change_amount": claim.change_amount,
+                "change_direction": claim.change_direction,
+                "change_wan": claim.signed_change,
+                "change_percent": claim.change_percent,
+                "change_percent_direction": claim.change_percent_direction,
+                "prior_year_wan": claim.prior_year,
+                "sentence": claim.sentence,
+                "source_line": claim.line,
+                "source_page": claim.page,
+            }
+        )
+    return pl.DataFrame(rows, schema=CLAIM_SCHEMA)
+
+
 def performance_frames(document_id: str, forms: list) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The projects and indicators of a document's performance-target forms, numbered."""
     projects, indicators = [], []
@@ -165,6 +225,7 @@ class DocumentResult:
     warnings: list[dict] = field(default_factory=list)
     projects: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROJECT_SCHEMA))
     indicators: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=INDICATOR_SCHEMA))
+    claims: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLAIM_SCHEMA))
 
     @property
     def warnings_frame(self) -> pl.DataFrame:
@@ -234,6 +295,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         return result
     metadata = document_metadata(document, recognised)
     result.metadata = metadata
+    result.claims = claims_frame(result.document_id, extract_claims(document, metadata.department))
     unit = metadata.unit or "万元"
     facts, codes, inventory = [], [], []
     for spec in TEMPLATES[result.template]:

@@ -46,6 +46,11 @@ class Staging:
         return self.root / "performance_indicators.parquet"
 
     @property
+    def claims(self) -> Path:
+        """Every figure-bearing claim of the narrative."""
+        return self.root / "narrative_claims.parquet"
+
+    @property
     def warnings(self) -> Path:
         return self.root / "warnings.parquet"
 

@@ -81,6 +81,8 @@ INSERT INTO performance_project SELECT * FROM read_parquet($projects);
 
 INSERT INTO performance_indicator SELECT * FROM read_parquet($indicators);
 
+INSERT INTO narrative_claim SELECT * FROM read_parquet($claims);
+
 INSERT INTO fact_budget_line
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
                      source_row, source_column))[:16],
@@ -154,6 +156,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "codes": str(staging.codes),
                 "projects": str(staging.projects),
                 "indicators": str(staging.indicators),
+                "claims": str(staging.claims),
                 "dq_results": str(staging.dq_results),
                 **{name: str(path) for name, path in dimensions.items()},
                 "facts": str(staging.facts),

@@ -167,6 +167,32 @@ CREATE TABLE performance_indicator (
     PRIMARY KEY (document_id, form_no, indicator_no)
 );
 
+-- Every figure the narrative (第三部分 情况说明) states: one row per claim, a subject with its
+-- amount, share and change on last year.
+CREATE TABLE narrative_claim (
+    document_id    VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    claim_no       INTEGER NOT NULL,      -- reading order in the document
+    section        VARCHAR,               -- the heading the claim stands under
+    subject        VARCHAR NOT NULL,      -- what the figure is about, as printed
+    measure        VARCHAR,               -- canonical measure where the subject names one
+    function_code  VARCHAR,               -- functional class the subject names, if any
+    economic_code  VARCHAR,               -- economic class the subject names, if any
+    amount         DECIMAL(24, 6),        -- as printed
+    unit           VARCHAR,               -- 万元 or 元 as printed
+    amount_wan     DECIMAL(24, 6),        -- in 万元
+    share_percent  DECIMAL(24, 6),        -- 占98.41% → 98.41
+    change_amount  DECIMAL(24, 6),        -- the change on last year as printed (unsigned)
+    change_direction VARCHAR,             -- increase | decrease | unspecified (增加（减少）)
+    change_wan     DECIMAL(24, 6),        -- signed change in 万元 where the direction is given
+    change_percent DECIMAL(24, 6),
+    change_percent_direction VARCHAR,
+    prior_year_wan DECIMAL(24, 6),        -- derived: amount − signed change (not published)
+    sentence       VARCHAR NOT NULL,
+    source_line    INTEGER,
+    source_page    INTEGER,
+    PRIMARY KEY (document_id, claim_no)
+);
+
 -- Every data-quality comparison: one row per check per subject, passing ones included.
 CREATE TABLE dq_result (
     document_id   VARCHAR NOT NULL REFERENCES dim_document (document_id),
@@ -291,4 +317,15 @@ SELECT
 FROM performance_indicator i
 JOIN performance_project p USING (document_id, form_no)
 JOIN dim_document d ON d.document_id = i.document_id
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
+
+CREATE VIEW v_narrative_claims AS
+SELECT
+    c.document_id, dep.department_name AS department, d.fiscal_year, c.claim_no, c.section,
+    c.subject, c.measure, c.function_code, c.economic_code, c.amount, c.unit, c.amount_wan,
+    c.share_percent, c.change_amount, c.change_direction, c.change_wan, c.change_percent,
+    c.change_percent_direction, c.prior_year_wan, c.prior_year_wan IS NOT NULL AS prior_year_derived,
+    c.sentence, c.source_line, c.source_page
+FROM narrative_claim c
+JOIN dim_document d ON d.document_id = c.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
