@@ -25,6 +25,7 @@ from pipelines.extract import (
     DocumentResult,
     extract_file,
 )
+from pipelines.profile import PROFILE_SCHEMA
 from pipelines.quality import QualityInput, comparisons
 from pipelines.settings import MAX_FILE_BYTES
 from pipelines.staging import Staging
@@ -212,6 +213,7 @@ def extract_documents(
         (staging.projects, PROJECT_SCHEMA, [r.projects for r in loaded]),
         (staging.indicators, INDICATOR_SCHEMA, [r.indicators for r in loaded]),
         (staging.claims, CLAIM_SCHEMA, [r.claims for r in loaded]),
+        (staging.profile, PROFILE_SCHEMA, [r.profile for r in loaded]),
     ):
         pl.concat([pl.DataFrame(schema=schema), *frames]).write_parquet(path)
     return manifest

@@ -19,6 +19,7 @@ from pipelines.forms import FORM_TITLE, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.narrative import canonical_subject, extract_claims
 from pipelines.numbers import to_wan_yuan
+from pipelines.profile import PROFILE_SCHEMA, profile_frame
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
 from pipelines.recognise import RecognisedTable, empty_table_explanation, recognise_tables
@@ -226,6 +227,7 @@ class DocumentResult:
     projects: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROJECT_SCHEMA))
     indicators: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=INDICATOR_SCHEMA))
     claims: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLAIM_SCHEMA))
+    profile: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROFILE_SCHEMA))
 
     @property
     def warnings_frame(self) -> pl.DataFrame:
@@ -295,6 +297,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         return result
     metadata = document_metadata(document, recognised)
     result.metadata = metadata
+    result.profile = profile_frame(document, result.document_id)
     result.claims = claims_frame(result.document_id, extract_claims(document, metadata.department))
     unit = metadata.unit or "万元"
     facts, codes, inventory = [], [], []

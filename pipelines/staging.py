@@ -51,6 +51,11 @@ class Staging:
         return self.root / "narrative_claims.parquet"
 
     @property
+    def profile(self) -> Path:
+        """Staffing, structure, assets, procurement and running costs stated in the prose."""
+        return self.root / "profile.parquet"
+
+    @property
     def warnings(self) -> Path:
         return self.root / "warnings.parquet"
 

@@ -68,7 +68,7 @@ WHERE status = 'loaded' AND fiscal_year IS NOT NULL;
 INSERT INTO dim_document
 SELECT document_id, sha256, format, template, kind, fiscal_year,
        CASE WHEN department IS NOT NULL THEN md5(department)[:16] END,
-       region, unit, published_date
+       region, unit, published_date, NULL, NULL, NULL
 FROM read_parquet($documents) WHERE status = 'loaded';
 
 INSERT INTO document_table SELECT * FROM read_parquet($tables);
@@ -82,6 +82,16 @@ INSERT INTO performance_project SELECT * FROM read_parquet($projects);
 INSERT INTO performance_indicator SELECT * FROM read_parquet($indicators);
 
 INSERT INTO narrative_claim SELECT * FROM read_parquet($claims);
+
+INSERT INTO profile_fact SELECT * FROM read_parquet($profile);
+
+UPDATE dim_document d SET
+    authorized_posts = (SELECT value FROM profile_fact p WHERE p.document_id = d.document_id
+                        AND p.item = 'authorized_posts'),
+    actual_headcount = (SELECT value FROM profile_fact p WHERE p.document_id = d.document_id
+                        AND p.item = 'actual_headcount'),
+    serving_staff = (SELECT value FROM profile_fact p WHERE p.document_id = d.document_id
+                     AND p.item = 'serving');
 
 INSERT INTO fact_budget_line
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
@@ -157,6 +167,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "projects": str(staging.projects),
                 "indicators": str(staging.indicators),
                 "claims": str(staging.claims),
+                "profile": str(staging.profile),
                 "dq_results": str(staging.dq_results),
                 **{name: str(path) for name, path in dimensions.items()},
                 "facts": str(staging.facts),

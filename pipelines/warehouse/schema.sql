@@ -28,7 +28,10 @@ CREATE TABLE dim_document (
     department_id  VARCHAR REFERENCES dim_department (department_id),
     region_id      VARCHAR REFERENCES dim_region (region_id),
     unit           VARCHAR,               -- the unit most of its tables are published in
-    published_date DATE
+    published_date DATE,
+    authorized_posts INTEGER,             -- 编制数, from 第一部分 (for per-person questions)
+    actual_headcount INTEGER,             -- 实有人数
+    serving_staff    INTEGER              -- 在职
 );
 
 -- Every file found under the raw folder, loaded or not: nothing disappears unaccounted.
@@ -193,6 +196,23 @@ CREATE TABLE narrative_claim (
     PRIMARY KEY (document_id, claim_no)
 );
 
+-- The department's profile as the prose states it: staffing, internal structure, assets,
+-- procurement, running costs. One row per item (structure: one per internal unit's name).
+CREATE TABLE profile_fact (
+    document_id      VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    topic            VARCHAR NOT NULL,    -- staffing | structure | assets | procurement |
+                                          -- running_costs
+    item             VARCHAR NOT NULL,    -- e.g. serving, vehicles_value, goods, internal_unit
+    value            DECIMAL(24, 6),
+    unit             VARCHAR,             -- 人, 个, 辆, 平方米, 台（套）, 万元
+    change           DECIMAL(24, 6),      -- signed change on last year, where stated
+    change_direction VARCHAR,             -- increase | decrease | unspecified
+    name             VARCHAR,             -- an internal unit's name (topic structure)
+    sentence         VARCHAR NOT NULL,
+    source_line      INTEGER,
+    source_page      INTEGER
+);
+
 -- Every data-quality comparison: one row per check per subject, passing ones included.
 CREATE TABLE dq_result (
     document_id   VARCHAR NOT NULL REFERENCES dim_document (document_id),
@@ -329,3 +349,24 @@ SELECT
 FROM narrative_claim c
 JOIN dim_document d ON d.document_id = c.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
+
+CREATE VIEW v_profile AS
+SELECT p.*, dep.department_name AS department, d.fiscal_year
+FROM profile_fact p
+JOIN dim_document d ON d.document_id = p.document_id
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
+
+CREATE VIEW v_staffing AS
+SELECT document_id, department, fiscal_year, item, value AS people, change, change_direction,
+       sentence, source_line, source_page
+FROM v_profile WHERE topic = 'staffing';
+
+CREATE VIEW v_assets AS
+SELECT document_id, department, fiscal_year, item, value, unit, sentence, source_line,
+       source_page
+FROM v_profile WHERE topic = 'assets';
+
+CREATE VIEW v_procurement AS
+SELECT document_id, department, fiscal_year, item, value AS amount_wan, sentence, source_line,
+       source_page
+FROM v_profile WHERE topic = 'procurement';
