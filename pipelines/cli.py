@@ -82,17 +82,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{result.source_file}: {result.status}: {result.reason}")
         return 2
     meta = result.metadata
-    documents = pl.DataFrame(
-        [
-            {
-                "document_id": result.document_id,
-                "fiscal_year": meta.fiscal_year,
-                "template": result.template,
-            }
-        ],
-        schema={"document_id": pl.String, "fiscal_year": pl.Int32, "template": pl.String},
-    )
-    data = QualityInput(result.facts, result.tables, result.codes, result.warnings_frame, documents)
+    data = QualityInput.from_result(result)
     results = judge(comparisons(data))
     heading = f"{meta.department} {meta.fiscal_year} ({result.source_file})"
     print(format_report(results, heading, args.lang))

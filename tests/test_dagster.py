@@ -44,6 +44,7 @@ def test_definitions_load_with_job_schedule_and_sensor() -> None:
         "code_validity",
         "completeness",
         "plausibility",
+        "narrative",
         "warehouse_integrity",
     }
 

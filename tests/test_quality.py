@@ -9,7 +9,14 @@ import polars as pl
 import pytest
 
 from expectations.runner import judge
-from pipelines.extract import CODE_SCHEMA, FACT_SCHEMA, TABLE_SCHEMA, WARNING_SCHEMA
+from pipelines.extract import (
+    CLAIM_SCHEMA,
+    CODE_SCHEMA,
+    FACT_SCHEMA,
+    TABLE_SCHEMA,
+    WARNING_SCHEMA,
+)
+from pipelines.profile import PROFILE_SCHEMA
 from pipelines.quality import QualityInput, comparisons
 
 DOC = "d0000000000000000"
@@ -82,15 +89,17 @@ def code(table_no: int, kind: str, value: str, name: str, row: int = 1) -> dict:
     }
 
 
-def run(facts=(), tables=(), codes=(), warnings=()) -> pl.DataFrame:
+def run(facts=(), tables=(), codes=(), warnings=(), claims=(), profile=()) -> pl.DataFrame:
     data = QualityInput(
         facts=pl.DataFrame(list(facts), schema=FACT_SCHEMA),
         tables=pl.DataFrame(list(tables), schema=TABLE_SCHEMA),
         codes=pl.DataFrame(list(codes), schema=CODE_SCHEMA),
         warnings=pl.DataFrame(list(warnings), schema=WARNING_SCHEMA),
         documents=pl.DataFrame(
-            [{"document_id": DOC, "fiscal_year": 2020, "template": "budget_2020"}]
+            [{"document_id": DOC, "fiscal_year": 2020, "template": "budget_2020", "unit": "万元"}]
         ),
+        claims=pl.DataFrame(list(claims), schema=CLAIM_SCHEMA),
+        profile=pl.DataFrame(list(profile), schema=PROFILE_SCHEMA),
     )
     return judge(comparisons(data))
 
@@ -306,13 +315,7 @@ def test_negative_amounts_and_unparsed_cells_are_implausible() -> None:
 def seed_results(extracted) -> dict[str, pl.DataFrame]:
     found = {}
     for seed, result in extracted.items():
-        documents = pl.DataFrame(
-            [{"document_id": result.document_id, "fiscal_year": 2020, "template": result.template}]
-        )
-        data = QualityInput(
-            result.facts, result.tables, result.codes, result.warnings_frame, documents
-        )
-        found[seed] = judge(comparisons(data))
+        found[seed] = judge(comparisons(QualityInput.from_result(result)))
     return found
 
 
@@ -331,6 +334,16 @@ def test_kezhou_findings_are_exactly_the_real_inconsistencies(seed_results) -> N
         ("code.unique_in_table", 6, "30201", "1", "2"),
         ("cross.t7_by_function_equals_t3_project", 3, "2010301", "50", "0"),
         ("cross.t7_by_function_equals_t3_project", 7, "2010399", "124", "174"),
+        ("narrative.amount_matches_table", 5, "一般公共预算拨款基本支出", "1302.62", "1459.62"),
+        (
+            "narrative.amount_matches_table",
+            5,
+            "其他办公厅（室）及相关机构事务支出（2010399）",
+            "107",
+            "157",
+        ),
+        ("narrative.amount_matches_table", 6, "奖励金（30309）", "4.09", "0"),
+        ("narrative.amount_matches_table", 6, "退休费（30302）", "30.52", "0"),
     ]
 
 
@@ -339,6 +352,22 @@ def test_changji_findings_are_exactly_the_real_inconsistencies(seed_results) -> 
         ("code.in_classification", 1, "233", "债务发行费用支出", "债务发行费支出"),
         ("code.in_classification", 4, "233", "债务发行费用支出", "债务发行费支出"),
         ("code.in_classification", 6, "30314", None, "职工住宅取暖"),
+        (
+            "narrative.amount_matches_table",
+            5,
+            "一般公共服务支出政府办公厅及相关机构事务事业运行（2010350）",
+            "52.81",
+            "0.005281",
+        ),
+        ("plausibility.cost_without_people", 6, "30301 离休费", "离休人员 > 0", "离休人员 0"),
+        (
+            "plausibility.narrative_unit",
+            None,
+            "一般公共服务支出政府办公厅及相关机构事务事业运行",
+            "万元",
+            "元",
+        ),
+        ("plausibility.narrative_year", None, "财政拨款收支总预算", "2020", "2019"),
     ]
 
 
@@ -375,3 +404,14 @@ def test_every_finding_points_at_a_line_of_the_source(seed_results) -> None:
     for results in seed_results.values():
         failed = results.filter(pl.col("passed") == False)  # noqa: E712
         assert failed["source_line"].null_count() == 0
+
+
+def test_narrative_agreements_of_the_seeds_pass(seed_results) -> None:
+    kezhou = seed_results["000"]
+    narrative = kezhou.filter(pl.col("rule_family") == "narrative")
+    passed = dict(narrative.filter(pl.col("passed")).select("subject", "check_id").rows())
+    assert passed["基本工资（30101）"] == "narrative.amount_matches_table"
+    assert passed["“三公”经费财政拨款"] == "narrative.amount_matches_table"
+    assert passed["一般公共预算"] == "narrative.share_recomputes"  # 98.41% of 1483.22
+    assert passed["一般公共预算拨款基本支出"] == "narrative.change_agrees_with_percent"
+    assert set(narrative.filter(pl.col("check_id").str.ends_with("adds_up"))["passed"]) == {True}

@@ -14,10 +14,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines.extract import DocumentResult
 from pipelines.quality.codes import code_comparisons
 from pipelines.quality.cross import cross_table_comparisons
-from pipelines.quality.documents import completeness_comparisons, plausibility_comparisons
+from pipelines.quality.documents import (
+    completeness_comparisons,
+    narrative_plausibility,
+    plausibility_comparisons,
+)
 from pipelines.quality.frame import COMPARISON_SCHEMA
+from pipelines.quality.narrative import narrative_comparisons
 from pipelines.quality.sums import balance_comparisons, within_table_comparisons
 from pipelines.staging import Staging
 
@@ -65,9 +71,17 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         "plausibility",
-        "金额可解析、非负、在合理范围内",
-        "amounts parse, are not negative, and lie in a sane range",
+        "金额可解析、非负、在合理范围内；说明中的年度、单位与文件一致；无人员而列支人员费用",
+        "amounts parse, are not negative, lie in a sane range; the narrative's year and unit "
+        "are the document's; no cost for people the document says it has none of",
         "status",
+    ),
+    Family(
+        "narrative",
+        "情况说明与表格一致，比例、增减幅度可复算，人员、资产数相加一致",
+        "the narrative agrees with the tables; its shares and changes recompute; staffing "
+        "and assets add up",
+        "difference",
     ),
 )
 
@@ -81,6 +95,38 @@ class QualityInput:
     codes: pl.DataFrame
     warnings: pl.DataFrame
     documents: pl.DataFrame  # document_id, fiscal_year, template of loaded documents
+    claims: pl.DataFrame
+    profile: pl.DataFrame
+
+    @classmethod
+    def from_result(cls, result: DocumentResult) -> QualityInput:
+        """The input for checking one extracted document, without staging or warehouse."""
+        meta = result.metadata
+        documents = pl.DataFrame(
+            [
+                {
+                    "document_id": result.document_id,
+                    "fiscal_year": meta.fiscal_year,
+                    "template": result.template,
+                    "unit": meta.unit,
+                }
+            ],
+            schema={
+                "document_id": pl.String,
+                "fiscal_year": pl.Int32,
+                "template": pl.String,
+                "unit": pl.String,
+            },
+        )
+        return cls(
+            result.facts,
+            result.tables,
+            result.codes,
+            result.warnings_frame,
+            documents,
+            result.claims,
+            result.profile,
+        )
 
     @classmethod
     def from_staging(cls, staging: Staging) -> QualityInput:
@@ -91,6 +137,8 @@ class QualityInput:
             codes=pl.read_parquet(staging.codes),
             warnings=pl.read_parquet(staging.warnings),
             documents=documents,
+            claims=pl.read_parquet(staging.claims),
+            profile=pl.read_parquet(staging.profile),
         )
 
 
@@ -102,6 +150,8 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
         "cross_table": cross_table_comparisons(data.facts, data.tables, data.documents),
         "code_validity": code_comparisons(data.codes, data.documents),
         "completeness": completeness_comparisons(data.tables, data.warnings),
-        "plausibility": plausibility_comparisons(data.facts, data.warnings),
+        "plausibility": plausibility_comparisons(data.facts, data.warnings)
+        + narrative_plausibility(data.claims, data.profile, data.facts, data.documents),
+        "narrative": narrative_comparisons(data.claims, data.profile, data.facts, data.codes),
     }
     return {name: pl.DataFrame(rows, schema=COMPARISON_SCHEMA) for name, rows in built.items()}

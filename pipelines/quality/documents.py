@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import polars as pl
@@ -133,4 +134,126 @@ def plausibility_comparisons(facts: pl.DataFrame, warnings: pl.DataFrame) -> lis
                 "source_column": None,
             }
         )
+    return found
+
+
+YEAR_BEFORE = r"(20\d{{2}})\s*年度?[^，。；0-9]{{0,8}}{subject}"
+PEOPLE_COSTS = (
+    ("30301", "retired_pre1949", "离休费", "离休人员"),
+    ("30302", "retired", "退休费", "退休人员"),
+)
+
+
+def _status_row(
+    document_id: str,
+    check_id: str,
+    status: str,
+    subject: str,
+    expected: str,
+    observed: str,
+    zh: str,
+    en: str,
+    line: int | None,
+    page: int | None,
+    table_no: int | None = None,
+) -> dict:
+    return {
+        "document_id": document_id,
+        "check_id": check_id,
+        "rule_family": "plausibility",
+        "severity": "warning",
+        "table_no": table_no,
+        "subject": subject,
+        "expected": expected,
+        "observed": observed,
+        "difference": None,
+        "status": status,
+        "message_zh": zh,
+        "message_en": en,
+        "source_line": line,
+        "source_page": page,
+        "source_row": None,
+        "source_column": None,
+    }
+
+
+def narrative_plausibility(
+    claims: pl.DataFrame, profile: pl.DataFrame, facts: pl.DataFrame, documents: pl.DataFrame
+) -> list[dict]:
+    """The narrative's year and unit against the document's; costs for people it has none of."""
+    found = []
+    meta = {row["document_id"]: row for row in documents.to_dicts()}
+    for claim in claims.to_dicts():
+        document = meta.get(claim["document_id"], {})
+        year, unit = document.get("fiscal_year"), document.get("unit")
+        pattern = YEAR_BEFORE.format(subject=re.escape(claim["subject"]))
+        if year and claim["subject"] and (stated := re.search(pattern, claim["sentence"])):
+            printed = int(stated.group(1))
+            ok = printed == year
+            found.append(
+                _status_row(
+                    claim["document_id"],
+                    "plausibility.narrative_year",
+                    "plausible" if ok else "year_mismatch",
+                    claim["subject"],
+                    str(year),
+                    str(printed),
+                    f"情况说明「{claim['subject']}」所写年度为{printed}年"
+                    + ("" if ok else f"，与文件年度{year}年不符"),
+                    f"the narrative dates '{claim['subject']}' {printed}"
+                    + ("" if ok else f", not the document's year {year}"),
+                    claim["source_line"],
+                    claim["source_page"],
+                )
+            )
+        if unit and claim["unit"]:
+            ok = claim["unit"] == unit
+            found.append(
+                _status_row(
+                    claim["document_id"],
+                    "plausibility.narrative_unit",
+                    "plausible" if ok else "unit_mismatch",
+                    claim["subject"],
+                    unit,
+                    claim["unit"],
+                    f"情况说明「{claim['subject']}」{amount_text(claim['amount'])}{claim['unit']}"
+                    + ("" if ok else f"：单位与文件的{unit}不符"),
+                    f"the narrative writes '{claim['subject']}' in {claim['unit']}"
+                    + ("" if ok else f", not the document's {unit}"),
+                    claim["source_line"],
+                    claim["source_page"],
+                )
+            )
+    staffing = {
+        (p["document_id"], p["item"]): p["value"]
+        for p in profile.to_dicts()
+        if p["value"] is not None
+    }
+    costs = facts.filter(
+        (pl.col("table_no") == 6) & (pl.col("measure") == "total") & (pl.col("row_role") == "item")
+    )
+    for cost in costs.to_dicts():
+        for code, item, cost_zh, people_zh in PEOPLE_COSTS:
+            people = staffing.get((cost["document_id"], item))
+            if cost["economic_code"] != code or people is None:
+                continue
+            ok = not (people == 0 and cost["amount"] > 0)
+            found.append(
+                _status_row(
+                    cost["document_id"],
+                    "plausibility.cost_without_people",
+                    "plausible" if ok else "cost_without_people",
+                    f"{code} {cost_zh}",
+                    f"{people_zh} > 0",
+                    f"{people_zh} {amount_text(people)}",
+                    f"表6列支{cost_zh}{amount_text(cost['amount'])}万元，"
+                    f"{people_zh}{amount_text(people)}人" + ("" if ok else "：无人员而列支费用"),
+                    f"table 6 budgets {amount_text(cost['amount'])} for {code} with "
+                    f"{amount_text(people)} {item} staff"
+                    + ("" if ok else ": a cost with no people"),
+                    cost["source_line"],
+                    cost["source_page"],
+                    table_no=6,
+                )
+            )
     return found

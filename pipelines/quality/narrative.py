@@ -1,0 +1,337 @@
+"""Narrative checks: what the prose says against the tables and against itself.
+
+- `narrative.amount_matches_table`: a figure the narrative states for a table item (收支总预算,
+  a funding source, 基本支出, 人员经费, an economic class in the 基本支出 list, a 三公 item, a
+  functional code of the general public budget) equals the table's;
+- `narrative.share_recomputes`: a share (占X%) equals its amount over the figure it is a share
+  of, within the rounding its printed precision allows (±0.01 point beyond that);
+- `narrative.change_agrees_with_percent`: a change and its percentage agree;
+- `narrative.staffing_adds_up` / `narrative.assets_add_up`: 实有人数 = 在职 + 退休 + 离休,
+  编制数 = its parts; 车辆 = 一般公务用车 + 执法执勤用车 + 其他车辆, in number and value.
+The figures a rule reads are described in `NARRATIVE_TARGETS`, by section and subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from pipelines.catalog import FUNDING_SOURCES, TOTAL, Figure
+from pipelines.quality.cross import _figure
+from pipelines.quality.frame import amount_text, arithmetic_row
+
+FAMILY = "narrative"
+THREE_PUBLIC = ("abroad", "vehicle_purchase", "vehicle_running", "reception")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which table figure a claim states: claims in a matching section whose subject matches
+    (or whose canonical measure is one of `measures`) are compared with `figure`, per key
+    (`by`: the claim's function code, 类, or economic code) where given."""
+
+    section: str
+    subject: str | None
+    figure: Figure
+    measures: tuple[str, ...] = ()
+    by: str | None = None
+
+
+NARRATIVE_TARGETS: tuple[Target, ...] = (
+    Target(r"", r"收支总预算|收入预算", Figure(1, TOTAL, section="income")),
+    Target(r"", r"支出预算", Figure(1, TOTAL, section="expense")),
+    Target(r"", r"财政拨款收支总预算", Figure(4, TOTAL, section="income")),
+    Target(
+        r"收入",
+        None,
+        Figure(1, FUNDING_SOURCES, "items", section="income"),
+        measures=FUNDING_SOURCES,
+    ),
+    Target(
+        r"支出预算情况", None, Figure(3, ("basic_expenditure",)), measures=("basic_expenditure",)
+    ),
+    Target(
+        r"支出预算情况",
+        None,
+        Figure(3, ("project_expenditure",)),
+        measures=("project_expenditure",),
+    ),
+    Target(r"", r"一般公共预算(拨款)?基本支出", Figure(5, ("basic_expenditure",))),
+    Target(r"基本支出情况", None, Figure(6, ("personnel",)), measures=("personnel",)),
+    Target(r"基本支出情况", None, Figure(6, ("public_use",)), measures=("public_use",)),
+    Target(r"基本支出情况", None, Figure(6, TOTAL, "items"), by="economic_code"),
+    Target(r"三公", r"“三公”经费财政拨款", Figure(8, TOTAL, "items")),
+    Target(r"三公", None, Figure(8, THREE_PUBLIC, "items"), measures=THREE_PUBLIC),
+    Target(r"当年拨款", None, Figure(5, TOTAL, "items"), by="function_code"),
+)
+
+
+def _resolve_code(claim: dict, names: dict[str, str], kind: str) -> str | None:
+    """The code a claim's subject names in this document: a code printed in its sentence
+    (functional), the document's own row name (exactly, as a suffix, or nearly), or the
+    reference name."""
+    subject = claim["subject"]
+    if kind == "function_code":
+        if found := re.search(
+            r"(\d{7})",
+            claim["sentence"].split(subject)[-1][:30] if subject in claim["sentence"] else "",
+        ):
+            return found.group(1)
+        for name, code in names.items():
+            if subject.endswith(name) and len(code) == 7:
+                return code
+        return (
+            claim["function_code"]
+            if claim["function_code"] and len(claim["function_code"]) == 7
+            else None
+        )
+    if subject in names:
+        return names[subject]
+    close = max(names, key=lambda n: fuzz.ratio(n, subject), default=None)
+    if close and (subject.startswith(close) or fuzz.ratio(close, subject) >= 85):
+        return names[close]
+    return claim["economic_code"]
+
+
+def _matches(target: Target, claim: dict) -> bool:
+    if claim["amount_wan"] is None or not re.search(target.section, claim["section"] or ""):
+        return False
+    if target.subject:
+        return bool(re.fullmatch(target.subject, claim["subject"]))
+    if target.measures:
+        return claim["measure"] in target.measures
+    return target.by is not None
+
+
+def _amount_rows(
+    document_id: str, claims: list[dict], facts: list[dict], codes: dict[str, dict[str, str]]
+) -> list[dict]:
+    found = []
+    for claim in claims:
+        target = next((t for t in NARRATIVE_TARGETS if _matches(t, claim)), None)
+        if target is None:
+            continue
+        figure = target.figure
+        key_filter = None
+        if target.by:
+            kind = "function_code" if target.by == "function_code" else "economic_code"
+            key_filter = _resolve_code(claim, codes[kind], kind)
+            if key_filter is None:
+                continue
+        if target.measures and not target.subject:
+            figure = Figure(figure.table, (claim["measure"],), figure.rows, figure.section)
+        sums = _figure(facts, figure, "function_code" if target.by == "function_code" else None)
+        if target.by == "function_code":
+            expected = sums.get(key_filter, (Decimal(0), None))[0]
+        elif target.by == "economic_code":
+            expected = sum(
+                (
+                    f["amount"]
+                    for f in facts
+                    if f["table_no"] == figure.table
+                    and f["economic_code"] == key_filter
+                    and f["measure"] == "total"
+                    and f["row_role"] == "item"
+                ),
+                Decimal(0),
+            )
+        else:
+            expected = sum((amount for amount, _ in sums.values()), Decimal(0))
+        subject = claim["subject"] + (f"（{key_filter}）" if key_filter else "")
+        found.append(
+            arithmetic_row(
+                document_id=document_id,
+                check_id="narrative.amount_matches_table",
+                family=FAMILY,
+                severity="error",
+                table_no=figure.table,
+                subject=subject,
+                expected=expected,
+                observed=claim["amount_wan"],
+                what_zh=f"（情况说明所述应与表{figure.table}一致）",
+                what_en=f"(the narrative's figure agrees with table {figure.table})",
+                source_line=claim["source_line"],
+                source_page=claim["source_page"],
+            )
+        )
+    return found
+
+
+def _allowance(printed: Decimal) -> Decimal:
+    """The rounding a printed figure's precision allows, plus 0.01 point."""
+    exponent = printed.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return Decimal(5) / (Decimal(10) ** (places + 1)) + Decimal("0.01")
+
+
+def _beyond(printed: Decimal, computed: Decimal) -> Decimal:
+    """How far a printed percentage is from the computed one, beyond its rounding."""
+    gap = printed - computed
+    excess = max(abs(gap) - _allowance(printed), Decimal(0))
+    return excess if gap >= 0 else -excess
+
+
+def _share_rows(document_id: str, claims: list[dict]) -> list[dict]:
+    found = []
+    for index, claim in enumerate(claims):
+        if claim["share_percent"] is None or claim["amount_wan"] is None:
+            continue
+        base = next(
+            (
+                c
+                for c in reversed(claims[:index])
+                if c["section"] == claim["section"]
+                and c["amount_wan"]
+                and c["share_percent"] is None
+            ),
+            None,
+        )
+        if base is None:
+            continue
+        computed = (claim["amount_wan"] / base["amount_wan"] * 100).quantize(Decimal("0.0001"))
+        row = arithmetic_row(
+            document_id=document_id,
+            check_id="narrative.share_recomputes",
+            family=FAMILY,
+            severity="warning",
+            table_no=None,
+            subject=claim["subject"],
+            expected=computed,
+            observed=claim["share_percent"],
+            what_zh=f"所占比例（占{base['subject']}{amount_text(base['amount_wan'])}万元）",
+            what_en=f"share of {base['subject']} {amount_text(base['amount_wan'])}",
+            source_line=claim["source_line"],
+            source_page=claim["source_page"],
+        )
+        row["difference"] = _beyond(claim["share_percent"], computed)
+        found.append(row)
+    return found
+
+
+def _change_rows(document_id: str, claims: list[dict]) -> list[dict]:
+    found = []
+    for claim in claims:
+        change, prior = claim["change_wan"], claim["prior_year_wan"]
+        if change is None or prior in (None, 0) or claim["change_percent"] is None:
+            continue
+        computed = (abs(change) / prior * 100).quantize(Decimal("0.0001"))
+        agree = (change >= 0) == (claim["change_percent_direction"] == "increase") or change == 0
+        row = arithmetic_row(
+            document_id=document_id,
+            check_id="narrative.change_agrees_with_percent",
+            family=FAMILY,
+            severity="warning",
+            table_no=None,
+            subject=claim["subject"],
+            expected=computed,
+            observed=claim["change_percent"],
+            what_zh=f"增减幅度（{amount_text(change)}万元 / 上年 {amount_text(prior)}万元）",
+            what_en=f"change in percent ({amount_text(change)} on last year's "
+            f"{amount_text(prior)})",
+            source_line=claim["source_line"],
+            source_page=claim["source_page"],
+        )
+        row["difference"] = (
+            _beyond(claim["change_percent"], computed)
+            if agree
+            else (claim["change_percent"] + computed)
+        )
+        found.append(row)
+    return found
+
+
+SUMS = (
+    (
+        "narrative.staffing_adds_up",
+        "actual_headcount",
+        ("serving", "retired", "retired_pre1949"),
+        "实有人数应等于在职、退休、离休之和",
+        "actual headcount equals serving + retired",
+    ),
+    (
+        "narrative.staffing_adds_up",
+        "authorized_posts",
+        (
+            "authorized_posts_administrative",
+            "authorized_posts_support",
+            "authorized_posts_institution",
+        ),
+        "编制数应等于各类编制之和",
+        "authorized posts equal the sum of their kinds",
+    ),
+    (
+        "narrative.assets_add_up",
+        "vehicles",
+        ("general_vehicles", "enforcement_vehicles", "other_vehicles"),
+        "车辆数应等于各类车辆之和",
+        "vehicles equal the sum of their kinds",
+    ),
+    (
+        "narrative.assets_add_up",
+        "vehicles_value",
+        ("general_vehicles_value", "enforcement_vehicles_value", "other_vehicles_value"),
+        "车辆价值应等于各类车辆价值之和",
+        "vehicle value equals the sum of its kinds",
+    ),
+)
+
+
+def _sum_rows(document_id: str, profile: list[dict]) -> list[dict]:
+    values = {p["item"]: p for p in profile if p["value"] is not None}
+    found = []
+    for check_id, total, parts, zh, en in SUMS:
+        present = [values[p] for p in parts if p in values]
+        if total not in values or not present:
+            continue
+        anchor = values[total]
+        found.append(
+            arithmetic_row(
+                document_id=document_id,
+                check_id=check_id,
+                family=FAMILY,
+                severity="error",
+                table_no=None,
+                subject=total,
+                expected=sum((p["value"] for p in present), Decimal(0)),
+                observed=anchor["value"],
+                what_zh=zh,
+                what_en=en,
+                source_line=anchor["source_line"],
+                source_page=anchor["source_page"],
+            )
+        )
+    return found
+
+
+def narrative_comparisons(
+    claims: pl.DataFrame, profile: pl.DataFrame, facts: pl.DataFrame, codes: pl.DataFrame
+) -> list[dict]:
+    """Every narrative rule, per document."""
+    found = []
+    for (document_id,), document_claims in claims.group_by(["document_id"], maintain_order=True):
+        records = document_claims.sort("claim_no").to_dicts()
+        document_facts = facts.filter(pl.col("document_id") == document_id).to_dicts()
+        printed = codes.filter(pl.col("document_id") == document_id)
+        names = {
+            kind: {
+                name: code
+                for code, name in printed.filter(
+                    (pl.col("code_kind") == kind.split("_")[0])
+                    & pl.col("printed_name").is_not_null()
+                )
+                .select("code", "printed_name")
+                .unique()
+                .rows()
+            }
+            for kind in ("function_code", "economic_code")
+        }
+        found += _amount_rows(document_id, records, document_facts, names)
+        found += _share_rows(document_id, records)
+        found += _change_rows(document_id, records)
+    for (document_id,), document_profile in profile.group_by(["document_id"], maintain_order=True):
+        found += _sum_rows(document_id, document_profile.to_dicts())
+    return found
