@@ -370,3 +370,161 @@ CREATE VIEW v_procurement AS
 SELECT document_id, department, fiscal_year, item, value AS amount_wan, sentence, source_line,
        source_page
 FROM v_profile WHERE topic = 'procurement';
+
+-- ---- marts: the questions analysts ask ----------------------------------------------------
+
+-- One row per document: totals, the basic/project and personnel/public-use splits, 三公, and
+-- per-person figures.
+CREATE VIEW v_department_overview AS
+WITH figures AS (
+    SELECT document_id,
+        sum(amount) FILTER (WHERE table_no = 1 AND section = 'income' AND row_role = 'total'
+                            AND measure = 'total') AS income_total,
+        sum(amount) FILTER (WHERE table_no = 1 AND section = 'expense' AND row_role = 'total'
+                            AND measure = 'total') AS expense_total,
+        sum(amount) FILTER (WHERE table_no = 3 AND row_role = 'total'
+                            AND measure = 'basic_expenditure') AS basic_expenditure,
+        sum(amount) FILTER (WHERE table_no = 3 AND row_role = 'total'
+                            AND measure = 'project_expenditure') AS project_expenditure,
+        sum(amount) FILTER (WHERE table_no = 6 AND row_role = 'total'
+                            AND measure = 'personnel') AS personnel,
+        sum(amount) FILTER (WHERE table_no = 6 AND row_role = 'total'
+                            AND measure = 'public_use') AS public_use
+    FROM fact_budget_line GROUP BY document_id
+)
+SELECT
+    d.document_id, dep.department_name AS department, reg.region_name AS region, d.fiscal_year,
+    f.income_total, f.expense_total, f.basic_expenditure, f.project_expenditure, f.personnel,
+    f.public_use,
+    round(100 * f.personnel / nullif(f.personnel + f.public_use, 0), 2) AS personnel_share_pct,
+    t.total AS three_public, t.abroad, t.vehicle_total, t.reception,
+    d.authorized_posts, d.actual_headcount, d.serving_staff,
+    round(f.personnel / nullif(d.serving_staff, 0), 4) AS personnel_per_serving_staff,
+    round(f.basic_expenditure / nullif(d.serving_staff, 0), 4) AS basic_per_serving_staff
+FROM dim_document d
+LEFT JOIN figures f USING (document_id)
+LEFT JOIN v_three_public t USING (document_id)
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id
+LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
+
+-- Expenditure (表三) rolled up to 类, 款 and 项, with official names where the reference has them.
+CREATE VIEW v_function_rollup AS
+WITH items AS (
+    SELECT f.document_id, f.function_code, f.measure, f.amount, d.fiscal_year
+    FROM fact_budget_line f JOIN dim_document d USING (document_id)
+    WHERE f.table_no = 3 AND f.row_role = 'item' AND f.function_code IS NOT NULL
+), levels AS (
+    SELECT document_id, fiscal_year, 1 AS level, function_code[:3] AS code, measure, amount
+    FROM items
+    UNION ALL
+    SELECT document_id, fiscal_year, 2, function_code[:5], measure, amount
+    FROM items WHERE length(function_code) >= 5
+    UNION ALL
+    SELECT document_id, fiscal_year, 3, function_code, measure, amount
+    FROM items WHERE length(function_code) = 7
+)
+SELECT l.document_id, dep.department_name AS department, l.fiscal_year, l.level,
+       l.code AS function_code, c.name AS official_name,
+       sum(l.amount) FILTER (WHERE l.measure = 'total') AS total,
+       sum(l.amount) FILTER (WHERE l.measure = 'basic_expenditure') AS basic_expenditure,
+       sum(l.amount) FILTER (WHERE l.measure = 'project_expenditure') AS project_expenditure
+FROM levels l
+JOIN dim_document d USING (document_id)
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id
+LEFT JOIN dim_function_class c ON c.function_code = l.code AND c.year = 2020
+GROUP BY ALL;
+
+-- Basic expenditure (表六) by economic class, with its share of the document's basic total.
+CREATE VIEW v_economic_structure AS
+SELECT f.document_id, dep.department_name AS department, d.fiscal_year,
+       f.economic_code[:3] AS economic_class, cl.name AS class_name, f.economic_code,
+       coalesce(c.name, f.row_label) AS name, f.amount,
+       round(100 * f.amount / sum(f.amount) OVER (PARTITION BY f.document_id), 2) AS share_pct
+FROM fact_budget_line f
+JOIN dim_document d USING (document_id)
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id
+LEFT JOIN dim_economic_class c ON c.economic_code = f.economic_code AND c.year = 2020
+LEFT JOIN dim_economic_class cl ON cl.economic_code = f.economic_code[:3] AND cl.year = 2020
+WHERE f.table_no = 6 AND f.row_role = 'item' AND f.measure = 'total';
+
+-- 三公 by department and year, with the change on last year: from last year's document where
+-- the warehouse has it, else from the change the narrative states (marked as such).
+CREATE VIEW v_three_public_change AS
+WITH stated AS (
+    SELECT document_id, change_wan FROM narrative_claim
+    WHERE subject LIKE '%三公%经费%' AND change_wan IS NOT NULL
+), ordered AS (
+    SELECT t.*, lag(t.total) OVER (PARTITION BY t.department ORDER BY t.fiscal_year)
+                AS previous_total,
+           lag(t.fiscal_year) OVER (PARTITION BY t.department ORDER BY t.fiscal_year)
+                AS previous_year
+    FROM v_three_public t
+)
+SELECT o.document_id, o.department, o.fiscal_year, o.total, o.abroad, o.vehicle_total,
+       o.reception,
+       CASE WHEN o.previous_year = o.fiscal_year - 1 THEN o.previous_total
+            ELSE o.total - s.change_wan END AS prior_year_total,
+       CASE WHEN o.previous_year = o.fiscal_year - 1 THEN 'previous document'
+            WHEN s.change_wan IS NOT NULL THEN 'derived from the narrative' END
+           AS prior_year_source,
+       o.total - CASE WHEN o.previous_year = o.fiscal_year - 1 THEN o.previous_total
+                      ELSE o.total - s.change_wan END AS change
+FROM ordered o LEFT JOIN stated s USING (document_id);
+
+-- How completely each document discloses (100 points; the items and weights are in the README).
+CREATE VIEW v_disclosure_completeness AS
+WITH tables AS (
+    SELECT document_id,
+           5 * count(*) FILTER (WHERE status IN ('data', 'empty_explained')) AS tables_points
+    FROM document_table GROUP BY document_id
+), projects AS (
+    SELECT f.document_id, count(DISTINCT f.project_name) AS projects,
+           count(DISTINCT p.project_name) AS projects_with_targets
+    FROM fact_budget_line f
+    LEFT JOIN performance_project p
+           ON p.document_id = f.document_id AND p.project_name = f.project_name
+    WHERE f.table_no = 7 AND f.project_name IS NOT NULL GROUP BY f.document_id
+), topics AS (
+    SELECT document_id,
+           bool_or(topic = 'staffing') AS staffing, bool_or(topic = 'assets') AS assets,
+           bool_or(topic = 'procurement') AS procurement
+    FROM profile_fact GROUP BY document_id
+), three_public AS (
+    SELECT DISTINCT document_id, true AS explained FROM narrative_claim WHERE section LIKE '%三公%'
+)
+SELECT d.document_id, dep.department_name AS department, d.fiscal_year,
+       coalesce(t.tables_points, 0) AS tables_points,
+       CASE WHEN tp.explained THEN 10 ELSE 0 END AS three_public_points,
+       CASE WHEN coalesce(p.projects, 0) = 0 THEN 15
+            ELSE round(15.0 * p.projects_with_targets / p.projects, 1) END
+           AS performance_target_points,
+       CASE WHEN s.staffing THEN 10 ELSE 0 END AS staffing_points,
+       CASE WHEN s.assets THEN 10 ELSE 0 END AS assets_points,
+       CASE WHEN s.procurement THEN 10 ELSE 0 END AS procurement_points,
+       coalesce(t.tables_points, 0) + three_public_points + performance_target_points
+           + staffing_points + assets_points + procurement_points AS score
+FROM dim_document d
+LEFT JOIN tables t USING (document_id)
+LEFT JOIN projects p USING (document_id)
+LEFT JOIN topics s USING (document_id)
+LEFT JOIN three_public tp USING (document_id)
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
+
+-- How far each document can be trusted: failed checks by severity and rule family.
+CREATE VIEW v_trust_summary AS
+SELECT q.document_id, dep.department_name AS department, d.fiscal_year,
+       count(*) AS checks,
+       count(*) FILTER (WHERE NOT q.passed AND q.severity = 'error') AS errors,
+       count(*) FILTER (WHERE NOT q.passed AND q.severity = 'warning') AS warnings,
+       count(*) FILTER (WHERE q.passed IS NULL) AS undecided,
+       string_agg(DISTINCT q.rule_family, ', ' ORDER BY q.rule_family)
+           FILTER (WHERE NOT q.passed AND q.severity = 'error') AS families_with_errors,
+       CASE WHEN count(*) FILTER (WHERE NOT q.passed AND q.severity = 'error') = 0 THEN 'high'
+            WHEN count(*) FILTER (WHERE NOT q.passed AND q.severity = 'error'
+                                   AND q.rule_family IN ('balance', 'within_table_sums',
+                                                         'cross_table')) = 0 THEN 'medium'
+            ELSE 'low' END AS trust
+FROM dq_result q
+JOIN dim_document d ON d.document_id = q.document_id
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id
+GROUP BY ALL;
