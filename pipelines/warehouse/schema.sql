@@ -319,7 +319,7 @@ GROUP BY ALL;
 CREATE VIEW v_dq_results AS
 SELECT
     q.document_id, q.check_id, q.rule_family, q.severity, q.passed, q.table_no, q.subject,
-    q.expected, q.observed, q.difference, q.message_zh, q.message_en,
+    q.expected, q.observed, q.difference, q.status, q.message_zh, q.message_en,
     r.source_file, q.source_page, q.source_line, q.source_row, q.source_column,
     dep.department_name AS department,
     d.fiscal_year
@@ -394,8 +394,8 @@ WITH figures AS (
 )
 SELECT
     d.document_id, dep.department_name AS department, reg.region_name AS region, d.fiscal_year,
-    f.income_total, f.expense_total, f.basic_expenditure, f.project_expenditure, f.personnel,
-    f.public_use,
+    f.income_total, f.expense_total, coalesce(f.basic_expenditure, 0) AS basic_expenditure,
+    coalesce(f.project_expenditure, 0) AS project_expenditure, f.personnel, f.public_use,
     round(100 * f.personnel / nullif(f.personnel + f.public_use, 0), 2) AS personnel_share_pct,
     t.total AS three_public, t.abroad, t.vehicle_total, t.reception,
     d.authorized_posts, d.actual_headcount, d.serving_staff,
