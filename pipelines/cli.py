@@ -122,6 +122,25 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pipelines.export import export_csv, export_parquet, fiscal_data_package
+
+    warehouse, out = Path(args.warehouse), Path(args.out)
+    if not warehouse.exists():
+        print(
+            f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr
+        )
+        return 2
+    if args.format == "parquet":
+        written = export_parquet(warehouse, out)
+    elif args.format == "csv":
+        written = export_csv(warehouse, out)
+    else:
+        written = [fiscal_data_package(warehouse, out)]
+    print(f"{len(written)} {args.format} outputs written to {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gongkai",
@@ -168,6 +187,15 @@ def main(argv: list[str] | None = None) -> int:
         "--max-rows", type=int, default=50, help="rows shown in the table view (default 50)"
     )
     query_parser.set_defaults(run=_query, format="table")
+    export_parser = commands.add_parser(
+        "export",
+        help="export the warehouse as Parquet (hive-partitioned), CSV, or a Fiscal "
+        "Data Package (validated)",
+    )
+    export_parser.add_argument("format", choices=["parquet", "csv", "fdp"])
+    export_parser.add_argument("--out", default="data/export", help="output folder")
+    export_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE))
+    export_parser.set_defaults(run=_export)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -1,0 +1,176 @@
+"""Exports for people who work outside DuckDB: Parquet, CSV and a Fiscal Data Package.
+
+- Parquet: the facts hive-partitioned by fiscal year and region (`fiscal_year=2020/region=…/`),
+  and every analyst view as one file;
+- CSV: every analyst view as one UTF-8 file;
+- Fiscal Data Package (the OpenSpending format): the facts as CSV with a `datapackage.json`
+  describing each field and the fiscal model (amount in CNY with factor 10000 — 万元 — and the
+  administrative, functional and economic classifications, year, phase and direction),
+  validated with frictionless before it is reported written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+VIEWS = (
+    "v_documents",
+    "v_budget_facts",
+    "v_three_public",
+    "v_dq_results",
+    "v_narrative_claims",
+    "v_performance_indicators",
+    "v_staffing",
+    "v_assets",
+    "v_procurement",
+    "v_department_overview",
+    "v_function_rollup",
+    "v_economic_structure",
+    "v_three_public_change",
+    "v_disclosure_completeness",
+    "v_trust_summary",
+)
+FACTS_FOR_EXPORT = """
+SELECT f.*, reg.region_name AS region
+FROM v_budget_facts f
+JOIN dim_document d USING (document_id)
+LEFT JOIN dim_region reg ON reg.region_id = d.region_id
+"""
+FDP_FIELDS = {
+    "fact_id": ("string", "Stable id of the published number"),
+    "document_id": ("string", "Document (first 16 hex digits of the file's SHA-256)"),
+    "department": ("string", "Department (编制部门) as printed"),
+    "region": ("string", "Region the department belongs to"),
+    "fiscal_year": ("integer", "Fiscal year"),
+    "phase": ("string", "budget (预算) or final_accounts (决算)"),
+    "direction": ("string", "income or expenditure"),
+    "table_no": ("integer", "Number of the table in its template"),
+    "table_name": ("string", "Name of the table"),
+    "function_code": ("string", "Functional classification (支出功能分类) 类/款/项 code"),
+    "economic_code": ("string", "Economic classification (部门预算支出经济分类) code"),
+    "project_name": ("string", "Project (项目支出情况表)"),
+    "row_label": ("string", "Row label as printed"),
+    "measure": ("string", "Canonical measure"),
+    "is_total": ("boolean", "A total or subtotal row or column"),
+    "amount": ("number", "Amount in 万元 (ten thousand yuan)"),
+}
+FDP_SQL = """
+SELECT fact_id, f.document_id, department, region, fiscal_year, kind AS phase,
+       CASE WHEN section = 'income' OR table_no = 2 THEN 'income' ELSE 'expenditure' END
+           AS direction,
+       table_no, table_name, function_code, economic_code, project_name, row_label, measure,
+       is_total, amount
+FROM ({facts}) f
+ORDER BY fact_id
+"""
+
+
+def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(warehouse), read_only=True)
+
+
+def export_parquet(warehouse: Path, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    with _connect(warehouse) as connection:
+        facts = out / "budget_facts"
+        connection.execute(
+            f"COPY ({FACTS_FOR_EXPORT}) TO '{facts}' "
+            "(FORMAT parquet, PARTITION_BY (fiscal_year, region), OVERWRITE_OR_IGNORE)"
+        )
+        written = [facts]
+        for view in VIEWS:
+            target = out / f"{view}.parquet"
+            connection.execute(f"COPY (SELECT * FROM {view}) TO '{target}' (FORMAT parquet)")
+            written.append(target)
+    return written
+
+
+def export_csv(warehouse: Path, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with _connect(warehouse) as connection:
+        for view in VIEWS:
+            target = out / f"{view}.csv"
+            connection.execute(f"COPY (SELECT * FROM {view}) TO '{target}' (HEADER)")
+            written.append(target)
+    return written
+
+
+def fiscal_data_package(warehouse: Path, out: Path) -> Path:
+    """Write and validate a Fiscal Data Package; returns its datapackage.json."""
+    from frictionless import Package
+
+    out.mkdir(parents=True, exist_ok=True)
+    data = out / "budget_facts.csv"
+    with _connect(warehouse) as connection:
+        connection.execute(f"COPY ({FDP_SQL.format(facts=FACTS_FOR_EXPORT)}) TO '{data}' (HEADER)")
+    descriptor = {
+        "name": "gongkai-budget-disclosures",
+        "title": "Chinese department budget disclosures (部门预算公开), as published numbers",
+        "resources": [
+            {
+                "name": "budget-facts",
+                "path": data.name,
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": name, "type": kind, "description": about}
+                        for name, (kind, about) in FDP_FIELDS.items()
+                    ],
+                    "primaryKey": ["fact_id"],
+                },
+            }
+        ],
+        "model": {
+            "measures": {"amount": {"source": "amount", "currency": "CNY", "factor": 10000}},
+            "dimensions": {
+                "administrative-classification": {
+                    "dimensionType": "classification",
+                    "classificationType": "administrative",
+                    "attributes": {
+                        "department": {"source": "department"},
+                        "region": {"source": "region"},
+                    },
+                    "primaryKey": ["department"],
+                },
+                "functional-classification": {
+                    "dimensionType": "classification",
+                    "classificationType": "functional",
+                    "attributes": {"function_code": {"source": "function_code"}},
+                    "primaryKey": ["function_code"],
+                },
+                "economic-classification": {
+                    "dimensionType": "classification",
+                    "classificationType": "economic",
+                    "attributes": {"economic_code": {"source": "economic_code"}},
+                    "primaryKey": ["economic_code"],
+                },
+                "date": {
+                    "dimensionType": "datetime",
+                    "attributes": {"fiscal_year": {"source": "fiscal_year"}},
+                    "primaryKey": ["fiscal_year"],
+                },
+                "phase": {
+                    "dimensionType": "phase",
+                    "attributes": {"phase": {"source": "phase"}},
+                    "primaryKey": ["phase"],
+                },
+                "direction": {
+                    "dimensionType": "direction",
+                    "attributes": {"direction": {"source": "direction"}},
+                    "primaryKey": ["direction"],
+                },
+            },
+        },
+    }
+    path = out / "datapackage.json"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    report = Package(str(path)).validate()
+    if not report.valid:
+        errors = report.flatten(["type", "message"])[:5]
+        raise ValueError(f"the Fiscal Data Package does not validate: {errors}")
+    return path

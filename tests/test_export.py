@@ -1,0 +1,59 @@
+"""Exports: Parquet by year and region, CSV, and a Fiscal Data Package that validates."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+from frictionless import Package
+
+from pipelines.build import build
+from pipelines.export import VIEWS, export_csv, export_parquet, fiscal_data_package
+
+from .conftest import CHANGJI, KEZHOU
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(KEZHOU, raw / KEZHOU.name)
+    shutil.copy(CHANGJI, raw / CHANGJI.name)
+    target = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
+    build(raw, target)
+    return target
+
+
+def test_parquet_facts_are_partitioned_by_year_and_region(warehouse, tmp_path) -> None:
+    export_parquet(warehouse, tmp_path)
+    pattern = str(tmp_path / "budget_facts" / "**" / "*.parquet")
+    rows = duckdb.sql(
+        f"SELECT fiscal_year, region, count(*) FROM read_parquet('{pattern}', "
+        "hive_partitioning = true) GROUP BY ALL ORDER BY region"
+    ).fetchall()
+    assert rows == [(2020, "克孜勒苏柯尔克孜自治州", 91), (2020, "昌吉回族自治州", 100)]
+    assert all((tmp_path / f"{view}.parquet").exists() for view in VIEWS)
+
+
+def test_csv_gives_every_analyst_view(warehouse, tmp_path) -> None:
+    written = export_csv(warehouse, tmp_path)
+    assert len(written) == len(VIEWS)
+    three_public = (tmp_path / "v_three_public.csv").read_text(encoding="utf-8").splitlines()
+    assert three_public[0].startswith("document_id,department,fiscal_year,total")
+    assert len(three_public) == 3
+
+
+def test_the_fiscal_data_package_validates(warehouse, tmp_path) -> None:
+    descriptor = fiscal_data_package(warehouse, tmp_path)
+    report = Package(str(descriptor)).validate()
+    assert report.valid
+    assert report.tasks[0].stats["rows"] == 191
+
+
+def test_a_damaged_fiscal_data_package_does_not_validate(warehouse, tmp_path) -> None:
+    descriptor = fiscal_data_package(warehouse, tmp_path)
+    data = tmp_path / "budget_facts.csv"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",not-a-number"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert not Package(str(descriptor)).validate().valid
