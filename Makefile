@@ -7,7 +7,7 @@ VENV := .venv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test ui lint bench fuzz clean
+.PHONY: setup run test ui lint bench fuzz report clean
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -49,6 +49,19 @@ fuzz: setup
 			-rss_limit_mb=4096 -timeout=30 -print_final_stats=1 || exit 1; \
 	done
 	touch $(VENV)/.synced
+
+## HTML report of every loaded document in data/reports/, and a PNG of each rendered by
+## headless Chromium where it is installed (apt-get install chromium), to look at.
+report: run
+	for id in $$($(VENV)/bin/gongkai query "SELECT document_id FROM v_documents WHERE status = 'loaded'" --csv | tail -n +2); do \
+		$(VENV)/bin/gongkai report $$id --out data/reports/$$id.html || exit 1; \
+		if command -v chromium >/dev/null; then \
+			chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+				--disable-component-update --disable-sync --no-first-run \
+				--user-data-dir=$$(mktemp -d) --window-size=1200,3000 \
+				--screenshot=data/reports/$$id.png file://$(CURDIR)/data/reports/$$id.html 2>/dev/null; \
+		fi; \
+	done
 
 lint: setup
 	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks fuzz

@@ -141,6 +141,52 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.report import render_report
+
+    warehouse, raw = Path(args.warehouse), Path(args.raw_dir)
+    if not warehouse.exists():
+        print(
+            f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr
+        )
+        return 2
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        found = connection.execute(
+            "SELECT document_id, path FROM v_documents WHERE status = 'loaded' AND "
+            "(document_id = ? OR path = ? OR path LIKE '%' || ?)",
+            [args.document, args.document, Path(args.document).name],
+        ).fetchall()
+        if len(found) != 1:
+            print(
+                f"{args.document}: {len(found)} loaded documents match; give a document id "
+                "or a path under the raw folder",
+                file=sys.stderr,
+            )
+            return 2
+        document_id, source_file = found[0]
+        rows = connection.execute(
+            "SELECT * FROM dq_result WHERE document_id = ?", [document_id]
+        ).fetchall()
+        findings = pl.DataFrame(
+            rows,
+            schema=[d[0] for d in connection.description],
+            orient="row",
+            infer_schema_length=None,
+        )
+        [(score,)] = connection.execute(
+            "SELECT score FROM v_disclosure_completeness WHERE document_id = ?", [document_id]
+        ).fetchall()
+    path = raw / source_file
+    page = render_report(path, extract_file(path, raw), findings, score)
+    out = Path(args.out or f"data/reports/{document_id}.html")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"report written to {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gongkai",
@@ -196,6 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     export_parser.add_argument("--out", default="data/export", help="output folder")
     export_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE))
     export_parser.set_defaults(run=_export)
+    report_parser = commands.add_parser(
+        "report",
+        help="write one document's HTML report: its tables with findings highlighted, "
+        "completeness score and charts",
+    )
+    report_parser.add_argument("document", help="a document id or a path under the raw folder")
+    report_parser.add_argument("--out", help="HTML file (default data/reports/<id>.html)")
+    report_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE))
+    report_parser.add_argument("--raw-dir", default=str(DEFAULT_RAW_DIR))
+    report_parser.set_defaults(run=_report)
     args = parser.parse_args(argv)
     return args.run(args)
 

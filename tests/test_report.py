@@ -1,0 +1,83 @@
+"""`gongkai report`: a self-contained HTML page per document."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from pipelines.build import build
+from pipelines.cli import main
+from pipelines.report import bar_chart
+
+from .conftest import CHANGJI, KEZHOU
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(KEZHOU, raw / KEZHOU.name)
+    shutil.copy(CHANGJI, raw / CHANGJI.name)
+    warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
+    build(raw, warehouse)
+    return raw, warehouse
+
+
+def report(built, tmp_path, document: str) -> str:
+    raw, warehouse = built
+    out = tmp_path / "report.html"
+    assert (
+        main(
+            [
+                "report",
+                document,
+                "--warehouse",
+                str(warehouse),
+                "--raw-dir",
+                str(raw),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    return out.read_text(encoding="utf-8")
+
+
+def test_the_report_shows_the_document_its_score_and_findings(built, tmp_path) -> None:
+    page = report(built, tmp_path, KEZHOU.name)
+    assert "克州政府办公室 · 2020年预算" in page
+    assert "<span class='score'>97.0</span>" in page
+    assert "支出总计应等于收入总计：应为 1483.22，实为 1476.62" in page
+    assert page.count("<li class='finding error'>") == 7
+
+
+def test_the_cells_a_finding_points_at_are_highlighted_in_place(built, tmp_path) -> None:
+    page = report(built, tmp_path, KEZHOU.name)
+    highlighted = re.findall(r'<td class="(?:text )?error"[^>]*title="([^"]+)">([^<]*)</td>', page)
+    assert "1476.62" in [cell for _, cell in highlighted]
+    assert any("应为 1483.22" in title for title, _ in highlighted)
+
+
+def test_every_recognised_table_is_rendered_with_rebuilt_headers(built, tmp_path) -> None:
+    page = report(built, tmp_path, CHANGJI.name)
+    assert page.count("<h3>") == 9
+    assert '<td class="text" colspan="3">功能分类科目编码</td>' in page
+
+
+def test_charts_are_inline_svg(built, tmp_path) -> None:
+    page = report(built, tmp_path, KEZHOU.name)
+    assert page.count("<svg") == 2 and "公务用车运行费" in page
+    assert "http" not in page.replace("http://www.w3.org/2000/svg", "")  # self-contained
+
+
+def test_a_bar_chart_scales_bars_to_the_largest_value() -> None:
+    svg = bar_chart("t", [("a", 10), ("b", 5)], width=420)
+    assert 'width="220"' in svg and 'width="110"' in svg
+
+
+def test_an_unknown_document_is_refused(built, tmp_path, capsys) -> None:
+    raw, warehouse = built
+    assert main(["report", "nothing-like-this", "--warehouse", str(warehouse)]) == 2
+    assert "0 loaded documents match" in capsys.readouterr().err
