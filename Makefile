@@ -7,7 +7,7 @@ VENV := .venv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test ui lint bench fuzz report clean
+.PHONY: setup run test ui ui-check lint bench fuzz report clean
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -62,6 +62,13 @@ report: run
 				--screenshot=data/reports/$$id.png file://$(CURDIR)/data/reports/$$id.html 2>/dev/null; \
 		fi; \
 	done
+
+## The UI in a real browser: headless Chromium (apt-get install chromium) via Playwright shows
+## the checks of the last run and a failing check's failures; screenshots in data/reports/.
+ui-check: run
+	$(UV) sync --frozen --python $(PYTHON) --group ui
+	$(VENV)/bin/python scripts/ui_check.py
+	touch $(VENV)/.synced
 
 lint: setup
 	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks fuzz
