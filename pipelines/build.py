@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -155,7 +156,11 @@ def mark_superseded(results: list[DocumentResult]) -> None:
 
 
 def extract_documents(
-    raw_dir: Path, inventory: pl.DataFrame, staging: Staging, max_bytes: int = MAX_FILE_BYTES
+    raw_dir: Path,
+    inventory: pl.DataFrame,
+    staging: Staging,
+    max_bytes: int = MAX_FILE_BYTES,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> pl.DataFrame:
     """Extract every inventoried file into staging; returns one row per raw file.
 
@@ -165,7 +170,9 @@ def extract_documents(
     """
     results: list[DocumentResult] = []
     first_seen: dict[str, str] = {}
-    for source_file, sha256, size_bytes in inventory.iter_rows():
+    for number, (source_file, sha256, size_bytes) in enumerate(inventory.iter_rows(), start=1):
+        if progress:
+            progress(number, inventory.height, source_file)
         if is_hidden(source_file):
             result = _unread(
                 source_file,
@@ -259,13 +266,14 @@ def build(
     warehouse: Path,
     staging_root: Path | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildSummary:
-    """Run every stage on a raw folder into a warehouse file."""
+    """Run every stage on a raw folder into a warehouse file; `progress` hears of each file."""
     staging = Staging(staging_root or warehouse.parent / "staging")
     inventory = inventory_raw_files(raw_dir)
     staging.root.mkdir(parents=True, exist_ok=True)
     inventory.write_parquet(staging.inventory)
-    extract_documents(raw_dir, inventory, staging, max_bytes)
+    extract_documents(raw_dir, inventory, staging, max_bytes, progress)
     combine_facts(staging)
     check_quality(staging)
     return BuildSummary(inventory.height, load_warehouse(staging, warehouse))

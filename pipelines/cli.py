@@ -15,8 +15,20 @@ from pipelines.quality.report import format_report
 from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 
 
+def _progress(number: int, total: int, source_file: str) -> None:
+    """A one-line progress bar on standard error, when it is a terminal."""
+    if not sys.stderr.isatty():
+        return
+    filled = int(30 * number / max(total, 1))
+    bar = "#" * filled + "." * (30 - filled)
+    sys.stderr.write(f"\r[{bar}] {number}/{total} {source_file[:40]:<40}")
+    if number == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
 def _build(args: argparse.Namespace) -> int:
-    summary = build(Path(args.raw_dir), Path(args.warehouse))
+    summary = build(Path(args.raw_dir), Path(args.warehouse), progress=_progress)
     print(summary)
     return 0
 
