@@ -65,3 +65,17 @@ def test_query_opens_the_warehouse_read_only_and_refuses_writes(tmp_path, capsys
     assert "read-only mode" in capsys.readouterr().err
     with duckdb.connect(str(target), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM fact_budget_line").fetchone() == (100,)
+
+
+def test_build_reports_progress_file_by_file(tmp_path) -> None:
+    from pipelines.build import build
+
+    raw = tmp_path / "in"
+    raw.mkdir()
+    shutil.copy(CHANGJI, raw / "a.txt")
+    shutil.copy(KEZHOU, raw / "b.txt")
+    heard = []
+    build(
+        raw, tmp_path / "w.duckdb", progress=lambda n, total, name: heard.append((n, total, name))
+    )
+    assert heard == [(1, 2, "a.txt"), (2, 2, "b.txt")]
