@@ -102,14 +102,19 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors.height else 0
 
 
+def _warehouse_exists(warehouse: Path) -> bool:
+    """Whether the warehouse a command reads exists; says what to do when it does not."""
+    if warehouse.exists():
+        return True
+    print(f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr)
+    return False
+
+
 def _query(args: argparse.Namespace) -> int:
     import duckdb
 
     warehouse = Path(args.warehouse)
-    if not warehouse.exists():
-        print(
-            f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr
-        )
+    if not _warehouse_exists(warehouse):
         return 2
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         try:
@@ -138,10 +143,7 @@ def _export(args: argparse.Namespace) -> int:
     from pipelines.export import export_csv, export_parquet, fiscal_data_package
 
     warehouse, out = Path(args.warehouse), Path(args.out)
-    if not warehouse.exists():
-        print(
-            f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr
-        )
+    if not _warehouse_exists(warehouse):
         return 2
     if args.format == "parquet":
         written = export_parquet(warehouse, out)
@@ -159,10 +161,7 @@ def _report(args: argparse.Namespace) -> int:
     from pipelines.report import render_report
 
     warehouse, raw = Path(args.warehouse), Path(args.raw_dir)
-    if not warehouse.exists():
-        print(
-            f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr
-        )
+    if not _warehouse_exists(warehouse):
         return 2
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         found = connection.execute(

@@ -29,3 +29,18 @@ def recognised() -> dict[str, dict[int, RecognisedTable]]:
         document = read_document(path.read_bytes(), path.name)
         result[seed] = {t.spec.number: t for t in recognise_tables(document, TABLES) if t.spec}
     return result
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory) -> tuple[Path, Path]:
+    """The two seeds built into a warehouse once: (raw folder, warehouse file)."""
+    import shutil
+
+    from pipelines.build import build
+
+    raw = tmp_path_factory.mktemp("seed-raw")
+    for path in SEEDS.values():
+        shutil.copy(path, raw / path.name)
+    warehouse = tmp_path_factory.mktemp("seed-warehouse") / "gongkai.duckdb"
+    build(raw, warehouse)
+    return raw, warehouse

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.build import build
 from pipelines.cookbook import recipes, render_answer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,14 +15,8 @@ RECIPES = recipes(COOKBOOK)
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    raw = tmp_path_factory.mktemp("raw")
-    for path in (ROOT / "data" / "raw").iterdir():
-        if path.is_file():
-            shutil.copy(path, raw / path.name)
-    target = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
-    build(raw, target)
-    return target
+def warehouse(seed_warehouse):
+    return seed_warehouse[1]
 
 
 def test_the_cookbook_answers_at_least_twelve_questions() -> None:

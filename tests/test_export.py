@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 import pytest
 from frictionless import Package
 
-from pipelines.build import build
 from pipelines.export import VIEWS, export_csv, export_parquet, fiscal_data_package
-
-from .conftest import CHANGJI, KEZHOU
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    shutil.copy(KEZHOU, raw / KEZHOU.name)
-    shutil.copy(CHANGJI, raw / CHANGJI.name)
-    target = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
-    build(raw, target)
-    return target
+def warehouse(seed_warehouse):
+    return seed_warehouse[1]
 
 
 def test_parquet_facts_are_partitioned_by_year_and_region(warehouse, tmp_path) -> None:

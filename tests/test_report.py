@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from pipelines.build import build
 from pipelines.cli import main
 from pipelines.report import bar_chart
 
@@ -15,13 +13,8 @@ from .conftest import CHANGJI, KEZHOU
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    shutil.copy(KEZHOU, raw / KEZHOU.name)
-    shutil.copy(CHANGJI, raw / CHANGJI.name)
-    warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
-    build(raw, warehouse)
-    return raw, warehouse
+def built(seed_warehouse):
+    return seed_warehouse
 
 
 def report(built, tmp_path, document: str) -> str:
