@@ -10,7 +10,13 @@ import dagster as dg
 import polars as pl
 
 from assets.resources import GongkaiPaths
-from pipelines.build import check_quality, combine_facts, extract_documents, inventory_raw_files
+from pipelines.build import (
+    DEFAULT_WORKERS,
+    check_quality,
+    combine_facts,
+    extract_documents,
+    inventory_raw_files,
+)
 from pipelines.download import fetch_all, load_sources
 from pipelines.warehouse.load import load_warehouse
 
@@ -86,7 +92,7 @@ def raw_file_inventory(paths: GongkaiPaths) -> dg.MaterializeResult:
 )
 def parsed_documents(paths: GongkaiPaths) -> dg.MaterializeResult:
     inventory = pl.read_parquet(paths.staging.inventory)
-    manifest = extract_documents(paths.raw_path, inventory, paths.staging)
+    manifest = extract_documents(paths.raw_path, inventory, paths.staging, workers=DEFAULT_WORKERS)
     quarantined = manifest.filter(pl.col("status") == "quarantined")
     return dg.MaterializeResult(
         metadata={

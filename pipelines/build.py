@@ -7,10 +7,15 @@ command line and a run in Dagster give the same warehouse.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from multiprocessing import get_context
 from pathlib import Path
 
 import polars as pl
@@ -32,6 +37,7 @@ from pipelines.settings import MAX_FILE_BYTES
 from pipelines.staging import Staging
 from pipelines.warehouse.load import WarehouseSummary, load_warehouse
 
+DEFAULT_WORKERS = os.cpu_count() or 1
 INVENTORY_SCHEMA = {"source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64}
 DOCUMENT_SCHEMA = {
     "source_file": pl.String,
@@ -134,6 +140,83 @@ def _extract(raw_dir: Path, source_file: str, sha256: str, size_bytes: int) -> D
         )
 
 
+@cache
+def parser_version() -> str:
+    """A hash of the code and reference data extraction depends on: when any of it changes,
+    every file is read again."""
+    digest = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".csv", ".sql"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ExtractionCache:
+    """Extraction results by content hash, for one parser version: an unchanged file is not
+    read again. The files are the pipeline's own pickles in its staging folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / "cache" / parser_version()
+
+    def get(self, sha256: str, source_file: str) -> DocumentResult | None:
+        path = self.folder / f"{sha256}.pickle"
+        if not path.exists():
+            return None
+        try:
+            result = pickle.loads(path.read_bytes())
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return None
+        result.source_file = source_file
+        return result
+
+    def put(self, result: DocumentResult) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f".{result.sha256}.part"
+        partial.write_bytes(pickle.dumps(result))
+        partial.replace(self.folder / f"{result.sha256}.pickle")
+
+
+def _extract_all(
+    raw_dir: Path,
+    pending: list[tuple[int, str, str, int]],
+    workers: int,
+    cache: ExtractionCache,
+    progress,
+) -> dict[int, DocumentResult]:
+    """Extract the files not in the cache, in parallel across `workers` processes."""
+    found: dict[int, DocumentResult] = {}
+    missing = []
+    for index, source_file, sha256, size_bytes in pending:
+        cached = cache.get(sha256, source_file)
+        if cached is not None:
+            found[index] = cached
+        else:
+            missing.append((index, source_file, sha256, size_bytes))
+    done = len(found)
+    if workers > 1 and len(missing) > 1:
+        # spawn, not fork: the parent holds polars' and DuckDB's threads, which fork would copy
+        # mid-lock
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(_extract, raw_dir, f, s, n): i for i, f, s, n in missing}
+            for future in as_completed(futures):
+                found[futures[future]] = future.result()
+                done += 1
+                if progress:
+                    progress(done, len(pending), found[futures[future]].source_file)
+    else:
+        for index, source_file, sha256, size_bytes in missing:
+            found[index] = _extract(raw_dir, source_file, sha256, size_bytes)
+            done += 1
+            if progress:
+                progress(done, len(pending), source_file)
+    for index, *_ in missing:
+        if found[index].status == "loaded":
+            cache.put(found[index])
+    return found
+
+
 def mark_superseded(results: list[DocumentResult]) -> None:
     """Of several loaded versions of one disclosure (same department, year, kind, scope and
     table set), keep the newest — latest printed date, then latest path — and mark the others."""
@@ -161,18 +244,21 @@ def extract_documents(
     staging: Staging,
     max_bytes: int = MAX_FILE_BYTES,
     progress: Callable[[int, int, str], None] | None = None,
+    workers: int = 1,
 ) -> pl.DataFrame:
     """Extract every inventoried file into staging; returns one row per raw file.
 
     Every file ends in one state: loaded; quarantined (with the stage and reason); duplicate (the
     same bytes as an earlier file); superseded (an older version of a loaded disclosure);
-    or ignored (a hidden file). Only loaded documents contribute facts.
+    or ignored (a hidden file). Only loaded documents contribute facts. Files whose bytes were
+    read before by this parser version come from the cache; the rest are read across `workers`
+    processes.
     """
-    results: list[DocumentResult] = []
+    results: list[DocumentResult | None] = []
     first_seen: dict[str, str] = {}
-    for number, (source_file, sha256, size_bytes) in enumerate(inventory.iter_rows(), start=1):
-        if progress:
-            progress(number, inventory.height, source_file)
+    pending = []
+    for index, (source_file, sha256, size_bytes) in enumerate(inventory.iter_rows()):
+        result = None
         if is_hidden(source_file):
             result = _unread(
                 source_file,
@@ -202,8 +288,10 @@ def extract_documents(
             )
         else:
             first_seen[sha256] = source_file
-            result = _extract(raw_dir, source_file, sha256, size_bytes)
+            pending.append((index, source_file, sha256, size_bytes))
         results.append(result)
+    extracted = _extract_all(raw_dir, pending, workers, ExtractionCache(staging.root), progress)
+    results = [result or extracted[index] for index, result in enumerate(results)]
     mark_superseded(results)
     if staging.document_facts.exists():
         shutil.rmtree(staging.document_facts)
@@ -267,13 +355,14 @@ def build(
     staging_root: Path | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     progress: Callable[[int, int, str], None] | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> BuildSummary:
     """Run every stage on a raw folder into a warehouse file; `progress` hears of each file."""
     staging = Staging(staging_root or warehouse.parent / "staging")
     inventory = inventory_raw_files(raw_dir)
     staging.root.mkdir(parents=True, exist_ok=True)
     inventory.write_parquet(staging.inventory)
-    extract_documents(raw_dir, inventory, staging, max_bytes, progress)
+    extract_documents(raw_dir, inventory, staging, max_bytes, progress, workers)
     combine_facts(staging)
     check_quality(staging)
     return BuildSummary(inventory.height, load_warehouse(staging, warehouse))

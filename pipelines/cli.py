@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.build import build
+from pipelines.build import DEFAULT_WORKERS, build
 from pipelines.extract import extract_file
 from pipelines.quality import QualityInput, comparisons
 from pipelines.quality.report import format_report
@@ -28,7 +28,9 @@ def _progress(number: int, total: int, source_file: str) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    summary = build(Path(args.raw_dir), Path(args.warehouse), progress=_progress)
+    summary = build(
+        Path(args.raw_dir), Path(args.warehouse), progress=_progress, workers=args.workers
+    )
     print(summary)
     return 0
 
@@ -216,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         "--warehouse",
         default=str(DEFAULT_WAREHOUSE),
         help=f"DuckDB file to write (default: {DEFAULT_WAREHOUSE})",
+    )
+    build_parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"processes reading files in parallel (default {DEFAULT_WORKERS})",
     )
     build_parser.set_defaults(run=_build)
     parse_parser = commands.add_parser("parse", help="show what is recognised in one document")

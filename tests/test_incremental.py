@@ -1,0 +1,71 @@
+"""Incremental and parallel extraction: unchanged files are not read again, a new parser
+version reads everything again, and parallel extraction gives the same warehouse."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+import pipelines.build as build_module
+from pipelines.build import build
+
+from .conftest import CHANGJI, KEZHOU
+
+TABLES = ("fact_budget_line", "dq_result", "document_table", "raw_file", "narrative_claim")
+
+
+@pytest.fixture
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    shutil.copy(KEZHOU, folder / KEZHOU.name)
+    shutil.copy(CHANGJI, folder / CHANGJI.name)
+    return folder
+
+
+def reads(monkeypatch) -> list[str]:
+    """Record the files extraction actually reads."""
+    read = []
+    original = build_module._extract
+
+    def recording(raw_dir, source_file, sha256, size_bytes):
+        read.append(source_file)
+        return original(raw_dir, source_file, sha256, size_bytes)
+
+    monkeypatch.setattr(build_module, "_extract", recording)
+    return read
+
+
+def test_a_second_run_reads_only_new_files(raw, tmp_path, monkeypatch) -> None:
+    warehouse = tmp_path / "w" / "gongkai.duckdb"
+    build(raw, warehouse, workers=1)
+    read = reads(monkeypatch)
+    (raw / "copy-under-a-new-name.txt").write_bytes(
+        CHANGJI.read_bytes().replace("2020年1月22日".encode(), "2020年2月1日".encode())
+    )
+    summary = build(raw, warehouse, workers=1)
+    assert read == ["copy-under-a-new-name.txt"]
+    assert summary.warehouse.documents == 2  # the new version supersedes the old
+
+
+def test_a_new_parser_version_reads_everything_again(raw, tmp_path, monkeypatch) -> None:
+    warehouse = tmp_path / "w" / "gongkai.duckdb"
+    build(raw, warehouse, workers=1)
+    read = reads(monkeypatch)
+    monkeypatch.setattr(build_module, "parser_version", lambda: "a-changed-parser")
+    build(raw, warehouse, workers=1)
+    assert sorted(read) == sorted([KEZHOU.name, CHANGJI.name])
+
+
+def test_parallel_extraction_gives_the_same_warehouse(raw, tmp_path) -> None:
+    exports = []
+    for workers in (1, 2):
+        warehouse = tmp_path / f"w{workers}" / "gongkai.duckdb"
+        build(raw, warehouse, workers=workers)
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            exports.append(
+                [connection.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES]
+            )
+    assert exports[0] == exports[1]
