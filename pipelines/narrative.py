@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 import polars as pl
 
@@ -207,6 +208,7 @@ class Canonical:
     economic_code: str | None = None
 
 
+@cache
 def canonical_subject(subject: str) -> Canonical:
     """The canonical measure and classification code a subject names, where it names them: a
     funding source or expenditure measure by its label in the table description, a functional
@@ -214,7 +216,7 @@ def canonical_subject(subject: str) -> Canonical:
     both (公务接待费: the 三公 item and economic class 30217); the context decides which a
     check compares."""
     from pipelines.catalog import FUNDING_SOURCE_ROWS, TABLES
-    from pipelines.classification import name_variants, normalise_name, reference_codes
+    from pipelines.classification import normalise_name
 
     label = normalise_label(subject)
     measure = next(
@@ -236,13 +238,23 @@ def canonical_subject(subject: str) -> Canonical:
         ),
         None,
     )
-    codes: dict[str, str] = {}
-    name = normalise_name(subject)
+    codes = _codes_by_name().get(normalise_name(subject), {})
+    return Canonical(measure, codes.get("function"), codes.get("economic"))
+
+
+@cache
+def _codes_by_name() -> dict[str, dict[str, str]]:
+    """The 2020 reference codes by their normalised name and known variants (first code wins)."""
+    from pipelines.classification import name_variants, normalise_name, reference_codes
+
+    found: dict[str, dict[str, str]] = {}
     references = reference_codes().filter(pl.col("list_year") == 2020)
     for classification, code, reference in references.select(
         "classification", "code", "name"
     ).iter_rows():
-        variants = name_variants().get((classification, code), set())
-        if name == normalise_name(reference) or name in variants:
-            codes.setdefault(classification, code)
-    return Canonical(measure, codes.get("function"), codes.get("economic"))
+        for name in {
+            normalise_name(reference),
+            *name_variants().get((classification, code), set()),
+        }:
+            found.setdefault(name, {}).setdefault(classification, code)
+    return found
