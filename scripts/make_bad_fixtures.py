@@ -32,24 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipelines.document import Cell, Document, Paragraph, Row, Table  # noqa: E402
-from pipelines.readers.text_export import read_text_export  # noqa: E402
+from pipelines.readers.text_export import read_text_export, write_text_export  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "bad"
 KEZHOU = ROOT / "data/raw/2020_yusuan_xinjiang-kezhou_zhengfu-bangongshi.txt"
 CHANGJI = ROOT / "data/raw/2020_yusuan_xinjiang-changji_zhengfu-bangongshi.txt"
-
-
-def to_text(document: Document) -> str:
-    """The document written back as a text export: TAB-led cells, a blank line after a row."""
-    lines = []
-    for block in document.blocks:
-        if isinstance(block, Paragraph):
-            lines.append(block.text)
-            continue
-        for row in block.rows:
-            lines.extend("\t" + cell.text for cell in row.cells)
-            lines.append("")
-    return "\n".join(lines) + "\n"
 
 
 def table_after(document: Document, title: str) -> int:
@@ -100,7 +87,9 @@ def yuan_three_public(text: str, document: Document) -> str:
                 continue
             cells.append(Cell(f"{amount * 10000:,.2f}", cell.position))
         rows.append(Row(tuple(cells), row.position))
-    converted = to_text(replace_block(document, index, Table(tuple(rows), table.position)))
+    converted = write_text_export(
+        replace_block(document, index, Table(tuple(rows), table.position))
+    )
     return converted.replace(
         "编制单位： 克州政府办公室                                      单位：万元",
         "编制单位： 克州政府办公室                                      单位：元",
@@ -163,8 +152,12 @@ NUMBER_FORMATS = """第二部分 2020年部门预算公开表
 def zip_bytes(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
+        for name, data in members.items():  # fixed timestamps: the same bytes every time
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return buffer.getvalue()
 
 
@@ -178,7 +171,9 @@ def main() -> None:
     (OUT / "junk.txt").write_bytes(random.Random(7).randbytes(4096))
     cut = kezhou_text.index("\t租赁费")
     (OUT / "truncated.txt").write_text(kezhou_text[:cut], encoding="utf-8")
-    (OUT / "missing-column.txt").write_text(to_text(missing_column(kezhou)), encoding="utf-8")
+    (OUT / "missing-column.txt").write_text(
+        write_text_export(missing_column(kezhou)), encoding="utf-8"
+    )
     (OUT / "yuan-table.txt").write_text(yuan_three_public(kezhou_text, kezhou), encoding="utf-8")
     (OUT / "数字 格式..txt").write_text(NUMBER_FORMATS, encoding="utf-8")
     (OUT / "kezhou-a.txt").write_bytes(KEZHOU.read_bytes())

@@ -115,3 +115,18 @@ def read_text_export(data: bytes, source: str) -> Document:
     """Read a text-export file's bytes into a `Document`."""
     text, encoding = decode_text(data)
     return parse_text_export(text, source, encoding)
+
+
+def write_text_export(document: Document) -> str:
+    """A document written in the text-export form: TAB-led cells, a blank line after each row
+    and after each table (the form `parse_text_export` reads)."""
+    lines = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+            continue
+        for row in block.rows:
+            lines.extend("\t" + cell.text for cell in row.cells)
+            lines.append("")
+        lines.append("")
+    return "\n".join(lines) + "\n"
