@@ -200,6 +200,18 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from pipelines.synth import generate
+
+    truth = generate(args.count, Path(args.out), args.error_rate, args.seed)
+    errors = sum(1 for item in truth if item.error)
+    print(
+        f"{len(truth)} documents ({errors} with an injected error) written to {args.out}; "
+        f"the truth is in {Path(args.out) / '.truth.json'}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gongkai",
@@ -271,6 +283,14 @@ def main(argv: list[str] | None = None) -> int:
     report_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE))
     report_parser.add_argument("--raw-dir", default=str(DEFAULT_RAW_DIR))
     report_parser.set_defaults(run=_report)
+    synth_parser = commands.add_parser(
+        "synth", help="write N synthetic disclosures with known injected errors (and the truth)"
+    )
+    synth_parser.add_argument("count", type=int)
+    synth_parser.add_argument("--out", default="data/synth")
+    synth_parser.add_argument("--error-rate", type=float, default=0.3)
+    synth_parser.add_argument("--seed", type=int, default=7)
+    synth_parser.set_defaults(run=_synth)
     args = parser.parse_args(argv)
     return args.run(args)
 

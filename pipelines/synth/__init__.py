@@ -1,0 +1,126 @@
+"""A synthetic corpus: many disclosures that look like the seeds, with known errors injected.
+
+Each document is the 昌吉 seed (its tables are consistent) under a department name of its own,
+with every amount of its tables and every 万元 figure of its narrative multiplied by a whole
+number (so every sum still holds exactly). A chosen share of documents gets one error:
+- `sum`: 表三's 合计 total is 1 万元 too high (within-table sums fail);
+- `code`: 表六's 302 01 is printed as 302 88, a code not in the national list;
+- `narrative`: the narrative's 基本工资 is 10 万元 off 表六.
+The truth is written beside the documents (`truth.json`): each file's department, multiplier,
+error and the rule family that must find it. Seeded and deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from pipelines.catalog import TABLES
+from pipelines.document import Cell, Document, Paragraph, Row, Table
+from pipelines.numbers import is_amount, parse_amount
+from pipelines.readers.text_export import read_text_export, write_text_export
+from pipelines.recognise import recognise_tables
+
+BASE = Path(__file__).with_name("base_2020_changji.txt")
+BASE_DEPARTMENT = "昌吉回族自治州人民政府办公室"
+ERRORS = {"sum": "within_table_sums", "code": "code_validity", "narrative": "narrative"}
+WAN = re.compile(r"(\d+(?:\.\d+)?)(\s*万元)(?!以上|以下)")
+
+
+@dataclass(frozen=True)
+class SyntheticDocument:
+    file: str
+    department: str
+    multiplier: int
+    error: str | None
+    expected_family: str | None
+
+
+def _scaled(value: Decimal, multiplier: int) -> str:
+    return format((value * multiplier).normalize(), "f")
+
+
+def _scale_tables(document: Document, multiplier: int) -> Document:
+    """Every amount of every recognised table multiplied; codes, names and headers kept."""
+    tables = {id(t.table): t for t in recognise_tables(document, TABLES) if t.spec}
+    blocks = []
+    for block in document.blocks:
+        recognised = tables.get(id(block))
+        if recognised is None:
+            blocks.append(block)
+            continue
+        amount_columns = {c.index for c in recognised.columns if not c.is_key}
+        rows = list(block.rows[: recognised.header_rows])
+        for row in block.rows[recognised.header_rows :]:
+            cells = tuple(
+                Cell(_scaled(parse_amount(cell.text), multiplier), cell.position)
+                if index in amount_columns and is_amount(cell.text)
+                else cell
+                for index, cell in enumerate(row.cells)
+            )
+            rows.append(Row(cells, row.position))
+        blocks.append(Table(tuple(rows), block.position))
+    return Document(document.source, document.format, tuple(blocks))
+
+
+def _scale_narrative(text: str, multiplier: int) -> str:
+    return WAN.sub(lambda m: _scaled(Decimal(m.group(1)), multiplier) + m.group(2), text)
+
+
+def _inject(text: str, error: str | None, multiplier: int) -> str:
+    if error == "sum":
+        total = _scaled(Decimal("1695.33"), multiplier)
+        marker = f"\t合计\n\t{total}\n"
+        at = text.index(marker, text.index("部门支出总体情况表"))
+        wrong = _scaled(Decimal(total) + 1, 1)
+        return text[:at] + f"\t合计\n\t{wrong}\n" + text[at + len(marker) :]
+    if error == "code":
+        return text.replace("\t302\n\t01\n\t办公费", "\t302\n\t88\n\t办公费", 1)
+    if error == "narrative":
+        salary = _scaled(Decimal("335.04"), multiplier)
+        wrong = _scaled(Decimal(salary) + 10, 1)
+        return text.replace(f"基本工资{salary}万元", f"基本工资{wrong}万元", 1)
+    return text
+
+
+def generate(
+    count: int, out: Path, error_rate: float = 0.3, seed: int = 7
+) -> list[SyntheticDocument]:
+    """Write `count` disclosures and their truth into `out`."""
+    rng = random.Random(seed)
+    base = read_text_export(BASE.read_bytes(), BASE.name)
+    out.mkdir(parents=True, exist_ok=True)
+    truth = []
+    for number in range(count):
+        department = f"昌吉回族自治州第{number:05d}局"
+        multiplier = rng.randint(1, 5)
+        error = rng.choice(sorted(ERRORS)) if rng.random() < error_rate else None
+        document = _scale_tables(base, multiplier)
+        text = write_text_export(
+            Document(
+                document.source,
+                document.format,
+                tuple(
+                    Paragraph(_scale_narrative(b.text, multiplier), b.position)
+                    if isinstance(b, Paragraph)
+                    else b
+                    for b in document.blocks
+                ),
+            )
+        )
+        text = _inject(text.replace(BASE_DEPARTMENT, department), error, multiplier)
+        name = f"synth-{number:05d}.txt"
+        (out / name).write_text(text, encoding="utf-8")
+        truth.append(
+            SyntheticDocument(
+                name, department, multiplier, error, ERRORS.get(error) if error else None
+            )
+        )
+    (out / ".truth.json").write_text(
+        json.dumps([asdict(item) for item in truth], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return truth

@@ -1,0 +1,93 @@
+"""The synthetic corpus as a correctness test: every fact found exactly, and the checks find
+every injected error and nothing else (100% precision and recall)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from pipelines.build import build
+from pipelines.extract import extract_file
+from pipelines.synth import BASE, generate
+
+COUNT = 40
+KEY = (
+    "table_no",
+    "section",
+    "function_code",
+    "economic_code",
+    "project_name",
+    "row_label",
+    "measure",
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("synth")
+    truth = generate(COUNT, raw, error_rate=0.5, seed=11)
+    warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
+    build(raw, warehouse)
+    return raw, truth, warehouse
+
+
+def facts(result, multiplier: int = 1) -> Counter:
+    return Counter(
+        (*row[:-1], row[-1] * multiplier) for row in result.facts.select(*KEY, "amount").iter_rows()
+    )
+
+
+def test_the_generator_is_deterministic(tmp_path) -> None:
+    first = generate(5, tmp_path / "a", seed=3)
+    second = generate(5, tmp_path / "b", seed=3)
+    assert first == second
+    assert [(tmp_path / "a" / d.file).read_bytes() for d in first] == [
+        (tmp_path / "b" / d.file).read_bytes() for d in second
+    ]
+
+
+def test_every_fact_of_every_clean_document_is_found_exactly(corpus) -> None:
+    raw, truth, _ = corpus
+    base = extract_file(BASE, BASE.parent)
+    clean = [item for item in truth if item.error is None]
+    assert clean
+    for item in clean:
+        assert facts(extract_file(raw / item.file, raw)) == facts(base, item.multiplier)
+
+
+def test_an_injected_sum_error_changes_exactly_one_fact(corpus) -> None:
+    raw, truth, _ = corpus
+    base = extract_file(BASE, BASE.parent)
+    item = next(item for item in truth if item.error == "sum")
+    difference = facts(extract_file(raw / item.file, raw)) - facts(base, item.multiplier)
+    [(key, count)] = difference.items()
+    assert key[0] == 3 and key[5] == "合计" and key[6] == "total" and count == 1
+    assert key[-1] == Decimal("1695.33") * item.multiplier + 1
+
+
+def test_the_checks_find_every_injected_error_and_nothing_else(corpus) -> None:
+    raw, truth, warehouse = corpus
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        base_findings = set(
+            connection.execute(
+                "SELECT check_id, subject FROM v_dq_results q "
+                "JOIN v_documents d USING (document_id) WHERE NOT passed AND d.path = ?",
+                [next(t.file for t in truth if not t.error)],
+            ).fetchall()
+        )
+        found = connection.execute(
+            "SELECT d.path, q.rule_family, q.check_id, q.subject FROM v_dq_results q "
+            "JOIN v_documents d USING (document_id) WHERE NOT q.passed"
+        ).fetchall()
+    new = {}
+    for path, family, check_id, subject in found:
+        if (check_id, subject) not in base_findings:
+            new.setdefault(path, set()).add(family)
+    expected = {item.file: item.expected_family for item in truth if item.error}
+    detected = {path for path, families in new.items() if expected.get(path) in families}
+    precision = len(detected) / max(len(new), 1)
+    recall = len(detected) / max(len(expected), 1)
+    assert (precision, recall) == (1.0, 1.0), (new, expected)
