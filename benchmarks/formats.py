@@ -27,8 +27,11 @@ MIN_SECONDS = 2.0
 
 
 def measure(suffix: str) -> tuple[int, float]:
-    files = [(path.name, path.read_bytes()) for path in sorted(FIXTURES.glob(f"*.{suffix}"))
-             if not path.name.startswith(("encrypted", "scanned"))]
+    files = [
+        (path.name, path.read_bytes())
+        for path in sorted(FIXTURES.glob(f"*.{suffix}"))
+        if not path.name.startswith(("encrypted", "scanned"))
+    ]
     count, started = 0, time.perf_counter()
     while time.perf_counter() - started < MIN_SECONDS:
         for name, data in files:

@@ -75,6 +75,7 @@ def level_of(classification: str, code: str) -> int | None:
     return lengths.get(len(code)) if code.isdigit() else None
 
 
+@cache
 def list_is_complete(classification: str, year: int, level: int, parent: str | None) -> bool:
     rows = coverage().filter(
         (pl.col("classification") == classification)
@@ -89,6 +90,24 @@ def list_is_complete(classification: str, year: int, level: int, parent: str | N
 
 
 def judge_code(
+    classification: str, code: str, printed_name: str | None, fiscal_year: int | None
+) -> dict:
+    """How a printed code and name stand against the reference list of its year (see
+    `_judge`); codes repeat across documents, so the answer is computed once per code and name."""
+    return dict(_judge(classification, code, printed_name, fiscal_year))
+
+
+@cache
+def known_codes(classification: str, year: int) -> frozenset[str]:
+    """Every code of a reference list."""
+    rows = reference_codes().filter(
+        (pl.col("classification") == classification) & (pl.col("list_year") == year)
+    )
+    return frozenset(rows["code"].to_list())
+
+
+@cache
+def _judge(
     classification: str, code: str, printed_name: str | None, fiscal_year: int | None
 ) -> dict:
     """How a printed code and name stand against the reference list of its year.

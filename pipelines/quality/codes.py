@@ -3,11 +3,9 @@ its uniqueness within a table."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import polars as pl
 
-from pipelines.classification import judge_code, level_of, list_is_complete, reference_codes
+from pipelines.classification import judge_code, known_codes, level_of, list_is_complete
 
 FAMILY = "code_validity"
 KIND_ZH = {"function": "功能分类", "economic": "经济分类"}
@@ -109,23 +107,17 @@ def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]
         level = level_of(code["code_kind"], code["code"])
         if level and level > 1:
             found.append(_nesting(code, judged["reference_year"]))
-    seen = Counter(
-        (c["document_id"], c["table_no"], c["code"]) for c in records if c["table_no"] != 7
-    )
-    for (document_id, table_no, value), count in seen.items():
-        first = next(
-            c
-            for c in records
-            if (c["document_id"], c["table_no"], c["code"]) == (document_id, table_no, value)
-        )
-        lines = [
-            str(c["source_line"])
-            for c in records
-            if (c["document_id"], c["table_no"], c["code"]) == (document_id, table_no, value)
-        ]
+    groups: dict[tuple, list[dict]] = {}
+    for code in records:
+        if code["table_no"] != 7:
+            groups.setdefault((code["document_id"], code["table_no"], code["code"]), []).append(
+                code
+            )
+    for printed in groups.values():
+        count, lines = len(printed), [str(c["source_line"]) for c in printed]
         found.append(
             _row(
-                first,
+                printed[0],
                 "code.unique_in_table",
                 "unique" if count == 1 else "repeated",
                 "warning",
@@ -145,18 +137,7 @@ def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]
 def _nesting(code: dict, year: int) -> dict:
     """A 款 or 项 code must sit under a 类 that exists in the (complete) 类 list."""
     head = code["code"][:3]
-    known = (
-        reference_codes()
-        .filter(
-            (pl.col("classification") == code["code_kind"])
-            & (pl.col("list_year") == year)
-            & (pl.col("code") == head)
-        )
-        .height
-        > 0
-    )
-    complete = list_is_complete(code["code_kind"], year, 1, None)
-    if known:
+    if head in known_codes(code["code_kind"], year):
         return _row(
             code,
             "code.nesting",
@@ -167,6 +148,7 @@ def _nesting(code: dict, year: int) -> dict:
             f"所属类 {head} 存在",
             f"its 类 {head} exists",
         )
+    complete = list_is_complete(code["code_kind"], year, 1, None)
     status = "orphan" if complete else "unverified"
     return _row(
         code,

@@ -312,10 +312,15 @@ def narrative_comparisons(
 ) -> list[dict]:
     """Every narrative rule, per document."""
     found = []
+    facts_by_document = {key[0]: frame for key, frame in facts.group_by(["document_id"])}
+    codes_by_document = {key[0]: frame for key, frame in codes.group_by(["document_id"])}
+    no_codes = codes.clear()
     for (document_id,), document_claims in claims.group_by(["document_id"], maintain_order=True):
         records = document_claims.sort("claim_no").to_dicts()
-        document_facts = facts.filter(pl.col("document_id") == document_id).to_dicts()
-        printed = codes.filter(pl.col("document_id") == document_id)
+        document_facts = (
+            facts_by_document[document_id].to_dicts() if document_id in facts_by_document else []
+        )
+        printed = codes_by_document.get(document_id, no_codes)
         names = {
             kind: {
                 name: code
