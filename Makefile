@@ -36,9 +36,11 @@ test: setup
 ui: setup
 	$(VENV)/bin/dagster dev --host 127.0.0.1 --port 3000 --workspace workspace.yaml
 
-## Speed of each reader (documents per second), written to benchmarks/results/.
+## Speed of each reader, and end to end on synthetic corpora (BENCH_SIZES, default 1000),
+## written to benchmarks/results/.
 bench: setup
 	$(VENV)/bin/python benchmarks/formats.py
+	$(VENV)/bin/python benchmarks/corpus.py
 
 ## Coverage-guided fuzzing of each reader (atheris) for FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
