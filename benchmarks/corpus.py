@@ -101,7 +101,8 @@ def run(size: int, work: Path) -> list[str]:
             connection.execute(recipe.sql).fetchall()
             latencies.append((time.perf_counter() - started) * 1000)
     lines += [
-        f"Cookbook queries ({len(latencies)}): median {sorted(latencies)[len(latencies) // 2]:.0f} ms, "
+        f"Cookbook queries ({len(latencies)}): median "
+        f"{sorted(latencies)[len(latencies) // 2]:.0f} ms, "
         f"slowest {max(latencies):.0f} ms.",
         "",
     ]
