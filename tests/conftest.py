@@ -15,6 +15,16 @@ RAW_DIR = Path(__file__).resolve().parent.parent / "data" / "raw"
 KEZHOU = RAW_DIR / "2020_yusuan_xinjiang-kezhou_zhengfu-bangongshi.txt"
 CHANGJI = RAW_DIR / "2020_yusuan_xinjiang-changji_zhengfu-bangongshi.txt"
 SEEDS = {"000": KEZHOU, "004": CHANGJI}
+# what tells one published number from another, apart from its amount
+FACT_IDENTITY = (
+    "table_no",
+    "section",
+    "function_code",
+    "economic_code",
+    "project_name",
+    "row_label",
+    "measure",
+)
 
 
 @pytest.fixture(scope="session")

@@ -13,17 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import FACT_IDENTITY
+
 GOLDEN = Path(__file__).parent / "golden" / "seed_facts.csv"
-KEY = (
-    "table_no",
-    "section",
-    "function_code",
-    "economic_code",
-    "project_name",
-    "row_label",
-    "measure",
-    "amount",
-)
+KEY = (*FACT_IDENTITY, "amount")
 
 
 def _golden(seed: str) -> Counter:

@@ -18,22 +18,11 @@ from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.legacy_word import libreoffice
 from pipelines.readers.sniff import sniff_format
 
-from .conftest import CHANGJI, KEZHOU
+from .conftest import CHANGJI, FACT_IDENTITY, KEZHOU
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEEDS = {"kezhou": KEZHOU, "changji": CHANGJI}
-KEY = (
-    "table_no",
-    "section",
-    "function_code",
-    "economic_code",
-    "project_name",
-    "row_label",
-    "row_role",
-    "measure",
-    "amount",
-    "is_total",
-)
+KEY = (*FACT_IDENTITY, "row_role", "amount", "is_total")
 
 
 def _facts(result) -> Counter:

@@ -13,16 +13,10 @@ from pipelines.build import build
 from pipelines.extract import extract_file
 from pipelines.synth import BASE, generate
 
+from .conftest import FACT_IDENTITY
+
 COUNT = 40
-KEY = (
-    "table_no",
-    "section",
-    "function_code",
-    "economic_code",
-    "project_name",
-    "row_label",
-    "measure",
-)
+KEY = FACT_IDENTITY
 
 
 @pytest.fixture(scope="module")
