@@ -193,23 +193,49 @@ def _share_rows(document_id: str, claims: list[dict]) -> list[dict]:
         if base is None:
             continue
         computed = (claim["amount_wan"] / base["amount_wan"] * 100).quantize(Decimal("0.0001"))
-        row = arithmetic_row(
-            document_id=document_id,
-            check_id="narrative.share_recomputes",
-            family=FAMILY,
-            severity="warning",
-            table_no=None,
-            subject=claim["subject"],
-            expected=computed,
-            observed=claim["share_percent"],
-            what_zh=f"所占比例（占{base['subject']}{amount_text(base['amount_wan'])}万元）",
-            what_en=f"share of {base['subject']} {amount_text(base['amount_wan'])}",
-            source_line=claim["source_line"],
-            source_page=claim["source_page"],
+        found.append(
+            _percent_row(
+                document_id,
+                "narrative.share_recomputes",
+                claim,
+                computed,
+                claim["share_percent"],
+                f"所占比例（占{base['subject']}{amount_text(base['amount_wan'])}万元）",
+                f"share of {base['subject']} {amount_text(base['amount_wan'])}",
+                _beyond(claim["share_percent"], computed),
+            )
         )
-        row["difference"] = _beyond(claim["share_percent"], computed)
-        found.append(row)
     return found
+
+
+def _percent_row(
+    document_id: str,
+    check_id: str,
+    claim: dict,
+    computed: Decimal,
+    printed: Decimal,
+    what_zh: str,
+    what_en: str,
+    difference: Decimal,
+) -> dict:
+    """A percentage the narrative prints against the one its own figures give; `difference`
+    is what lies beyond the rounding its printed precision allows."""
+    row = arithmetic_row(
+        document_id=document_id,
+        check_id=check_id,
+        family=FAMILY,
+        severity="warning",
+        table_no=None,
+        subject=claim["subject"],
+        expected=computed,
+        observed=printed,
+        what_zh=what_zh,
+        what_en=what_en,
+        source_line=claim["source_line"],
+        source_page=claim["source_page"],
+    )
+    row["difference"] = difference
+    return row
 
 
 def _change_rows(document_id: str, claims: list[dict]) -> list[dict]:
@@ -220,27 +246,20 @@ def _change_rows(document_id: str, claims: list[dict]) -> list[dict]:
             continue
         computed = (abs(change) / prior * 100).quantize(Decimal("0.0001"))
         agree = (change >= 0) == (claim["change_percent_direction"] == "increase") or change == 0
-        row = arithmetic_row(
-            document_id=document_id,
-            check_id="narrative.change_agrees_with_percent",
-            family=FAMILY,
-            severity="warning",
-            table_no=None,
-            subject=claim["subject"],
-            expected=computed,
-            observed=claim["change_percent"],
-            what_zh=f"增减幅度（{amount_text(change)}万元 / 上年 {amount_text(prior)}万元）",
-            what_en=f"change in percent ({amount_text(change)} on last year's "
-            f"{amount_text(prior)})",
-            source_line=claim["source_line"],
-            source_page=claim["source_page"],
+        found.append(
+            _percent_row(
+                document_id,
+                "narrative.change_agrees_with_percent",
+                claim,
+                computed,
+                claim["change_percent"],
+                f"增减幅度（{amount_text(change)}万元 / 上年 {amount_text(prior)}万元）",
+                f"change in percent ({amount_text(change)} on last year's {amount_text(prior)})",
+                _beyond(claim["change_percent"], computed)
+                if agree
+                else claim["change_percent"] + computed,
+            )
         )
-        row["difference"] = (
-            _beyond(claim["change_percent"], computed)
-            if agree
-            else (claim["change_percent"] + computed)
-        )
-        found.append(row)
     return found
 
 
