@@ -10,6 +10,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -338,6 +339,7 @@ def check_quality(staging: Staging) -> pl.DataFrame:
 class BuildSummary:
     raw_files: int
     warehouse: WarehouseSummary
+    stage_seconds: dict[str, float]  # wall time of each stage, in order
 
     def __str__(self) -> str:
         w = self.warehouse
@@ -359,10 +361,19 @@ def build(
 ) -> BuildSummary:
     """Run every stage on a raw folder into a warehouse file; `progress` hears of each file."""
     staging = Staging(staging_root or warehouse.parent / "staging")
-    inventory = inventory_raw_files(raw_dir)
+    seconds: dict[str, float] = {}
+
+    def timed(stage: str, function, *args):
+        started = time.perf_counter()
+        value = function(*args)
+        seconds[stage] = time.perf_counter() - started
+        return value
+
+    inventory = timed("inventory", inventory_raw_files, raw_dir)
     staging.root.mkdir(parents=True, exist_ok=True)
     inventory.write_parquet(staging.inventory)
-    extract_documents(raw_dir, inventory, staging, max_bytes, progress, workers)
-    combine_facts(staging)
-    check_quality(staging)
-    return BuildSummary(inventory.height, load_warehouse(staging, warehouse))
+    timed("extract", extract_documents, raw_dir, inventory, staging, max_bytes, progress, workers)
+    timed("combine", combine_facts, staging)
+    timed("check", check_quality, staging)
+    loaded = timed("load", load_warehouse, staging, warehouse)
+    return BuildSummary(inventory.height, loaded, seconds)
