@@ -1,10 +1,14 @@
 """Reader for PDF disclosures with a text layer, by pdfplumber.
 
-Tables are found from their ruling lines; each row is given the full grid width, a merged cell
-carrying its span (measured against the column edges of the grid) with empty cells under it.
-Lines wrapped inside a cell are joined without a separator, as Chinese text and wrapped numbers
-(`164` / `2.52`) read. A table that runs on at the top of the next page continues the table.
-Text outside tables becomes paragraphs, one per line, with page and line; bare page numbers are
+Tables are found from their ruling lines. Ruled PDFs draw many more lines than a table has
+columns (a border per merged header, a cell split in one row only), so the grid is rebuilt
+from the cells' x positions: the column boundaries are those some cell with text starts or
+ends at, and neighbouring columns that no row keeps apart while some cell bridges them are one
+column. Each row gets the full width, a merged cell carrying its span with empty cells under
+it. Lines wrapped inside a cell are joined without a separator, as Chinese text and wrapped
+numbers (`164` / `2.52`) read. A table that runs on at the top of the next page continues the
+table: its cells join the grid by x position, so a page whose ruling differs still lines up. Text
+outside tables becomes paragraphs, one per line, with page and line; bare page numbers are
 dropped as page furniture. A PDF with no text layer (a scan) or a password is refused.
 """
 
@@ -12,50 +16,260 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, Table
+from pipelines.numbers import is_amount
 
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+(\s*页)?(\s*/\s*\d+)?[-—–\s]*$")
-TOLERANCE = 1.5
+TOLERANCE = 2.0
+TABLE_TITLE = re.compile(r".*表(（续）)?$|.*(部门|单位)(名称)?[：:].*")
+STACKED_TITLE = re.compile(r".{2,40}表(（续）)?")
+FRAGMENT = re.compile(r"[^\d\s一二三四五六七八九十、.（()）]{1,3}")
+NOT_FRAGMENT = re.compile(r"类|款|项|小计|合计|总计|金额")
 
 
-def _column_edges(table) -> list[float]:
-    """The left edge of every grid column of a pdfplumber table."""
-    edges = []
-    for column in table.columns:
-        lefts = [cell[0] for cell in column.cells if cell is not None]
-        edges.append(min(lefts) if lefts else edges[-1] if edges else table.bbox[0])
-    return edges
+@dataclass(frozen=True)
+class _Box:
+    """A cell as the page draws it: its text and horizontal extent."""
+
+    text: str
+    x0: float
+    x1: float
 
 
-def _rows(table, page_number: int) -> list[Row]:
-    edges = _column_edges(table)
-    texts = table.extract()
-    rows = []
-    for row, values in zip(table.rows, texts, strict=True):
-        position = Position(page=page_number)
-        cells = []
-        for bbox, text in zip(row.cells, values, strict=True):
-            if bbox is None:
-                cells.append(Cell("", position))
+@dataclass
+class _RawTable:
+    """A ruled table before its grid is rebuilt: rows of boxes, and the page of each row."""
+
+    rows: list[list[_Box]]
+    pages: list[int]
+
+
+def _raw_tables(table, page_number: int) -> list[_RawTable]:
+    """A ruled table's rows as boxes, cut where a row holding only a title begins another
+    table: tables printed close together can share one ruling."""
+    tables: list[_RawTable] = []
+    for row, values in zip(table.rows, table.extract(), strict=True):
+        boxes = [
+            _Box((text or "").replace("\n", ""), bbox[0], bbox[2])
+            for bbox, text in zip(row.cells, values, strict=True)
+            if bbox is not None
+        ]
+        texts = [re.sub(r"\s+", "", box.text) for box in boxes if box.text.strip()]
+        if not tables or (
+            len(texts) == 1 and STACKED_TITLE.fullmatch(texts[0]) and tables[-1].rows
+        ):
+            tables.append(_RawTable([], []))
+        tables[-1].rows.append(boxes)
+        tables[-1].pages.append(page_number)
+    return tables
+
+
+def _boundaries(raw: _RawTable) -> list[float]:
+    """Column boundaries: the x positions cells with text start or end at, merged within the
+    tolerance, plus the table's outer edges."""
+    xs = sorted(x for row in raw.rows for box in row if box.text.strip() for x in (box.x0, box.x1))
+    xs += [
+        min(box.x0 for row in raw.rows for box in row),
+        max(box.x1 for row in raw.rows for box in row),
+    ]
+    merged: list[float] = []
+    for x in sorted(xs):
+        if not merged or x - merged[-1] > TOLERANCE:
+            merged.append(x)
+    return merged
+
+
+def _covers(box: _Box, bounds: list[float]) -> range:
+    """The fine columns (between consecutive boundaries) a box covers."""
+    columns = [
+        index
+        for index in range(len(bounds) - 1)
+        if box.x0 - TOLERANCE <= bounds[index] and bounds[index + 1] <= box.x1 + TOLERANCE
+    ]
+    return range(columns[0], columns[-1] + 1) if columns else range(0)
+
+
+def _groups(raw: _RawTable, bounds: list[float]) -> list[range]:
+    """Fine columns joined into the table's columns.
+
+    A fine column no text covers is dropped. Neighbours are joined while no row has two
+    texts among them and some text bridges the two; a text spanning columns that rows do keep
+    apart (a merged header) stays a merged cell. A sliver no text lies within alone joins the
+    column before it. Title and 部门/单位 lines are laid out for the page, not the grid, and
+    have no say.
+    """
+    texts = [[(box, _covers(box, bounds)) for box in row if box.text.strip()] for row in raw.rows]
+    used = sorted({column for row in texts for _, covered in row for column in covered})
+    texts = [
+        row
+        for row in texts
+        if not any(TABLE_TITLE.match(re.sub(r"\s+", "", box.text)) for box, _ in row)
+    ]
+    groups: list[list[int]] = []
+    for column in used:
+        if groups:
+            candidate = [*groups[-1], column]
+            bridged = any(
+                groups[-1][-1] in covered and column in covered
+                for row in texts
+                for _, covered in row
+            )
+            crowded = any(
+                sum(1 for _, covered in row if set(covered) & set(candidate)) > 1 for row in texts
+            )
+            if bridged and not crowded:
+                groups[-1] = candidate
                 continue
-            span = sum(1 for edge in edges if bbox[0] - TOLERANCE <= edge < bbox[2] - TOLERANCE)
-            cells.append(Cell((text or "").replace("\n", ""), position, span=max(span, 1)))
-        rows.append(Row(tuple(cells), position))
-    return rows
+        groups.append([column])
+    folded: list[list[int]] = []
+    pending: list[int] = []
+    for group in groups:
+        if any(covered and set(covered) <= set(group) for row in texts for _, covered in row):
+            folded.append([*pending, *group])
+            pending = []
+        elif folded:
+            folded[-1].extend(group)
+        else:
+            pending.extend(group)
+    return [range(group[0], group[-1] + 1) for group in folded or groups]
 
 
-def _page_blocks(page, page_number: int) -> list[tuple[float, Block]]:
+def _regrid(raw: _RawTable) -> Table | None:
+    """The table in the document model; None when it holds no text."""
+    if not any(box.text.strip() for row in raw.rows for box in row):
+        return None
+    bounds = _boundaries(raw)
+    groups = _groups(raw, bounds)
+    rows = []
+    for boxes, page in zip(raw.rows, raw.pages, strict=True):
+        position = Position(page=page)
+        cells = [Cell("", position) for _ in groups]
+        taken = [False] * len(groups)
+        for box in boxes:
+            if not box.text.strip():
+                continue
+            covered = set(_covers(box, bounds))
+            hit = [index for index, group in enumerate(groups) if covered & set(group)]
+            if not hit:
+                continue
+            first = next((index for index in hit if not taken[index]), hit[0])
+            span = sum(1 for index in hit if index >= first and not taken[index]) or 1
+            previous = cells[first].text
+            cells[first] = Cell(previous + box.text if taken[first] else box.text, position, span)
+            for index in hit:
+                taken[index] = True
+        if any(cell.text.strip() for cell in cells):
+            rows.append(Row(tuple(cells), position))
+    if not rows:
+        return None
+    return Table(tuple(_join_split_rows(rows)), rows[0].position)
+
+
+def _filled(row: Row) -> set[int]:
+    return {index for index, cell in enumerate(row.cells) if cell.clean}
+
+
+def _merged(rows: list[Row]) -> Row:
+    """Rows drawn as one: per column, their texts in reading order, the first cell's span."""
+    cells = []
+    for column in range(len(rows[0].cells)):
+        parts = [row.cells[column] for row in rows if row.cells[column].clean]
+        text = "".join(cell.clean for cell in parts)
+        cells.append(Cell(text, rows[0].position, parts[0].span if parts else 1))
+    return Row(tuple(cells), rows[0].position)
+
+
+def _is_fragment(row: Row) -> bool:
+    """A row holding only the wrapped-off end of labels above it (`算`, `经费`, `支出`)."""
+    texts = [cell.clean for cell in row.cells if cell.clean]
+    return bool(texts) and all(
+        FRAGMENT.fullmatch(text) and not NOT_FRAGMENT.fullmatch(text) for text in texts
+    )
+
+
+def _amounts_only(row: Row) -> bool:
+    return all(is_amount(cell.clean) for cell in row.cells if cell.clean)
+
+
+def _fragment_head(rows: list[Row], fragment: Row) -> int | None:
+    """The index of the row, one or two back, whose labels a fragment row ends."""
+    for back in (1, 2):
+        if len(rows) < back:
+            return None
+        head, between = rows[-back], rows[-back + 1 :] if back > 1 else []
+        if _filled(fragment) <= _filled(head) and not any(
+            _filled(fragment) & _filled(other) for other in between
+        ):
+            return len(rows) - back
+    return None
+
+
+def _join_split_rows(rows: list[Row]) -> list[Row]:
+    """Rejoin rows the ruling split in two.
+
+    Some PDFs rule a sub-line under a wrapped label, so `1.一般公共预` / the amounts of that
+    line / `算` come out as three rows, and a label's amount can sit on a row of its own above
+    or below it. A fragment row joins the rows back to the one that began its labels; an
+    amounts-only row joins a neighbouring labels-only row whose texts all lie to its left.
+    """
+    joined: list[Row] = []
+    for row in rows:
+        head = _fragment_head(joined, row) if _is_fragment(row) else None
+        if head is None:
+            joined.append(row)
+        else:
+            joined[head:] = [_merged([*joined[head:], row])]
+    result: list[Row] = []
+    index = 0
+    while index < len(joined):
+        row = joined[index]
+        if _amounts_only(row):
+            amounts = _filled(row)
+            for neighbour, before in (
+                (result[-1] if result else None, True),
+                (joined[index + 1] if index + 1 < len(joined) else None, False),
+            ):
+                if (
+                    neighbour is not None
+                    and _filled(neighbour)
+                    and max(_filled(neighbour)) < min(amounts)
+                ):
+                    if before:
+                        result[-1] = _merged([neighbour, row])
+                    else:
+                        result.append(_merged([neighbour, row]))
+                        index += 1
+                    break
+            else:
+                result.append(row)
+        else:
+            result.append(row)
+        index += 1
+    return result
+
+
+def _starts_new_table(raw: _RawTable) -> bool:
+    """Whether a table at the top of a page begins with its own title or caption line."""
+    for row in raw.rows:
+        texts = [box.text.strip() for box in row if box.text.strip()]
+        if texts:
+            return any(TABLE_TITLE.match(re.sub(r"\s+", "", text)) for text in texts)
+    return False
+
+
+def _page_blocks(page, page_number: int) -> list[tuple[float, Paragraph | _RawTable]]:
     found = page.find_tables()
-    placed: list[tuple[float, Block]] = []
-    for table in found:
-        rows = _rows(table, page_number)
-        if rows:
-            placed.append((table.bbox[1], Table(tuple(rows), Position(page=page_number))))
+    placed: list[tuple[float, Paragraph | _RawTable]] = [
+        (table.bbox[1] + order / 1000, raw)
+        for table in found
+        for order, raw in enumerate(_raw_tables(table, page_number))
+    ]
 
     def outside(obj) -> bool:
         return not any(
@@ -75,10 +289,6 @@ def _page_blocks(page, page_number: int) -> list[tuple[float, Block]]:
     return placed
 
 
-def _continues(previous: Block | None, table: Table) -> bool:
-    return isinstance(previous, Table) and previous.width == table.width
-
-
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a PDF file's bytes into a `Document`."""
     try:
@@ -88,17 +298,29 @@ def read_pdf(data: bytes, source: str) -> Document:
         if isinstance(cause, PDFPasswordIncorrect) or "password" in str(error).lower():
             raise ValueError("encrypted PDF: it needs a password to open") from error
         raise ValueError(f"corrupt PDF: {error}") from error
-    blocks: list[Block] = []
+    placed: list[Paragraph | _RawTable] = []
     characters = 0
     with pdf:
         for page_number, page in enumerate(pdf.pages, start=1):
             characters += len(page.chars)
             for index, (_, block) in enumerate(_page_blocks(page, page_number)):
-                previous = blocks[-1] if blocks else None
-                if index == 0 and isinstance(block, Table) and _continues(previous, block):
-                    blocks[-1] = Table(previous.rows + block.rows, previous.position)
+                previous = placed[-1] if placed else None
+                if (
+                    index == 0
+                    and isinstance(block, _RawTable)
+                    and isinstance(previous, _RawTable)
+                    and not _starts_new_table(block)
+                ):
+                    previous.rows.extend(block.rows)
+                    previous.pages.extend(block.pages)
                 else:
-                    blocks.append(block)
+                    placed.append(block)
     if characters == 0:
         raise ValueError("no text layer: a scanned PDF needs OCR, which this pipeline does not do")
+    blocks: list[Block] = []
+    for block in placed:
+        if isinstance(block, Paragraph):
+            blocks.append(block)
+        elif (table := _regrid(block)) is not None:
+            blocks.append(table)
     return Document(source=source, format="pdf", blocks=tuple(blocks))

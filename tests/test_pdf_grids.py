@@ -1,0 +1,56 @@
+"""The PDF reader rebuilds real ruled grids: columns from cell positions, rows the ruling split,
+tables continued on the next page under a different ruling (documents from docs/corpus.md)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pipelines.document import Document, Table
+from pipelines.readers import read_document
+from tests.conftest import RAW_DIR
+
+CORPUS = RAW_DIR / "corpus"
+
+
+@cache
+def corpus_document(name: str) -> Document:
+    return read_document((CORPUS / name).read_bytes(), name)
+
+
+def table_with(document: Document, text: str, width: int | None = None) -> Table:
+    return next(
+        t
+        for t in document.tables
+        if any(text in row.texts for row in t.rows) and width in (None, t.width)
+    )
+
+
+def test_columns_a_ruling_splits_in_some_rows_only_are_one_column() -> None:
+    document = corpus_document("2018_yusuan_jiangsu_jianchayuan.pdf")
+    table = table_with(document, "结转下年资金", width=5)
+    assert [row.texts for row in table.rows[1:]] == [
+        ["合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"],
+        ["21,955.35", "13,994.31", "5,573.00", "2,388.04", ""],
+    ]
+
+
+def test_a_label_wrapped_onto_sub_rows_is_joined_with_the_amounts_beside_it() -> None:
+    document = corpus_document("2018_yusuan_jiangsu_jianchayuan.pdf")
+    table = table_with(document, "一、财政拨款")
+    rows = [row.texts for row in table.rows]
+    assert ["2.政府性基金预算", "", "三、国防支出", "", "三、单位预留机动经费", "2,388.04"] in rows
+    assert ["二、财政专户管理资金", "", "四、公共安全支出", "16,458.75", "", ""] in rows
+
+
+def test_an_amount_ruled_onto_its_own_row_joins_its_label() -> None:
+    document = corpus_document("2018_yusuan_jiangsu_jianchayuan.pdf")
+    table = table_with(document, "工资福利支出")
+    assert ["301", "工资福利支出", "10,204.52"] in [row.texts for row in table.rows]
+
+
+def test_a_table_continued_under_a_different_ruling_keeps_its_columns() -> None:
+    document = corpus_document("2017_yusuan_jiangsu_renda-changweihui-bgt.pdf")
+    table = next(t for t in document.tables if any("一、财政拨款" in row.texts for row in t.rows))
+    last = table.rows[-1]
+    assert last.position.page == 9
+    assert (last.texts[0], last.texts[1], last.texts[-1]) == ("收入合计", "13,649.07", "13,649.07")
