@@ -48,7 +48,46 @@ MEASURES: dict[str, tuple[str, str]] = {
         "institution fund drawn to cover the gap",
     ),
     "prior_year_balance": ("单位上年结余", "the unit's balance carried over from last year"),
+    "reserve_fund": ("单位预留机动经费", "a reserve the unit keeps for needs arising in the year"),
+    "carry_forward": ("结转下年资金", "funds carried over to next year"),
+    "other_funds": ("其他资金", "funds outside the fiscal appropriation and special accounts"),
+    "state_capital_budget": ("国有资本经营预算", "state-capital operating budget appropriation"),
+    "general_budget_grant": (
+        "公共财政拨款（补助）资金",
+        "the general-budget appropriation proper, within 一般公共预算资金",
+    ),
+    "special_revenue": ("专项收入", "earmarked revenue within the general public budget"),
+    "education_fees": ("专户管理教育收费", "education fees managed in a special account"),
+    "other_non_tax_income": ("其他非税收入", "other non-tax income in a special account"),
+    "debt_funds": ("债务资金", "borrowed funds (bank loans)"),
+    "prior_year_balance_used": ("动用上年结转和结余资金", "last year's balance drawn this year"),
+    "meeting_fee": ("会议费", "meetings"),
+    "training_fee": ("培训费", "training"),
+    "three_public_meeting_training": (
+        "“三公”经费、会议费、培训费合计",
+        "三公 plus meetings and training, the total of Jiangsu's combined table",
+    ),
+    "running_cost": ("机关运行经费", "running costs of the administrative office"),
+    "procurement": ("政府采购预算", "planned government procurement"),
+    "opening_balance": ("年初结转和结余", "balance carried over at the start of the year"),
+    "closing_balance": ("年末结转和结余", "balance carried over at the end of the year"),
+    "non_fiscal_balance_used": ("使用非财政拨款结余", "non-appropriation balance drawn"),
+    "balance_distribution": ("结余分配", "distribution of the year's balance"),
+    "affiliated_remittance": ("附属单位上缴收入", "income remitted by affiliated units"),
+    "remittance_to_superior": ("上缴上级支出", "expenditure remitted to the superior unit"),
+    "operating_expenditure": ("经营支出", "operating expenditure of public institutions"),
+    "subsidy_to_affiliates": ("对附属单位补助支出", "subsidies paid to affiliated units"),
     "unrecognised": ("未识别", "a number in a column or row this description does not know yet"),
+}
+
+BASES: dict[str, str] = {
+    # what a figure is: the plan, or what was spent. A column says which where a table prints
+    # both (预算数 | 决算数); otherwise the document's kind does.
+    "预算数": "budget",
+    "预算": "budget",
+    "决算数": "actual",
+    "决算": "actual",
+    "执行数": "actual",
 }
 
 # ---- description types ----------------------------------------------------------------------
@@ -66,9 +105,17 @@ class ColumnSpec:
     required: bool = False  # the template always prints this column
 
     def matches(self, leaf: str, path: tuple[str, ...]) -> bool:
-        if not re.fullmatch(self.label, leaf):
-            return False
-        return self.under is None or any(re.fullmatch(self.under, p) for p in path[:-1])
+        """Whether a column with this header path is this column. A header wrapped over two
+        rows (`单位预留机动经` / `费`) is read joined as well."""
+        for depth in (1, 2, 3):
+            if depth > 1 and len(path) < depth:
+                break
+            label = "".join(path[-depth:]) if depth > 1 else leaf
+            if re.fullmatch(self.label, label) and (
+                self.under is None or any(re.fullmatch(self.under, p) for p in path[:-depth])
+            ):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -90,7 +137,13 @@ class RowSpec:
 
 @dataclass(frozen=True)
 class SideSpec:
-    """One side of a two-sided table (表一, 表四): income on the left, expense on the right."""
+    """One side of a two-sided table (表一, 表四): income on the left, expense on the right.
+
+    A side is a run of label columns and the amount columns after it; `header` matches one of
+    the labels over it (收入, 支出用途). Several label columns are levels of one label
+    (一般公共预算资金 / 小计): a row is known by its most specific label, read as
+    `level/label` where the label alone says too little (小计).
+    """
 
     section: str
     header: str
@@ -211,6 +264,29 @@ ECONOMIC_GROUP_COLUMNS = tuple(
     )
 )
 
+PERSONNEL_COLUMNS = (
+    ColumnSpec("total", r"(合计|小计|总计)", is_total=True, required=True),
+    ColumnSpec("personnel", r"人员经费", required=True),
+    ColumnSpec("public_use", r"公用经费", required=True),
+)
+PERSONNEL_RULES = (
+    SumRule(
+        "across.total_is_personnel_plus_public_use",
+        "across",
+        "total",
+        ("personnel", "public_use"),
+    ),
+    SumRule("down.total_row_is_sum_of_items", "down", "total"),
+)
+FUND_BALANCE_COLUMNS = (
+    ColumnSpec("opening_balance", r"年初结转和结余"),
+    ColumnSpec("total", r"本年收入"),
+    ColumnSpec("total", r"(小计|合计)", under=r"本年支出", is_total=True),
+    ColumnSpec("basic_expenditure", r"基本支出"),
+    ColumnSpec("project_expenditure", r"项目支出"),
+    ColumnSpec("closing_balance", r"年末结转和结余"),
+)
+
 # ---- the 2020 budget disclosure: nine tables ------------------------------------------------
 
 BUDGET_2020 = "budget_2020"
@@ -222,6 +298,7 @@ TABLES: tuple[TableSpec, ...] = (
         "部门收支总体情况表",
         (r"部门收支总体情况表", r"收支预算总表"),
         "two_sided",
+        topic="overview",
         code_kind="function",
         sides=(
             SideSpec(
@@ -245,6 +322,7 @@ TABLES: tuple[TableSpec, ...] = (
         "部门收入总体情况表",
         (r"部门收入总体情况表", r"收入预算总表"),
         "grid",
+        topic="income",
         code_kind="function",
         columns=(
             ColumnSpec("total", r"(总计|合计)", is_total=True, required=True),
@@ -266,6 +344,7 @@ TABLES: tuple[TableSpec, ...] = (
         "部门支出总体情况表",
         (r"部门支出总体情况表", r"支出预算总表"),
         "grid",
+        topic="expenditure",
         code_kind="function",
         columns=SPLIT_COLUMNS,
         sum_rules=SPLIT_RULES,
@@ -276,6 +355,7 @@ TABLES: tuple[TableSpec, ...] = (
         "财政拨款收支预算总体情况表",
         (r"财政拨款收支(预算)?总(体情况)?表",),
         "two_sided",
+        topic="fiscal_overview",
         code_kind="function",
         sides=(
             SideSpec(
@@ -312,6 +392,7 @@ TABLES: tuple[TableSpec, ...] = (
         "一般公共预算支出情况表",
         (r"一般公共预算支出(情况|预算)?表",),
         "grid",
+        topic="general_budget_expenditure",
         code_kind="function",
         columns=SPLIT_COLUMNS,
         sum_rules=SPLIT_RULES,
@@ -322,21 +403,10 @@ TABLES: tuple[TableSpec, ...] = (
         "一般公共预算基本支出情况表",
         (r"一般公共预算基本支出(情况|预算)?表",),
         "grid",
+        topic="general_budget_basic",
         code_kind="economic",
-        columns=(
-            ColumnSpec("total", r"(合计|小计|总计)", is_total=True, required=True),
-            ColumnSpec("personnel", r"人员经费", required=True),
-            ColumnSpec("public_use", r"公用经费", required=True),
-        ),
-        sum_rules=(
-            SumRule(
-                "across.total_is_personnel_plus_public_use",
-                "across",
-                "total",
-                ("personnel", "public_use"),
-            ),
-            SumRule("down.total_row_is_sum_of_items", "down", "total"),
-        ),
+        columns=PERSONNEL_COLUMNS,
+        sum_rules=PERSONNEL_RULES,
     ),
     TableSpec(
         BUDGET_2020,
@@ -344,6 +414,7 @@ TABLES: tuple[TableSpec, ...] = (
         "项目支出情况表",
         (r"项目支出(情况|预算)表",),
         "grid",
+        topic="project",
         code_kind="function",
         columns=(
             ColumnSpec(
@@ -398,13 +469,712 @@ TABLES: tuple[TableSpec, ...] = (
         "政府性基金预算支出情况表",
         (r"政府性基金预算支出(情况|预算)?表",),
         "grid",
+        topic="government_fund_expenditure",
         code_kind="function",
         columns=SPLIT_COLUMNS,
         sum_rules=SPLIT_RULES,
     ),
 )
 
-TEMPLATES: dict[str, tuple[TableSpec, ...]] = {BUDGET_2020: TABLES}
+# ---- Jiangsu provincial budgets 2017–2019: twelve tables -----------------------------------
+
+JIANGSU_2017 = "jiangsu_budget_2017"
+NUMBERED = r"(([一二三四五六七八九十]+、)|(\d+[.．、]))?"
+JIANGSU_INCOME_ROWS = (
+    RowSpec("fiscal_appropriation", NUMBERED + r"财政拨款", is_total=True),
+    RowSpec(
+        "general_public_budget",
+        NUMBERED + r"一般公共预算(资金)?",
+        role="component",
+        component_of="fiscal_appropriation",
+    ),
+    RowSpec(
+        "government_fund",
+        NUMBERED + r"政府性基金(预算)?",
+        role="component",
+        component_of="fiscal_appropriation",
+    ),
+    RowSpec("special_account_funds", NUMBERED + r"财政专户管理资金"),
+    RowSpec("other_funds", NUMBERED + r"其他资金"),
+    RowSpec(None, r"当年收入(小计)?", role="subtotal", is_total=True),
+    RowSpec("prior_year_balance", r"上年结转(和结余)?资金"),
+    RowSpec(None, r"收入(合计|总计)", role="total", is_total=True),
+)
+JIANGSU_USE_ROWS = (
+    RowSpec("basic_expenditure", NUMBERED + r"基本支出"),
+    RowSpec("project_expenditure", NUMBERED + r"项目支出"),
+    RowSpec("reserve_fund", NUMBERED + r"单位预留机动经费"),
+    RowSpec(None, r"当年支出小计", role="subtotal", is_total=True),
+    RowSpec("carry_forward", r"结转下年(资金)?"),
+    RowSpec(None, r"支出(合计|总计)", role="total", is_total=True),
+)
+JIANGSU_FUNCTION_ROWS = (
+    RowSpec(None, r"当年支出小计", role="subtotal", is_total=True),
+    RowSpec("carry_forward", r"结转下年(资金)?"),
+    RowSpec(None, r"支出(合计|总计)", role="total", is_total=True),
+)
+AMOUNT = (ColumnSpec("total", r"(金额|预算数|合计)"),)
+JIANGSU_SPLIT_COLUMNS = (
+    ColumnSpec("total", r"(合计|总计)", is_total=True, required=True),
+    ColumnSpec("basic_expenditure", r"基本支出", required=True),
+    ColumnSpec("project_expenditure", r"项目支出", required=True),
+    ColumnSpec("reserve_fund", r"单位预留机动经费"),
+    ColumnSpec("carry_forward", r"结转下年资金"),
+)
+ONE_AMOUNT = (ColumnSpec("total", r"(金额|合计|预算数)", is_total=True, required=True),)
+DOWN = (SumRule("down.total_row_is_sum_of_items", "down", "total"),)
+THREE_PUBLIC_COLUMNS = (
+    ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?", required=True),
+    ColumnSpec(
+        "vehicle_total",
+        r"(小计|公务用车购置及运行(维护)?费)",
+        under=r"公务用车购置及运行(维护)?费?",
+        is_total=True,
+    ),
+    ColumnSpec("vehicle_total", r"公务用车购置及运行(维护)?费?", is_total=True),
+    ColumnSpec("vehicle_purchase", r"(公务用车)?购置费?", required=True),
+    ColumnSpec("vehicle_running", r"(公务用车)?运行(维护)?费?", required=True),
+    ColumnSpec("reception", r"公务接待费?", required=True),
+)
+THREE_PUBLIC_RULES = (
+    SumRule(
+        "across.total_is_abroad_vehicle_reception",
+        "across",
+        "total",
+        ("abroad", "vehicle_total", "reception"),
+    ),
+    SumRule(
+        "across.vehicle_total_is_purchase_plus_running",
+        "across",
+        "vehicle_total",
+        ("vehicle_purchase", "vehicle_running"),
+    ),
+)
+
+JIANGSU_TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        JIANGSU_2017,
+        1,
+        "收支预算总表",
+        (r"收支预算总表",),
+        "two_sided",
+        code_kind="function",
+        topic="overview",
+        sides=(
+            SideSpec("income", r"收入", JIANGSU_INCOME_ROWS, AMOUNT),
+            SideSpec("expense", r"功能分类", JIANGSU_FUNCTION_ROWS, AMOUNT),
+            SideSpec("expense_by_use", r"支出用途", JIANGSU_USE_ROWS, AMOUNT),
+        ),
+        sum_rules=(
+            SumRule("side.item_is_sum_of_components", "side", section="income"),
+            SumRule("balance.income_equals_expense", "balance"),
+        ),
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        2,
+        "收入预算总表",
+        (r"收入预算总表",),
+        "two_sided",
+        topic="income",
+        sides=(
+            SideSpec(
+                "income",
+                r"项目名称",
+                (
+                    RowSpec(None, r"收入总计", role="total", is_total=True),
+                    RowSpec("general_public_budget", r"一般公共预算资金/小计", is_total=True),
+                    RowSpec(
+                        "general_budget_grant",
+                        r"公共财政拨款[（(]补助[)）]资金",
+                        role="component",
+                        component_of="general_public_budget",
+                    ),
+                    RowSpec(
+                        "special_revenue",
+                        r"专项收入",
+                        role="component",
+                        component_of="general_public_budget",
+                    ),
+                    RowSpec("government_fund", r"政府性基金/小计"),
+                    RowSpec("special_account_funds", r"财政专户管理资金/小计", is_total=True),
+                    RowSpec(
+                        "education_fees",
+                        r"专户管理教育收费",
+                        role="component",
+                        component_of="special_account_funds",
+                    ),
+                    RowSpec(
+                        "other_non_tax_income",
+                        r"其他非税收入",
+                        role="component",
+                        component_of="special_account_funds",
+                    ),
+                    RowSpec("other_funds", r"其他资金/小计", is_total=True),
+                    RowSpec(
+                        "institution_income",
+                        r"事业收入",
+                        role="component",
+                        component_of="other_funds",
+                    ),
+                    RowSpec(
+                        "operating_income",
+                        r"经营收入",
+                        role="component",
+                        component_of="other_funds",
+                    ),
+                    RowSpec(
+                        "other_income", r"其他收入", role="component", component_of="other_funds"
+                    ),
+                    RowSpec(
+                        "debt_funds",
+                        r"债务资金.*",
+                        role="component",
+                        component_of="other_funds",
+                    ),
+                    RowSpec("prior_year_balance", r"上年结转和结余资金/小计", is_total=True),
+                    RowSpec(
+                        "prior_year_balance_used",
+                        r"其中：?动用上年结转和结余资金",
+                        role="component",
+                        component_of="prior_year_balance",
+                    ),
+                ),
+                AMOUNT,
+            ),
+        ),
+        sum_rules=(
+            SumRule("side.item_is_sum_of_components", "side"),
+            SumRule("side.total_is_subtotal_plus_items_below", "side"),
+        ),
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        3,
+        "支出预算总表",
+        (r"支出预算总表",),
+        "grid",
+        topic="expenditure",
+        columns=JIANGSU_SPLIT_COLUMNS,
+        sum_rules=(
+            SumRule(
+                "across.total_is_basic_project_reserve",
+                "across",
+                "total",
+                ("basic_expenditure", "project_expenditure", "reserve_fund"),
+            ),
+        ),
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        4,
+        "财政拨款收支预算总表",
+        (r"财政拨款收支预算总表",),
+        "two_sided",
+        topic="fiscal_overview",
+        sides=(
+            SideSpec("income", r"收入", JIANGSU_INCOME_ROWS, AMOUNT),
+            SideSpec("expense_by_use", r"支出(用途)?", JIANGSU_USE_ROWS, AMOUNT),
+        ),
+        sum_rules=(SumRule("balance.income_equals_expense", "balance"),),
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        5,
+        "财政拨款支出预算表（功能科目）",
+        (r"财政拨款支出预算表(（功能科目）)?",),
+        "grid",
+        code_kind="function",
+        topic="fiscal_expenditure",
+        columns=ONE_AMOUNT,
+        sum_rules=DOWN,
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        6,
+        "财政拨款基本支出预算表",
+        (r"财政拨款基本支出预算表(（经济科目）)?",),
+        "grid",
+        code_kind="economic",
+        topic="fiscal_basic",
+        columns=ONE_AMOUNT,
+        sum_rules=DOWN,
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        7,
+        "一般公共预算支出预算表",
+        (r"一般公共预算支出预算表(（功能科目）)?",),
+        "grid",
+        code_kind="function",
+        topic="general_budget_expenditure",
+        columns=ONE_AMOUNT,
+        sum_rules=DOWN,
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        8,
+        "一般公共预算基本支出预算表",
+        (r"一般公共预算基本支出预算表(（经济科目）)?",),
+        "grid",
+        code_kind="economic",
+        topic="general_budget_basic",
+        columns=ONE_AMOUNT,
+        sum_rules=DOWN,
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        9,
+        "“三公”经费、会议费、培训费支出预算表",
+        (r".*\"?三公\"?经费、?会议费、?培训费.*表",),
+        "grid",
+        topic="three_public",
+        columns=(
+            ColumnSpec(
+                "three_public_meeting_training", r"(合计|总计)", is_total=True, required=True
+            ),
+            *THREE_PUBLIC_COLUMNS,
+            ColumnSpec("total", r"小计", under=r"\"三公\"经费", is_total=True, required=True),
+            ColumnSpec("meeting_fee", r"会议费", required=True),
+            ColumnSpec("training_fee", r"培训费", required=True),
+        ),
+        sum_rules=(
+            SumRule(
+                "across.combined_total_is_three_public_meeting_training",
+                "across",
+                "three_public_meeting_training",
+                ("total", "meeting_fee", "training_fee"),
+            ),
+            *THREE_PUBLIC_RULES,
+        ),
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        10,
+        "政府性基金支出预算表",
+        (r"(财政拨款)?政府性基金支出预算表",),
+        "grid",
+        code_kind="function",
+        topic="government_fund_expenditure",
+        columns=ONE_AMOUNT,
+        sum_rules=DOWN,
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        11,
+        "一般公共预算机关运行经费支出预算表",
+        (r"(一般公共预算)?机关运行经费(支出)?预算表",),
+        "grid",
+        code_kind="economic",
+        topic="running_cost",
+        columns=(ColumnSpec("running_cost", r"(机关运行经费支出|金额|合计)", is_total=True),),
+        sum_rules=(SumRule("down.total_row_is_sum_of_items", "down", "running_cost"),),
+    ),
+    TableSpec(
+        JIANGSU_2017,
+        12,
+        "政府采购预算表",
+        (r"(\d{4}年)?政府采购(支出)?预算表",),
+        "grid",
+        topic="procurement",
+        columns=(ColumnSpec("procurement", r"(总计|合计|金额)", is_total=True),),
+    ),
+)
+
+# ---- Shanghai district budgets 2024–2025: nine tables, in 元 ---------------------------------
+
+SHANGHAI_2024 = "shanghai_budget_2024"
+SHANGHAI_INCOME_ROWS = (
+    RowSpec("fiscal_appropriation", NUMBERED + r"财政拨款收入", is_total=True),
+    RowSpec(
+        "general_public_budget",
+        NUMBERED + r"一般公共预算资金",
+        role="component",
+        component_of="fiscal_appropriation",
+    ),
+    RowSpec(
+        "government_fund",
+        NUMBERED + r"政府性基金(预算)?",
+        role="component",
+        component_of="fiscal_appropriation",
+    ),
+    RowSpec(
+        "state_capital_budget",
+        NUMBERED + r"国有资本经营预算",
+        role="component",
+        component_of="fiscal_appropriation",
+    ),
+    RowSpec("institution_income", NUMBERED + r"事业收入"),
+    RowSpec("operating_income", NUMBERED + r"事业单位经营收入"),
+    RowSpec("other_income", NUMBERED + r"其他收入"),
+    RowSpec(None, r"收入(总计|合计)", role="total", is_total=True),
+)
+SHANGHAI_FISCAL_INCOME_ROWS = (
+    RowSpec("general_public_budget", NUMBERED + r"一般公共预算资金"),
+    RowSpec("government_fund", NUMBERED + r"政府性基金(预算)?"),
+    RowSpec("state_capital_budget", NUMBERED + r"国有资本经营预算"),
+    RowSpec(None, r"收入(总计|合计)", role="total", is_total=True),
+)
+SHANGHAI_EXPENSE_COLUMNS = (
+    ColumnSpec("total", r"(预算数|合计)", is_total=True),
+    ColumnSpec("personnel", r"人员经费"),
+    ColumnSpec("public_use", r"公用经费"),
+    ColumnSpec("project_expenditure", r"项目支出"),
+)
+SHANGHAI_SPLIT_RULES = (
+    SumRule(
+        "across.total_is_basic_plus_project",
+        "across",
+        "total",
+        ("basic_expenditure", "project_expenditure"),
+    ),
+    SumRule("down.total_row_is_sum_of_items", "down", "total"),
+)
+YEAR = r"(\d{4}年)?(部门|预算单位|单位)?"
+
+SHANGHAI_TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        SHANGHAI_2024,
+        1,
+        "财务收支预算总表",
+        (YEAR + r"财务收支预算总表",),
+        "two_sided",
+        code_kind="function",
+        topic="overview",
+        sides=(
+            SideSpec("income", r"(本年)?收入", SHANGHAI_INCOME_ROWS, AMOUNT),
+            SideSpec("expense", r"(本年)?支出", EXPENSE_TOTAL_ROWS, SHANGHAI_EXPENSE_COLUMNS),
+        ),
+        sum_rules=(
+            SumRule("side.item_is_sum_of_components", "side"),
+            SumRule("balance.income_equals_expense", "balance"),
+        ),
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        2,
+        "收入预算总表",
+        (YEAR + r"收入预算总表",),
+        "grid",
+        code_kind="function",
+        topic="income",
+        columns=(
+            ColumnSpec("total", r"(合计|总计)", is_total=True, required=True),
+            ColumnSpec("fiscal_appropriation", r"财政拨款收入"),
+            ColumnSpec("institution_income", r"事业收入"),
+            ColumnSpec("operating_income", r"事业单位经营收入"),
+            ColumnSpec("other_income", r"其他收入"),
+        ),
+        sum_rules=(
+            SumRule(
+                "across.total_is_sum_of_sources",
+                "across",
+                "total",
+                ("fiscal_appropriation", "institution_income", "operating_income", "other_income"),
+            ),
+            SumRule("down.total_row_is_sum_of_items", "down", "total"),
+        ),
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        3,
+        "支出预算总表",
+        (YEAR + r"支出预算总表",),
+        "grid",
+        code_kind="function",
+        topic="expenditure",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        4,
+        "财政拨款收支预算总表",
+        (YEAR + r"财政拨款收支预算总表",),
+        "two_sided",
+        code_kind="function",
+        topic="fiscal_overview",
+        sides=(
+            SideSpec("income", r"财政拨款收入", SHANGHAI_FISCAL_INCOME_ROWS, AMOUNT),
+            SideSpec(
+                "expense",
+                r"财政拨款支出",
+                EXPENSE_TOTAL_ROWS,
+                (
+                    ColumnSpec("total", r"(合计|小计|总计)", is_total=True),
+                    ColumnSpec("general_public_budget", r"一般公共预算"),
+                    ColumnSpec("government_fund", r"政府性基金预算"),
+                    ColumnSpec("state_capital_budget", r"国有资本经营预算"),
+                ),
+            ),
+        ),
+        sum_rules=(
+            SumRule("balance.income_equals_expense", "balance"),
+            SumRule(
+                "across.total_is_sum_of_budgets",
+                "across",
+                "total",
+                ("general_public_budget", "government_fund", "state_capital_budget"),
+                section="expense",
+            ),
+        ),
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        5,
+        "一般公共预算支出功能分类预算表",
+        (YEAR + r"一般公共预算支出功能分类预算表",),
+        "grid",
+        code_kind="function",
+        topic="general_budget_expenditure",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        6,
+        "政府性基金预算支出功能分类预算表",
+        (YEAR + r"政府性基金预算支出功能分类预算表",),
+        "grid",
+        code_kind="function",
+        topic="government_fund_expenditure",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        7,
+        "国有资本经营预算支出功能分类预算表",
+        (YEAR + r"国有资本经营预算支出功能分类预算表",),
+        "grid",
+        code_kind="function",
+        topic="state_capital_expenditure",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        8,
+        "一般公共预算基本支出部门预算经济分类预算表",
+        (YEAR + r"一般公共预算基本支出(部门预算)?经济分类预算表",),
+        "grid",
+        code_kind="economic",
+        topic="general_budget_basic",
+        columns=PERSONNEL_COLUMNS,
+        sum_rules=PERSONNEL_RULES,
+    ),
+    TableSpec(
+        SHANGHAI_2024,
+        9,
+        "“三公”经费和机关运行经费预算表",
+        (YEAR + r"\"三公\"经费和机关运行经费预算表",),
+        "grid",
+        topic="three_public",
+        columns=(
+            ColumnSpec("total", r"(合计|总计)", is_total=True, required=True),
+            *THREE_PUBLIC_COLUMNS,
+            ColumnSpec("running_cost", r"(\d{4}年)?机关运行经费(预算数)?", required=True),
+        ),
+        sum_rules=THREE_PUBLIC_RULES,
+    ),
+)
+
+# ---- the national final-accounts template (决算), 2024 --------------------------------------
+
+FINAL_2024 = "final_accounts_2024"
+FINAL_INCOME_ROWS = (
+    RowSpec("general_public_budget", NUMBERED + r"一般公共预算财政拨款(收入)?"),
+    RowSpec("government_fund", NUMBERED + r"政府性基金预算财政拨款(收入)?"),
+    RowSpec("state_capital_budget", NUMBERED + r"国有资本经营预算财政拨款(收入)?"),
+    RowSpec("superior_subsidy", NUMBERED + r"上级补助收入"),
+    RowSpec("institution_income", NUMBERED + r"事业收入"),
+    RowSpec("operating_income", NUMBERED + r"经营收入"),
+    RowSpec("affiliated_remittance", NUMBERED + r"附属单位上缴收入"),
+    RowSpec("other_income", NUMBERED + r"其他收入"),
+    RowSpec(None, r"本年收入合计", role="subtotal", is_total=True),
+    RowSpec("non_fiscal_balance_used", r"使用非财政拨款结余.*"),
+    RowSpec("opening_balance", r"年初(财政拨款)?结转和结余"),
+    RowSpec(None, r"总计", role="total", is_total=True),
+)
+FINAL_EXPENSE_ROWS = (
+    RowSpec(None, r"本年支出合计", role="subtotal", is_total=True),
+    RowSpec("balance_distribution", r"结余分配"),
+    RowSpec("closing_balance", r"年末(财政拨款)?结转和结余"),
+    RowSpec(None, r"总计", role="total", is_total=True),
+)
+ACTUAL = (ColumnSpec("total", r"(决算数|金额|合计)"),)
+
+FINAL_TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        FINAL_2024,
+        1,
+        "收入支出决算总表",
+        (r"收入支出决算总表",),
+        "two_sided",
+        code_kind="function",
+        topic="overview",
+        sides=(
+            SideSpec("income", r"收入", FINAL_INCOME_ROWS, ACTUAL),
+            SideSpec("expense", r"支出", FINAL_EXPENSE_ROWS, ACTUAL),
+        ),
+        sum_rules=(
+            SumRule("side.subtotal_is_sum_of_items_above", "side"),
+            SumRule("side.total_is_subtotal_plus_items_below", "side"),
+            SumRule("balance.income_equals_expense", "balance"),
+        ),
+    ),
+    TableSpec(
+        FINAL_2024,
+        2,
+        "收入决算表",
+        (r"收入决算表",),
+        "grid",
+        code_kind="function",
+        topic="income",
+        columns=(
+            ColumnSpec("total", r"本年收入合计|合计", is_total=True, required=True),
+            ColumnSpec("fiscal_appropriation", r"财政拨款收入"),
+            ColumnSpec("superior_subsidy", r"上级补助收入"),
+            ColumnSpec("institution_income", r"事业收入"),
+            ColumnSpec("operating_income", r"经营收入"),
+            ColumnSpec("affiliated_remittance", r"附属单位上缴收入"),
+            ColumnSpec("other_income", r"其他收入"),
+        ),
+        sum_rules=(
+            SumRule(
+                "across.total_is_sum_of_sources",
+                "across",
+                "total",
+                (
+                    "fiscal_appropriation",
+                    "superior_subsidy",
+                    "institution_income",
+                    "operating_income",
+                    "affiliated_remittance",
+                    "other_income",
+                ),
+            ),
+            SumRule("down.total_row_is_sum_of_items", "down", "total"),
+        ),
+    ),
+    TableSpec(
+        FINAL_2024,
+        3,
+        "支出决算表",
+        (r"支出决算表",),
+        "grid",
+        code_kind="function",
+        topic="expenditure",
+        columns=(
+            ColumnSpec("total", r"本年支出合计|合计", is_total=True, required=True),
+            ColumnSpec("basic_expenditure", r"基本支出", required=True),
+            ColumnSpec("project_expenditure", r"项目支出", required=True),
+            ColumnSpec("remittance_to_superior", r"上缴上级支出"),
+            ColumnSpec("operating_expenditure", r"经营支出"),
+            ColumnSpec("subsidy_to_affiliates", r"对附属单位补助支出"),
+        ),
+        sum_rules=(
+            SumRule(
+                "across.total_is_sum_of_uses",
+                "across",
+                "total",
+                (
+                    "basic_expenditure",
+                    "project_expenditure",
+                    "remittance_to_superior",
+                    "operating_expenditure",
+                    "subsidy_to_affiliates",
+                ),
+            ),
+            SumRule("down.total_row_is_sum_of_items", "down", "total"),
+        ),
+    ),
+    TableSpec(
+        FINAL_2024,
+        4,
+        "财政拨款收入支出决算总表",
+        (r"财政拨款收入支出决算总表",),
+        "two_sided",
+        code_kind="function",
+        topic="fiscal_overview",
+        sides=(
+            SideSpec("income", r"收入", FINAL_INCOME_ROWS, ACTUAL),
+            SideSpec(
+                "expense",
+                r"支出",
+                FINAL_EXPENSE_ROWS,
+                (
+                    ColumnSpec("total", r"(合计|决算数)", is_total=True),
+                    ColumnSpec("general_public_budget", r"一般公共预算财政拨款"),
+                    ColumnSpec("government_fund", r"政府性基金预算财政拨款"),
+                    ColumnSpec("state_capital_budget", r"国有资本经营预算财政拨款"),
+                ),
+            ),
+        ),
+        sum_rules=(SumRule("balance.income_equals_expense", "balance"),),
+    ),
+    TableSpec(
+        FINAL_2024,
+        5,
+        "一般公共预算财政拨款支出决算表",
+        (r"一般公共预算财政拨款支出决算表",),
+        "grid",
+        code_kind="function",
+        topic="general_budget_expenditure",
+        columns=SPLIT_COLUMNS,
+        sum_rules=SPLIT_RULES,
+    ),
+    TableSpec(
+        FINAL_2024,
+        6,
+        "一般公共预算财政拨款基本支出决算表",
+        (r"一般公共预算财政拨款基本支出决算表",),
+        "grid",
+        code_kind="economic",
+        topic="general_budget_basic",
+        columns=(ColumnSpec("total", r"决算数", is_total=True, required=True),),
+    ),
+    TableSpec(
+        FINAL_2024,
+        7,
+        "财政拨款“三公”经费支出决算表",
+        (r"(财政拨款)?\"?三公\"?经费支出决算表",),
+        "grid",
+        topic="three_public",
+        columns=(
+            ColumnSpec("total", r"(合计|总计)", is_total=True, required=True),
+            *THREE_PUBLIC_COLUMNS,
+        ),
+        sum_rules=THREE_PUBLIC_RULES,
+    ),
+    TableSpec(
+        FINAL_2024,
+        8,
+        "政府性基金预算财政拨款收入支出决算表",
+        (r"政府性基金预算财政拨款收入支出决算表",),
+        "grid",
+        code_kind="function",
+        topic="government_fund_expenditure",
+        columns=FUND_BALANCE_COLUMNS,
+    ),
+    TableSpec(
+        FINAL_2024,
+        9,
+        "国有资本经营预算财政拨款收入支出决算表",
+        (r"国有资本经营预算财政拨款(收入)?支出决算表",),
+        "grid",
+        code_kind="function",
+        topic="state_capital_expenditure",
+        columns=FUND_BALANCE_COLUMNS,
+    ),
+)
+
+TEMPLATES: dict[str, tuple[TableSpec, ...]] = {
+    BUDGET_2020: TABLES,
+    JIANGSU_2017: JIANGSU_TABLES,
+    SHANGHAI_2024: SHANGHAI_TABLES,
+    FINAL_2024: FINAL_TABLES,
+}
 
 # ---- how the tables of one document must agree ---------------------------------------------
 

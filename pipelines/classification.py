@@ -64,6 +64,20 @@ def name_variants() -> dict[tuple[str, str], set[str]]:
     return variants
 
 
+@cache
+def function_class_codes() -> dict[str, str]:
+    """功能分类 类 names (current and earlier wordings) to their 3-digit codes, for tables that
+    print a class by name only (`一、一般公共服务支出`)."""
+    codes = reference_codes().filter(
+        (pl.col("classification") == "function") & (pl.col("level") == 1)
+    )
+    names = {normalise_name(name): code for code, name in codes.select("code", "name").iter_rows()}
+    for (classification, code), variants in name_variants().items():
+        if classification == "function" and len(code) == 3:
+            names.update(dict.fromkeys(variants, code))
+    return names
+
+
 def normalise_name(name: str) -> str:
     """Names compare without white space and with one kind of parentheses."""
     name = re.sub(r"[\s\u3000]+", "", name)

@@ -8,17 +8,18 @@ so one bad file never stops the others.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.catalog import TEMPLATES, TableSpec, normalise_label
-from pipelines.facts import table_facts, warning
+from pipelines.facts import UNRECOGNISED, table_facts, warning
 from pipelines.forms import FORM_TITLE, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.narrative import canonical_subject, extract_claims
-from pipelines.numbers import to_wan_yuan
+from pipelines.numbers import is_amount, to_wan_yuan
 from pipelines.profile import PROFILE_SCHEMA, profile_frame
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
@@ -36,6 +37,7 @@ FACT_SCHEMA = {
     "economic_code": pl.String,
     "project_name": pl.String,
     "measure": pl.String,
+    "basis": pl.String,
     "column_label": pl.String,
     "amount": pl.Decimal(24, 6),
     "published_unit": pl.String,
@@ -239,12 +241,28 @@ class DocumentResult:
         return document_id_of(self.sha256)
 
 
-def _choose_template(tables: list[RecognisedTable]) -> str | None:
-    counts: dict[str, int] = {}
-    for table in tables:
-        if table.spec:
-            counts[table.spec.template] = counts.get(table.spec.template, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else None
+def _choose_template(document) -> tuple[str | None, list[RecognisedTable]]:
+    """The template family whose tables the document publishes most of, and its tables
+    recognised against that family alone (titles such as 收支预算总表 recur across families)."""
+    best: tuple[int, str | None, list[RecognisedTable]] = (0, None, [])
+    for template, specs in TEMPLATES.items():
+        recognised = recognise_tables(document, specs)
+        found = len({table.spec.number for table in recognised if table.spec})
+        if found > best[0]:
+            best = (found, template, recognised)
+    return best[1], best[2]
+
+
+def _unrecognised_spec(number: int, table: RecognisedTable) -> TableSpec:
+    """A stand-in description for a table no family describes: its numbers still become facts."""
+    caption = table.title or next(
+        (c.strip() for c in reversed(table.captions) if re.search(r"表", c)), ""
+    )
+    return TableSpec(UNRECOGNISED, number, caption or f"未识别表{number}", (), "grid")
+
+
+def _has_amounts(table: RecognisedTable) -> bool:
+    return any(is_amount(text) for row in table.data_rows for text in row.texts)
 
 
 def _inventory_row(
@@ -252,6 +270,8 @@ def _inventory_row(
 ) -> dict:
     if table is None:
         status, explanation = "missing", None
+    elif spec.template == UNRECOGNISED:
+        status, explanation = UNRECOGNISED, None
     elif fact_count:
         status, explanation = "data", None
     else:
@@ -285,9 +305,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         result.status, result.reason = "quarantined", f"read: {error}"
         return result
     result.encoding = document.encoding
-    specs = tuple(spec for specs in TEMPLATES.values() for spec in specs)
-    recognised = recognise_tables(document, specs)
-    result.template = _choose_template(recognised)
+    result.template, recognised = _choose_template(document)
     if result.template is None:
         result.status = "quarantined"
         result.reason = (
@@ -300,11 +318,12 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.profile = profile_frame(document, result.document_id)
     result.claims = claims_frame(result.document_id, extract_claims(document, metadata.department))
     unit = metadata.unit or "万元"
+    basis = {"budget": "budget", "final_accounts": "actual"}.get(metadata.kind or "")
     facts, codes, inventory = [], [], []
     for spec in TEMPLATES[result.template]:
         matches = [table for table in recognised if table.spec == spec]
         for table in matches:
-            built = table_facts(table, result.document_id, unit)
+            built = table_facts(table, result.document_id, unit, basis)
             facts.extend(built.facts)
             codes.extend(built.codes)
             result.warnings.extend(built.warnings)
@@ -319,15 +338,21 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.projects, result.indicators = performance_frames(
         result.document_id, [parse_form(t.table) for t in forms]
     )
-    for table in (t for t in unrecognised if t not in forms):
-        caption = table.title or (table.captions[-1:] or ["none"])[0]
+    unknown = [t for t in unrecognised if t not in forms and _has_amounts(t)]
+    for number, table in enumerate(unknown, start=1):
+        spec = _unrecognised_spec(number, table)
+        built = table_facts(replace(table, spec=spec), result.document_id, unit, basis)
+        facts.extend(built.facts)
+        result.warnings.extend(built.warnings)
+        inventory.append(_inventory_row(result.document_id, spec, table, len(built.facts)))
         result.warnings.append(
             warning(
                 "unrecognised_table",
                 None,
                 table.table.position,
                 f"a table of {len(table.table.rows)} rows matches no described table "
-                f"(caption: {caption.strip()!r})",
+                f"(caption: {spec.name!r}); its numbers are kept as {UNRECOGNISED} facts "
+                f"numbered {number}",
             )
         )
     result.facts = pl.DataFrame(facts, schema=FACT_SCHEMA)

@@ -12,13 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.catalog import MEASURES, ColumnSpec, RowSpec, SideSpec, normalise_label
+from pipelines.catalog import BASES, MEASURES, ColumnSpec, RowSpec, SideSpec, normalise_label
+from pipelines.classification import function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
-from pipelines.numbers import parse_amount, to_wan_yuan
+from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
 from pipelines.recognise import Column, RecognisedTable
 
 CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
-TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计))$")
+LIST_NUMBER = re.compile(
+    r"^([一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])"
+)
+UNRECOGNISED = "unrecognised"
+CODE_PART = re.compile(r"^(类|款|项)$")
+TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计|小计))$")
 
 
 def warning(kind: str, table_no: int | None, position: Position | None, message: str) -> dict:
@@ -39,8 +45,28 @@ class TableFacts:
     warnings: list[dict] = field(default_factory=list)
 
 
+def column_basis(path: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """A header path without its trailing 预算数/决算数 level, and the basis that level names:
+    paired tables (三公 决算表) print the plan and the outcome under each item."""
+    if len(path) > 1 and path[-1] in BASES:
+        return path[:-1], BASES[path[-1]]
+    return path, None
+
+
 def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | None:
-    return next((spec for spec in specs if spec.matches(column.leaf, column.path)), None)
+    """The described column a column is: by its full header path, else by the path above its
+    预算数/决算数 level."""
+    for path in dict.fromkeys((column.path, column_basis(column.path)[0])):
+        leaf = path[-1] if path else ""
+        found = next((spec for spec in specs if spec.matches(leaf, path)), None)
+        if found:
+            return found
+    return None
+
+
+def function_class_of(label: str) -> str | None:
+    """The 类 code of a row that names a function class without printing its code."""
+    return function_class_codes().get(normalise_name(LIST_NUMBER.sub("", label)))
 
 
 CODE_PART_DIGITS = {"类": 3, "款": 2, "项": 2}
@@ -58,10 +84,13 @@ def _join_code(parts: list[tuple[str, str]]) -> str | None:
 class _FactBuilder:
     """Collects the facts and printed codes of one table, converting amounts to 万元."""
 
-    def __init__(self, table: RecognisedTable, document_id: str, unit: str) -> None:
+    def __init__(
+        self, table: RecognisedTable, document_id: str, unit: str, basis: str | None
+    ) -> None:
         self.table = table
         self.document_id = document_id
         self.unit = unit
+        self.basis = basis
         self.result = TableFacts()
 
     def warn(self, kind: str, position: Position | None, message: str) -> None:
@@ -126,6 +155,7 @@ class _FactBuilder:
                 "economic_code": economic_code,
                 "project_name": project_name or None,
                 "measure": measure,
+                "basis": column_basis(column.path)[1] or self.basis,
                 "column_label": "/".join(column.path),
                 "amount": to_wan_yuan(value, self.unit),
                 "published_unit": self.unit,
@@ -140,14 +170,30 @@ class _FactBuilder:
         return True
 
 
+def _holds_text(table: RecognisedTable, column: Column) -> bool:
+    """Whether a column of a table no description knows carries labels rather than amounts."""
+    texts = [row.texts[column.index] for row in table.data_rows if column.index < len(row.cells)]
+    filled = [text for text in texts if text]
+    return bool(filled) and not any(is_amount(text) for text in filled)
+
+
 def _grid_facts(builder: _FactBuilder) -> None:
     table = builder.table
     spec = table.spec
+    unknown = spec.template == UNRECOGNISED
     code_columns = [c for c in table.columns if c.is_code_part]
-    key_columns = [c for c in table.columns if c.is_key and not c.is_code_part]
+    key_columns = [
+        c
+        for c in table.columns
+        if (
+            c.is_key
+            or (_holds_text(table, c) and (unknown or _column_spec(c, spec.columns) is None))
+        )
+        and not c.is_code_part
+    ]
     project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
     name_columns = [c for c in key_columns if c is not project_column]
-    amount_columns = [c for c in table.columns if not c.is_key]
+    amount_columns = [c for c in table.columns if c not in key_columns and not c.is_code_part]
     column_specs = {c.index: _column_spec(c, spec.columns) for c in amount_columns}
     found = set(column_specs.values())
     for required in (c for c in spec.columns if c.required and c not in found):
@@ -158,7 +204,7 @@ def _grid_facts(builder: _FactBuilder) -> None:
             "does not print it",
         )
     for column in amount_columns:
-        if column_specs[column.index] is None:
+        if column_specs[column.index] is None and not unknown:
             builder.warn(
                 "unrecognised_column",
                 table.table.position,
@@ -175,8 +221,9 @@ def _grid_facts(builder: _FactBuilder) -> None:
 
         code = _join_code([(c.leaf, text_of(c)) for c in code_columns])
         labels = [normalise_label(text_of(c)) for c in name_columns]
+        labels += [normalise_label(text_of(c)) for c in code_columns if not text_of(c).isdigit()]
         project = text_of(project_column)
-        row_label = next((label for label in labels if label), "")
+        row_label = next((label for label in labels if label and not CODE_PART.match(label)), "")
         if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
             row_label, project = normalise_label(project), ""
         row_role = "total" if TOTAL_LABEL.match(row_label) and not code else "item"
@@ -204,25 +251,46 @@ def _grid_facts(builder: _FactBuilder) -> None:
             builder.code(row_index, row, spec.code_kind, code, row_label, printed)
 
 
-def _sides(table: RecognisedTable) -> list[tuple[SideSpec, Column, list[Column]]]:
-    """Split a two-sided table's columns into sides, each a label column and its amounts."""
-    groups: list[list[Column]] = []
+def _sides(table: RecognisedTable) -> list[tuple[SideSpec, list[Column], list[Column]]]:
+    """Split a two-sided table's columns into sides: a run of label columns (levels of one
+    label) and the amount columns after it, each run matched to the side its header names."""
+    groups: list[tuple[list[Column], list[Column]]] = []
     for column in table.columns:
-        if column.is_key or not groups:
-            groups.append([column])
+        is_label = column.is_key or _holds_text(table, column)
+        if is_label and (not groups or groups[-1][1]):
+            groups.append(([column], []))
+        elif is_label:
+            groups[-1][0].append(column)
+        elif groups:
+            groups[-1][1].append(column)
         else:
-            groups[-1].append(column)
+            groups.append(([], [column]))
     sides = []
     remaining = list(table.spec.sides)
-    for group in groups:
-        top = group[0].path[0] if group[0].path else ""
-        side = next((s for s in remaining if re.fullmatch(s.header, top)), None)
-        side = side or (remaining[0] if remaining else None)
+    for labels, amounts in groups:
+        path = [p for column in labels + amounts[:1] for p in column.path]
+        side = next(
+            (s for s in remaining if any(re.fullmatch(s.header, p) for p in path)),
+            remaining[0] if remaining else None,
+        )
         if side is None:
             break
         remaining.remove(side)
-        sides.append((side, group[0], group[1:]))
+        sides.append((side, labels, amounts))
     return sides
+
+
+def _side_label(texts: list[str], labels: list[Column], parent: list[str]) -> str:
+    """A side's row label: its most specific label cell, read as `level/小计` for a bare 小计
+    under a level label (一般公共预算资金 / 小计). `parent` carries the level label down the
+    rows it spans."""
+    values = [normalise_label(texts[c.index]) if c.index < len(texts) else "" for c in labels]
+    if len(values) > 1 and values[0]:
+        parent[:] = [values[0]]
+    label = next((value for value in reversed(values) if value), "")
+    if label == "小计" and parent:
+        return f"{parent[0]}/{label}"
+    return label
 
 
 def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
@@ -232,13 +300,14 @@ def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
 def _two_sided_facts(builder: _FactBuilder) -> None:
     table = builder.table
     sides = _sides(table)
+    parents: dict[str, list[str]] = {side.section: [] for side, _, _ in sides}
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
         if not any(texts):
             continue
         labels = {
-            side.section: normalise_label(texts[label.index]) if label.index < len(texts) else ""
-            for side, label, _ in sides
+            side.section: _side_label(texts, label_columns, parents[side.section])
+            for side, label_columns, _ in sides
         }
         for side, _, amount_columns in sides:
             label = labels[side.section]
@@ -257,6 +326,8 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                 function_code, row_label = coded.group(1), coded.group(2)
             elif label:
                 row_spec = _row_spec(label, side.rows)
+                if row_spec is None and table.spec.code_kind == "function":
+                    function_code = function_class_of(label)
             row_role = row_spec.role if row_spec else "item"
             printed = False
             for position, column in enumerate(amount_columns):
@@ -264,7 +335,11 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                     continue
                 column_spec = _column_spec(column, side.columns)
                 measure = column_spec.measure if column_spec else "unrecognised"
-                if position == 0 and not coded and not (row_spec and row_spec.measure is None):
+                if (
+                    position == 0
+                    and not function_code
+                    and not (row_spec and row_spec.measure is None)
+                ):
                     measure = row_spec.measure if row_spec else "unrecognised"
                 cell = row.cells[column.index]
                 if measure == "unrecognised" and cell.clean:
@@ -293,9 +368,12 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                 )
 
 
-def table_facts(table: RecognisedTable, document_id: str, default_unit: str) -> TableFacts:
-    """All facts and printed codes of one recognised table, with warnings for unread cells."""
-    builder = _FactBuilder(table, document_id, table.unit or default_unit)
+def table_facts(
+    table: RecognisedTable, document_id: str, default_unit: str, basis: str | None = None
+) -> TableFacts:
+    """All facts and printed codes of one recognised table, with warnings for unread cells.
+    `basis` (budget or actual) is what a figure is where its column does not say."""
+    builder = _FactBuilder(table, document_id, table.unit or default_unit, basis)
     if table.spec.layout == "two_sided":
         _two_sided_facts(builder)
     else:

@@ -55,6 +55,16 @@ def region_of(department: str) -> tuple[str | None, str | None]:
     return (found.group(1), None) if found else (None, None)
 
 
+def _year_kind_elsewhere(source: str, tables: list[RecognisedTable]) -> tuple[str, str] | None:
+    """Year and kind where the text never says them together (a cover drawn as an image): the
+    year from the file name, the kind from the recognised tables' titles (…预算表, …决算表)."""
+    year = re.search(r"(?<!\d)(20\d{2})(?!\d)", source)
+    kind = _most_common(
+        [m.group(1) for t in tables if t.spec and (m := re.search(r"(预算|决算)", t.title))]
+    )
+    return (year.group(1), kind) if year and kind else None
+
+
 def _most_common(values: list) -> object | None:
     values = [value for value in values if value]
     return Counter(values).most_common(1)[0][0] if values else None
@@ -67,6 +77,8 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
     if not department:
         department = next((m.group(1).strip() for t in texts if (m := OVERVIEW.search(t))), None)
     year_kind = _most_common([m.groups() for t in texts for m in YEAR_KIND.finditer(t)])
+    if not year_kind:
+        year_kind = _year_kind_elsewhere(document.source, tables)
     published = None
     for text in reversed(texts):
         if found := DATE_LINE.match(text):

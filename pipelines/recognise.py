@@ -16,13 +16,18 @@ from pipelines.document import Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount
 
 CAPTION_LINE = re.compile(
-    r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?|.*(编制|填报)(部门|单位)[：:].*|单位[：:].*)$"
+    r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?(公开\d*表[一二三四五六七八九十\d]*)?"
+    r"|.*(编制|填报)(部门|单位)[：:].*|单位[：:].*)$"
 )
-DEPARTMENT = re.compile(r"(?:编制|填报)(?:部门|单位)[：:]\s*(.+?)(?:\s{2,}|\s*单位[：:]|$)")
+DEPARTMENT = re.compile(
+    r"(?:编制|填报|预算主管)?(?:部门|单位)(?:名称)?[：:]\s*(?!万元|元|千元|亿元)(\S.*?)"
+    r"(?:\s{2,}|\s*单位[：:]|$)"
+)
 UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
 CODE_PART = re.compile(r"^(类|款|项)$")
 KEY_LABEL = re.compile(
-    r"^(类|款|项|项目|科目|项目名称|单位名称|功能分类|经济分类|.*编码|.*名称|功能分类科目|经济分类科目)$"
+    r"^(类|款|项|项目|科目|项目名称|单位名称|功能分类|经济分类|.*编码|.*代码|.*名称|功能分类科目"
+    r"|经济分类科目)$"
 )
 EMPTY_NOTE = re.compile(r"空表|无内容")
 BOILERPLATE_NOTE = "无内容应公开空表并说明情况。"
@@ -71,7 +76,11 @@ def _caption_rows(table: Table) -> int:
     count = 0
     for row in table.rows:
         texts = [t for t in row.texts if t]
-        if texts and all(CAPTION_LINE.match(normalise_label(t)) or UNIT.search(t) for t in texts):
+        joined = "  ".join(texts)
+        if texts and (
+            all(CAPTION_LINE.match(normalise_label(t)) or UNIT.search(t) for t in texts)
+            or DEPARTMENT.search(joined)
+        ):
             count += 1
         else:
             break
@@ -211,9 +220,15 @@ def column_paths(
 
 
 def _match_title(captions: list[str], specs: tuple[TableSpec, ...]) -> tuple[TableSpec | None, str]:
-    """The described table whose title pattern matches a caption line best (longest match)."""
+    """The described table whose title pattern matches a caption line best (longest match);
+    a title wrapped over two or three lines is read joined as well."""
     best: tuple[int, TableSpec | None, str] = (0, None, "")
-    for caption in captions:
+    wrapped = [
+        "".join(captions[start : start + size])
+        for size in (2, 3)
+        for start in range(len(captions) - size + 1)
+    ]
+    for caption in [*captions, *wrapped]:
         label = normalise_label(caption)
         for spec in specs:
             for pattern in spec.titles:
@@ -248,13 +263,19 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
             before = before + carried
         carried = []
         caption_rows = _caption_rows(block)
-        in_table = [t for row in block.rows[:caption_rows] for t in row.texts if t]
+        in_table = ["  ".join(t for t in row.texts if t) for row in block.rows[:caption_rows]]
         captions = before + in_table
         spec, title = _match_title(captions, specs)
         header_end = _header_rows(block.rows, caption_rows)
         header_rows = block.rows[caption_rows:header_end]
         header = [row.texts for row in header_rows]
         spans = [[cell.span for cell in row.cells] for row in header_rows]
+        if header_end < len(block.rows) and header:
+            first = block.rows[header_end]
+            if any(CODE_PART.match(text) for text in first.texts):
+                # 类/款/项 printed on the first data row, beside its 合计 (决算 tables)
+                header.append([t if CODE_PART.match(t) else "" for t in first.texts])
+                spans.append([cell.span for cell in first.cells])
         width = max((len(row.cells) for row in block.rows[caption_rows:]), default=0)
         columns = column_paths(header, width, spans) if header else ()
         after = blocks[position + 1] if position + 1 < len(blocks) else None

@@ -19,6 +19,11 @@ COMPLETENESS = {
         "empty without an explanation (an empty table must say why)",
     ),
     "missing": ("error", "未公开此表", "not published"),
+    "unrecognised": (
+        "warning",
+        "表格不属于已描述的模板，数字作为未识别事实保存",
+        "matches no described table; its numbers are kept as unrecognised facts",
+    ),
 }
 
 

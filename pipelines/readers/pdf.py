@@ -27,8 +27,10 @@ from pipelines.numbers import is_amount
 
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+(\s*页)?(\s*/\s*\d+)?[-—–\s]*$")
 TOLERANCE = 2.0
-TABLE_TITLE = re.compile(r".*表(（续）)?$|.*(部门|单位)(名称)?[：:].*")
-STACKED_TITLE = re.compile(r".{2,40}表(（续）)?")
+STACKED_TITLE = re.compile(
+    r".{2,40}?表(（续）)?(公开\d*表[一二三四五六七八九十\d]*)?(部门[：:].*)?"
+)
+TABLE_TITLE = re.compile(STACKED_TITLE.pattern + r"|.*(部门|单位)(名称)?[：:].*")
 FRAGMENT = re.compile(r"[^\d\s一二三四五六七八九十、.（()）]{1,3}")
 NOT_FRAGMENT = re.compile(r"类|款|项|小计|合计|总计|金额")
 
@@ -109,7 +111,7 @@ def _groups(raw: _RawTable, bounds: list[float]) -> list[range]:
     texts = [
         row
         for row in texts
-        if not any(TABLE_TITLE.match(re.sub(r"\s+", "", box.text)) for box, _ in row)
+        if not any(TABLE_TITLE.fullmatch(re.sub(r"\s+", "", box.text)) for box, _ in row)
     ]
     groups: list[list[int]] = []
     for column in used:
@@ -259,7 +261,7 @@ def _starts_new_table(raw: _RawTable) -> bool:
     for row in raw.rows:
         texts = [box.text.strip() for box in row if box.text.strip()]
         if texts:
-            return any(TABLE_TITLE.match(re.sub(r"\s+", "", text)) for text in texts)
+            return any(TABLE_TITLE.fullmatch(re.sub(r"\s+", "", text)) for text in texts)
     return False
 
 

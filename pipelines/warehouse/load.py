@@ -97,7 +97,8 @@ INSERT INTO fact_budget_line
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
                      source_row, source_column))[:16],
        document_id, template, table_no, table_name, section, row_label, row_role, function_code,
-       economic_code, project_name, measure, column_label, amount, published_unit, raw_text,
+       economic_code, project_name, measure, basis, column_label, amount, published_unit,
+       raw_text,
        is_total, source_row, source_column, source_line, source_page
 FROM read_parquet($facts)
 ORDER BY document_id, table_no, source_row, source_column;

@@ -102,6 +102,7 @@ CREATE TABLE document_table (
     table_no       SMALLINT NOT NULL,
     table_name     VARCHAR NOT NULL,
     status         VARCHAR NOT NULL,      -- data | empty_explained | empty_unexplained | missing
+                                          -- | unrecognised (template 'unrecognised', numbered)
     printed_title  VARCHAR,
     printed_number VARCHAR,               -- 表一, 表二 ... as printed
     unit           VARCHAR,
@@ -248,6 +249,7 @@ CREATE TABLE fact_budget_line (
     economic_code  VARCHAR,
     project_name   VARCHAR,
     measure        VARCHAR NOT NULL REFERENCES dim_measure (measure),
+    basis          VARCHAR,               -- budget (预算数) | actual (决算数): what the figure is
     column_label   VARCHAR NOT NULL,      -- header path as printed, levels joined by '/'
     amount         DECIMAL(24, 6) NOT NULL, -- in 万元, converted exactly when published in 元
     published_unit VARCHAR NOT NULL,
@@ -274,18 +276,28 @@ SELECT
     d.published_date AS date,
     r.status,
     r.reason,
-    CASE WHEN r.status = 'loaded' THEN coalesce(c.fact_count, 0) ELSE 0 END AS fact_count
+    CASE WHEN r.status = 'loaded' THEN coalesce(c.fact_count, 0) ELSE 0 END AS fact_count,
+    d.template,
+    coalesce(t.recognised_tables, 0) AS recognised_tables,
+    coalesce(t.unrecognised_tables, 0) AS unrecognised_tables
 FROM raw_file r
 LEFT JOIN dim_document d ON d.document_id = r.document_id AND r.status = 'loaded'
 LEFT JOIN (SELECT document_id, count(*) AS fact_count FROM fact_budget_line GROUP BY document_id) c
        ON c.document_id = r.document_id
+LEFT JOIN (
+    SELECT document_id,
+           count(*) FILTER (WHERE status NOT IN ('missing', 'unrecognised')) AS recognised_tables,
+           count(*) FILTER (WHERE status = 'unrecognised') AS unrecognised_tables
+    FROM document_table GROUP BY document_id
+) t ON t.document_id = r.document_id AND r.status = 'loaded'
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 
 CREATE VIEW v_budget_facts AS
 SELECT
     f.fact_id, f.document_id, f.template, f.table_no, f.table_name, f.section, f.row_label,
-    f.row_role, f.function_code, f.economic_code, f.project_name, f.measure, f.column_label, f.amount,
+    f.row_role, f.function_code, f.economic_code, f.project_name, f.measure, f.basis,
+    f.column_label, f.amount,
     f.published_unit, f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line,
     f.source_page,
     dep.department_name AS department,
