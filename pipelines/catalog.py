@@ -287,6 +287,34 @@ FUND_BALANCE_COLUMNS = (
     ColumnSpec("closing_balance", r"年末结转和结余"),
 )
 
+THREE_PUBLIC_COLUMNS = (
+    ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?", required=True),
+    ColumnSpec(
+        "vehicle_total",
+        r"(小计|公务用车购置及运行(维护)?费)",
+        under=r"公务用车购置及运行(维护)?费?",
+        is_total=True,
+    ),
+    ColumnSpec("vehicle_total", r"公务用车购置及运行(维护)?费?", is_total=True),
+    ColumnSpec("vehicle_purchase", r"(公务用车)?购置费?", required=True),
+    ColumnSpec("vehicle_running", r"(公务用车)?运行(维护)?费?", required=True),
+    ColumnSpec("reception", r"公务接待费?", required=True),
+)
+THREE_PUBLIC_RULES = (
+    SumRule(
+        "across.total_is_abroad_vehicle_reception",
+        "across",
+        "total",
+        ("abroad", "vehicle_total", "reception"),
+    ),
+    SumRule(
+        "across.vehicle_total_is_purchase_plus_running",
+        "across",
+        "vehicle_total",
+        ("vehicle_purchase", "vehicle_running"),
+    ),
+)
+
 # ---- the 2020 budget disclosure: nine tables ------------------------------------------------
 
 BUDGET_2020 = "budget_2020"
@@ -436,32 +464,9 @@ TABLES: tuple[TableSpec, ...] = (
         topic="three_public",
         columns=(
             ColumnSpec("total", r"(合计|总计)", is_total=True, required=True),
-            ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?", required=True),
-            ColumnSpec(
-                "vehicle_total",
-                r"(小计|公务用车购置及运行费)",
-                under=r"公务用车购置及运行费?",
-                is_total=True,
-            ),
-            ColumnSpec("vehicle_total", r"公务用车购置及运行费?", is_total=True),
-            ColumnSpec("vehicle_purchase", r"(公务用车)?购置费?", required=True),
-            ColumnSpec("vehicle_running", r"(公务用车)?运行(维护)?费?", required=True),
-            ColumnSpec("reception", r"公务接待费?", required=True),
+            *THREE_PUBLIC_COLUMNS,
         ),
-        sum_rules=(
-            SumRule(
-                "across.total_is_abroad_vehicle_reception",
-                "across",
-                "total",
-                ("abroad", "vehicle_total", "reception"),
-            ),
-            SumRule(
-                "across.vehicle_total_is_purchase_plus_running",
-                "across",
-                "vehicle_total",
-                ("vehicle_purchase", "vehicle_running"),
-            ),
-        ),
+        sum_rules=THREE_PUBLIC_RULES,
     ),
     TableSpec(
         BUDGET_2020,
@@ -479,7 +484,7 @@ TABLES: tuple[TableSpec, ...] = (
 # ---- Jiangsu provincial budgets 2017–2019: twelve tables -----------------------------------
 
 JIANGSU_2017 = "jiangsu_budget_2017"
-NUMBERED = r"(([一二三四五六七八九十]+、)|(\d+[.．、]))?"
+NUMBERED = r"([一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])?"
 JIANGSU_INCOME_ROWS = (
     RowSpec("fiscal_appropriation", NUMBERED + r"财政拨款", is_total=True),
     RowSpec(
@@ -523,34 +528,6 @@ JIANGSU_SPLIT_COLUMNS = (
 )
 ONE_AMOUNT = (ColumnSpec("total", r"(金额|合计|预算数)", is_total=True, required=True),)
 DOWN = (SumRule("down.total_row_is_sum_of_items", "down", "total"),)
-THREE_PUBLIC_COLUMNS = (
-    ColumnSpec("abroad", r"因公出国(（境）|\(境\))?(费用?)?", required=True),
-    ColumnSpec(
-        "vehicle_total",
-        r"(小计|公务用车购置及运行(维护)?费)",
-        under=r"公务用车购置及运行(维护)?费?",
-        is_total=True,
-    ),
-    ColumnSpec("vehicle_total", r"公务用车购置及运行(维护)?费?", is_total=True),
-    ColumnSpec("vehicle_purchase", r"(公务用车)?购置费?", required=True),
-    ColumnSpec("vehicle_running", r"(公务用车)?运行(维护)?费?", required=True),
-    ColumnSpec("reception", r"公务接待费?", required=True),
-)
-THREE_PUBLIC_RULES = (
-    SumRule(
-        "across.total_is_abroad_vehicle_reception",
-        "across",
-        "total",
-        ("abroad", "vehicle_total", "reception"),
-    ),
-    SumRule(
-        "across.vehicle_total_is_purchase_plus_running",
-        "across",
-        "vehicle_total",
-        ("vehicle_purchase", "vehicle_running"),
-    ),
-)
-
 JIANGSU_TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         JIANGSU_2017,
@@ -820,15 +797,6 @@ SHANGHAI_EXPENSE_COLUMNS = (
     ColumnSpec("personnel", r"人员经费"),
     ColumnSpec("public_use", r"公用经费"),
     ColumnSpec("project_expenditure", r"项目支出"),
-)
-SHANGHAI_SPLIT_RULES = (
-    SumRule(
-        "across.total_is_basic_plus_project",
-        "across",
-        "total",
-        ("basic_expenditure", "project_expenditure"),
-    ),
-    SumRule("down.total_row_is_sum_of_items", "down", "total"),
 )
 YEAR = r"(\d{4}年)?(部门|预算单位|单位)?"
 

@@ -12,18 +12,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.catalog import BASES, MEASURES, ColumnSpec, RowSpec, SideSpec, normalise_label
+from pipelines.catalog import (
+    BASES,
+    MEASURES,
+    NUMBERED,
+    ColumnSpec,
+    RowSpec,
+    SideSpec,
+    normalise_label,
+)
 from pipelines.classification import function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
-from pipelines.recognise import Column, RecognisedTable
+from pipelines.recognise import CODE_PART, Column, RecognisedTable
 
 CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
-LIST_NUMBER = re.compile(
-    r"^([一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])"
-)
 UNRECOGNISED = "unrecognised"
-CODE_PART = re.compile(r"^(类|款|项)$")
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计|小计))$")
 
 
@@ -66,7 +70,7 @@ def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | 
 
 def function_class_of(label: str) -> str | None:
     """The 类 code of a row that names a function class without printing its code."""
-    return function_class_codes().get(normalise_name(LIST_NUMBER.sub("", label)))
+    return function_class_codes().get(normalise_name(re.sub("^" + NUMBERED, "", label)))
 
 
 CODE_PART_DIGITS = {"类": 3, "款": 2, "项": 2}
@@ -182,19 +186,19 @@ def _grid_facts(builder: _FactBuilder) -> None:
     spec = table.spec
     unknown = spec.template == UNRECOGNISED
     code_columns = [c for c in table.columns if c.is_code_part]
+    column_specs = {
+        c.index: _column_spec(c, spec.columns) for c in table.columns if not c.is_code_part
+    }
     key_columns = [
         c
         for c in table.columns
-        if (
-            c.is_key
-            or (_holds_text(table, c) and (unknown or _column_spec(c, spec.columns) is None))
-        )
-        and not c.is_code_part
+        if not c.is_code_part
+        and (c.is_key or (_holds_text(table, c) and (unknown or column_specs[c.index] is None)))
     ]
     project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
     name_columns = [c for c in key_columns if c is not project_column]
     amount_columns = [c for c in table.columns if c not in key_columns and not c.is_code_part]
-    column_specs = {c.index: _column_spec(c, spec.columns) for c in amount_columns}
+    column_specs = {c.index: column_specs[c.index] for c in amount_columns}
     found = set(column_specs.values())
     for required in (c for c in spec.columns if c.required and c not in found):
         builder.warn(
