@@ -28,6 +28,7 @@ from pipelines.extract import (
     INDICATOR_SCHEMA,
     PROJECT_SCHEMA,
     TABLE_SCHEMA,
+    TEXT_PART,
     WARNING_SCHEMA,
     DocumentResult,
     extract_file,
@@ -170,6 +171,8 @@ class ExtractionCache:
         except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             return None
         result.source_file = source_file
+        result.claims = result.claims.with_columns(pl.lit(source_file).alias("source_file"))
+        result.profile = result.profile.with_columns(pl.lit(source_file).alias("source_file"))
         return result
 
     def put(self, result: DocumentResult) -> None:
@@ -213,9 +216,52 @@ def _extract_all(
             if progress:
                 progress(done, len(pending), source_file)
     for index, *_ in missing:
-        if found[index].status == "loaded":
+        if found[index].status in ("loaded", TEXT_PART):
             cache.put(found[index])
     return found
+
+
+def join_text_parts(results: list[DocumentResult]) -> None:
+    """A disclosure published as a text file and a tables file is one document: each text part
+    lends its narrative and profile to the loaded file of the same department, year and kind
+    (the same scope preferred) and is marked `joined`; a part with no such file is quarantined."""
+    loaded: dict[tuple, list[DocumentResult]] = {}
+    for result in results:
+        meta = result.metadata
+        if result.status == "loaded" and meta:
+            loaded.setdefault((meta.department, meta.fiscal_year, meta.kind), []).append(result)
+    for part in (result for result in results if result.status == TEXT_PART):
+        meta = part.metadata
+        candidates = loaded.get((meta.department, meta.fiscal_year, meta.kind), [])
+        if not candidates:
+            part.status = "quarantined"
+            part.reason = (
+                f"recognise: no tables, and no tables file of {meta.department} "
+                f"{meta.fiscal_year} {meta.kind} to join this text part to"
+            )
+            continue
+        tables = max(candidates, key=lambda r: (r.metadata.scope == meta.scope, r.source_file))
+        offset = tables.claims.height
+        tables.claims = pl.concat(
+            [
+                tables.claims,
+                part.claims.with_columns(
+                    pl.lit(tables.document_id).alias("document_id"),
+                    (pl.col("claim_no") + offset).cast(pl.Int32),
+                ),
+            ]
+        )
+        tables.profile = pl.concat(
+            [
+                tables.profile,
+                part.profile.with_columns(pl.lit(tables.document_id).alias("document_id")),
+            ]
+        )
+        part.status = "joined"
+        part.reason = (
+            f"the text part of {tables.source_file}: its narrative is read with that file's "
+            "tables as one document"
+        )
 
 
 def mark_superseded(results: list[DocumentResult]) -> None:
@@ -293,6 +339,7 @@ def extract_documents(
         results.append(result)
     extracted = _extract_all(raw_dir, pending, workers, ExtractionCache(staging.root), progress)
     results = [result or extracted[index] for index, result in enumerate(results)]
+    join_text_parts(results)
     mark_superseded(results)
     if staging.document_facts.exists():
         shutil.rmtree(staging.document_facts)

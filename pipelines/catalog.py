@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 # ---- measures -------------------------------------------------------------------------------
 
@@ -1149,13 +1150,14 @@ TEMPLATES: dict[str, tuple[TableSpec, ...]] = {
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure of one table: the amounts of some measures on its total row or item rows.
+    """A figure of one table, named by its topic so a rule reads every family that publishes
+    the table: the amounts of some measures on its total row or item rows.
 
-    `economic_code` keeps item rows of that code (表六 30231); `project` keeps projects whose
-    name matches (表七); `without_economic_code` keeps only columns not split by economic class.
+    `economic_code` keeps item rows of that code (30231); `project` keeps projects whose name
+    matches; `without_economic_code` keeps only columns not split by economic class.
     """
 
-    table: int
+    topic: str
     measures: tuple[str, ...]
     rows: str = "total"  # "total": the total row; "items": item rows (and their components)
     section: str | None = None
@@ -1186,123 +1188,179 @@ FUNDING_SOURCES = tuple(column.measure for column in FUNDING_SOURCE_COLUMNS)
 TOTAL = ("total",)
 PROJECT = ("project_expenditure",)
 
-CROSS_RULES: dict[str, tuple[CrossRule, ...]] = {
-    BUDGET_2020: (
-        CrossRule(
-            "cross.t3_total_equals_t1_expense",
-            "error",
-            "表三支出合计应等于表一支出合计",
-            "table 3 total equals table 1 expense total",
-            (Figure(3, TOTAL),),
-            (Figure(1, TOTAL, section="expense"),),
+CROSS_RULES: tuple[CrossRule, ...] = (
+    CrossRule(
+        "cross.expenditure_total_equals_overview_expense",
+        "error",
+        "支出预算总表合计应等于收支总表支出合计",
+        "the expenditure table's total equals the overview's expense total",
+        (Figure("expenditure", TOTAL),),
+        (Figure("overview", TOTAL, section="expense"),),
+    ),
+    CrossRule(
+        "cross.expenditure_by_class_equals_overview_expense",
+        "error",
+        "支出预算总表各类支出应等于收支总表同类支出",
+        "the expenditure table equals the overview's expense by function class",
+        (Figure("expenditure", TOTAL, "items"),),
+        (Figure("overview", TOTAL, "items", section="expense"),),
+        by="class",
+    ),
+    CrossRule(
+        "cross.income_total_equals_overview_income",
+        "error",
+        "收入总表合计应等于收支总表收入合计",
+        "the income table's total equals the overview's income total",
+        (Figure("income", TOTAL),),
+        (Figure("overview", TOTAL, section="income"),),
+    ),
+    CrossRule(
+        "cross.income_sources_equal_overview_income",
+        "error",
+        "收入总表各项收入应等于收支总表同项收入",
+        "the income table equals the overview's income by source",
+        (Figure("income", FUNDING_SOURCES),),
+        (Figure("overview", FUNDING_SOURCES, "items", section="income"),),
+        by="measure",
+    ),
+    CrossRule(
+        "cross.fiscal_expenditure_total_equals_fiscal_overview",
+        "error",
+        "财政拨款支出表合计应等于财政拨款收支总表支出合计",
+        "the fiscal-appropriation expenditure table's total equals the fiscal overview's "
+        "expense total",
+        (Figure("fiscal_expenditure", TOTAL),),
+        (Figure("fiscal_overview", TOTAL, section="expense"),),
+    ),
+    CrossRule(
+        "cross.fiscal_basic_total_equals_fiscal_expenditure_basic",
+        "error",
+        "财政拨款基本支出表合计应等于财政拨款支出表基本支出合计",
+        "the fiscal-appropriation basic-expenditure table's total equals the basic expenditure "
+        "of the fiscal-appropriation expenditure table",
+        (Figure("fiscal_basic", TOTAL),),
+        (Figure("fiscal_expenditure", ("basic_expenditure",)),),
+    ),
+    CrossRule(
+        "cross.general_budget_total_equals_fiscal_overview",
+        "error",
+        "一般公共预算支出表合计应等于财政拨款收支总表一般公共预算支出",
+        "the general-public-budget expenditure table's total equals the fiscal overview's "
+        "general-public-budget expense",
+        (Figure("general_budget_expenditure", TOTAL),),
+        (Figure("fiscal_overview", ("general_public_budget",), section="expense"),),
+    ),
+    CrossRule(
+        "cross.general_budget_by_class_equals_fiscal_overview",
+        "error",
+        "一般公共预算支出表各类支出应等于财政拨款收支总表同类一般公共预算支出",
+        "the general-public-budget expenditure table equals the fiscal overview's "
+        "general-public-budget expense by function class",
+        (Figure("general_budget_expenditure", TOTAL, "items"),),
+        (Figure("fiscal_overview", ("general_public_budget",), "items", section="expense"),),
+        by="class",
+    ),
+    CrossRule(
+        "cross.general_budget_basic_total_equals_general_budget_basic",
+        "error",
+        "一般公共预算基本支出表合计应等于一般公共预算支出表基本支出合计",
+        "the general-public-budget basic-expenditure table's total equals the basic "
+        "expenditure of the general-public-budget expenditure table",
+        (Figure("general_budget_basic", TOTAL),),
+        (Figure("general_budget_expenditure", ("basic_expenditure",)),),
+    ),
+    CrossRule(
+        "cross.project_total_equals_expenditure_project",
+        "error",
+        "项目支出表合计应等于支出预算总表项目支出合计",
+        "the project table's total equals the expenditure table's project expenditure",
+        (Figure("project", PROJECT, without_economic_code=True),),
+        (Figure("expenditure", PROJECT),),
+    ),
+    CrossRule(
+        "cross.project_by_function_equals_expenditure_project",
+        "error",
+        "项目支出表各科目应等于支出预算总表同科目项目支出",
+        "the project table equals the expenditure table's project expenditure by function code",
+        (Figure("project", PROJECT, "items", without_economic_code=True),),
+        (Figure("expenditure", PROJECT, "items"),),
+        by="function_code",
+    ),
+    CrossRule(
+        "cross.government_fund_total_equals_fiscal_overview",
+        "error",
+        "政府性基金支出表合计应等于财政拨款收支总表政府性基金支出",
+        "the government-fund expenditure table's total equals the fiscal overview's "
+        "government-fund expense",
+        (Figure("government_fund_expenditure", TOTAL),),
+        (Figure("fiscal_overview", ("government_fund",), section="expense"),),
+    ),
+    CrossRule(
+        "cross.reception_matches_basic_and_projects",
+        "warning",
+        "“三公”经费表公务接待费应等于一般公共预算基本支出表公务接待费(30217)加项目表接待类项目",
+        "the 三公 reception cost equals general-budget basic expenditure code 30217 plus "
+        "reception projects",
+        (Figure("three_public", ("reception",), "items"),),
+        (
+            Figure("general_budget_basic", TOTAL, "items", economic_code="30217"),
+            Figure("project", PROJECT, "items", project=r"接待", without_economic_code=True),
         ),
-        CrossRule(
-            "cross.t3_by_class_equals_t1_expense",
-            "error",
-            "表三各类支出应等于表一同类支出",
-            "table 3 equals table 1 expense by function class",
-            (Figure(3, TOTAL, "items"),),
-            (Figure(1, TOTAL, "items", section="expense"),),
-            by="class",
-        ),
-        CrossRule(
-            "cross.t2_total_equals_t1_income",
-            "error",
-            "表二收入总计应等于表一收入总计",
-            "table 2 total equals table 1 income total",
-            (Figure(2, TOTAL),),
-            (Figure(1, TOTAL, section="income"),),
-        ),
-        CrossRule(
-            "cross.t2_sources_equal_t1_income",
-            "error",
-            "表二各项收入应等于表一同项收入",
-            "table 2 equals table 1 income by source",
-            (Figure(2, FUNDING_SOURCES),),
-            (Figure(1, FUNDING_SOURCES, "items", section="income"),),
-            by="measure",
-        ),
-        CrossRule(
-            "cross.t5_total_equals_t4_general_budget",
-            "error",
-            "表五合计应等于表四一般公共预算支出总计",
-            "table 5 total equals table 4 general-public-budget expense",
-            (Figure(5, TOTAL),),
-            (Figure(4, ("general_public_budget",), section="expense"),),
-        ),
-        CrossRule(
-            "cross.t5_by_class_equals_t4_general_budget",
-            "error",
-            "表五各类支出应等于表四同类一般公共预算支出",
-            "table 5 equals table 4 general-public-budget expense by function class",
-            (Figure(5, TOTAL, "items"),),
-            (Figure(4, ("general_public_budget",), "items", section="expense"),),
-            by="class",
-        ),
-        CrossRule(
-            "cross.t6_total_equals_t5_basic",
-            "error",
-            "表六合计应等于表五基本支出合计",
-            "table 6 total equals table 5 basic expenditure",
-            (Figure(6, TOTAL),),
-            (Figure(5, ("basic_expenditure",)),),
-        ),
-        CrossRule(
-            "cross.t7_total_equals_t3_project",
-            "error",
-            "表七项目支出合计应等于表三项目支出合计",
-            "table 7 total equals table 3 project expenditure",
-            (Figure(7, PROJECT, without_economic_code=True),),
-            (Figure(3, PROJECT),),
-        ),
-        CrossRule(
-            "cross.t7_by_function_equals_t3_project",
-            "error",
-            "表七各科目项目支出应等于表三同科目项目支出",
-            "table 7 equals table 3 project expenditure by function code",
-            (Figure(7, PROJECT, "items", without_economic_code=True),),
-            (Figure(3, PROJECT, "items"),),
-            by="function_code",
-        ),
-        CrossRule(
-            "cross.t9_total_equals_t4_government_fund",
-            "error",
-            "表九合计应等于表四政府性基金预算支出总计",
-            "table 9 total equals table 4 government-fund expense",
-            (Figure(9, TOTAL),),
-            (Figure(4, ("government_fund",), section="expense"),),
-        ),
-        CrossRule(
-            "cross.t8_reception_matches_t6_t7",
-            "warning",
-            "表八公务接待费应等于表六公务接待费(30217)加表七接待类项目",
-            "table 8 reception equals table 6 code 30217 plus reception projects in table 7",
-            (Figure(8, ("reception",), "items"),),
-            (
-                Figure(6, TOTAL, "items", economic_code="30217"),
-                Figure(7, PROJECT, "items", project=r"接待", without_economic_code=True),
-            ),
-        ),
-        CrossRule(
-            "cross.t8_vehicle_running_matches_t6_t7",
-            "warning",
-            "表八公务用车运行费应等于表六公务用车运行维护费(30231)加表七用车类项目",
-            "table 8 vehicle running cost equals table 6 code 30231 plus vehicle projects "
-            "in table 7",
-            (Figure(8, ("vehicle_running",), "items"),),
-            (
-                Figure(6, TOTAL, "items", economic_code="30231"),
-                Figure(
-                    7,
-                    PROJECT,
-                    "items",
-                    project=r"公务用车|车辆运行|用车运行",
-                    without_economic_code=True,
-                ),
+    ),
+    CrossRule(
+        "cross.vehicle_running_matches_basic_and_projects",
+        "warning",
+        "“三公”经费表公务用车运行费应等于一般公共预算基本支出表公务用车运行维护费(30231)"
+        "加项目表用车类项目",
+        "the 三公 vehicle running cost equals general-budget basic expenditure code 30231 plus "
+        "vehicle projects",
+        (Figure("three_public", ("vehicle_running",), "items"),),
+        (
+            Figure("general_budget_basic", TOTAL, "items", economic_code="30231"),
+            Figure(
+                "project",
+                PROJECT,
+                "items",
+                project=r"公务用车|车辆运行|用车运行",
+                without_economic_code=True,
             ),
         ),
     ),
-}
+)
+
+
+def topic_table(template: str, topic: str) -> TableSpec | None:
+    """A family's table on a topic, if the family publishes one."""
+    return next((spec for spec in TEMPLATES.get(template, ()) if spec.topic == topic), None)
+
+
+@cache
+def table_topics() -> dict[tuple[str, int], str]:
+    """The topic of each (template, table number) the catalog describes."""
+    return {
+        (spec.template, spec.number): spec.topic
+        for specs in TEMPLATES.values()
+        for spec in specs
+        if spec.topic
+    }
+
+
+def describes(template: str, figure: Figure) -> bool:
+    """Whether a family's table on the figure's topic has the figure's measures (and side):
+    a rule reading a figure the family does not print is not a rule for that family."""
+    spec = topic_table(template, figure.topic)
+    if spec is None:
+        return False
+    measures = {column.measure for column in spec.columns}
+    for side in spec.sides:
+        measures |= {column.measure for column in side.columns}
+        measures |= {row.measure for row in side.rows if row.measure}
+    sections = {side.section for side in spec.sides}
+    return (
+        bool(set(figure.measures) & measures)
+        and (figure.section is None or figure.section in sections)
+        and (figure.economic_code is None or spec.code_kind == "economic")
+    )
 
 
 def normalise_label(text: str) -> str:

@@ -126,6 +126,7 @@ CLAIM_SCHEMA = {
     "unit": pl.String,
     "amount_wan": pl.Decimal(24, 6),
     "share_percent": pl.Decimal(24, 6),
+    "share_base": pl.String,
     "change_amount": pl.Decimal(24, 6),
     "change_direction": pl.String,
     "change_wan": pl.Decimal(24, 6),
@@ -133,12 +134,13 @@ CLAIM_SCHEMA = {
     "change_percent_direction": pl.String,
     "prior_year_wan": pl.Decimal(24, 6),
     "sentence": pl.String,
+    "source_file": pl.String,
     "source_line": pl.Int32,
     "source_page": pl.Int32,
 }
 
 
-def claims_frame(document_id: str, claims: list) -> pl.DataFrame:
+def claims_frame(document_id: str, source_file: str, claims: list) -> pl.DataFrame:
     """A document's narrative claims, with canonical names and amounts in 万元."""
     rows = []
     for number, claim in enumerate(claims, start=1):
@@ -158,6 +160,7 @@ def claims_frame(document_id: str, claims: list) -> pl.DataFrame:
                 if claim.amount is not None
                 else None,
                 "share_percent": claim.share_percent,
+                "share_base": claim.share_base,
                 "change_amount": claim.change_amount,
                 "change_direction": claim.change_direction,
                 "change_wan": claim.signed_change,
@@ -165,6 +168,7 @@ def claims_frame(document_id: str, claims: list) -> pl.DataFrame:
                 "change_percent_direction": claim.change_percent_direction,
                 "prior_year_wan": claim.prior_year,
                 "sentence": claim.sentence,
+                "source_file": source_file,
                 "source_line": claim.line,
                 "source_page": claim.page,
             }
@@ -204,6 +208,9 @@ def performance_frames(document_id: str, forms: list) -> tuple[pl.DataFrame, pl.
         pl.DataFrame(projects, schema=PROJECT_SCHEMA),
         pl.DataFrame(indicators, schema=INDICATOR_SCHEMA),
     )
+
+
+TEXT_PART = "text_part"  # prose without tables, waiting for the tables file it belongs to
 
 
 def document_id_of(sha256: str) -> str:
@@ -306,17 +313,27 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         return result
     result.encoding = document.encoding
     result.template, recognised = _choose_template(document)
+    metadata = document_metadata(document, recognised)
+    claims = extract_claims(document, metadata.department)
     if result.template is None:
+        if claims and metadata.department and metadata.fiscal_year and metadata.kind:
+            result.status, result.metadata = TEXT_PART, metadata
+            result.reason = (
+                "a text part: its narrative has no tables here, and joins the tables file of "
+                f"{metadata.department} {metadata.fiscal_year} {metadata.kind}"
+            )
+            result.claims = claims_frame(result.document_id, source_file, claims)
+            result.profile = profile_frame(document, result.document_id)
+            return result
         result.status = "quarantined"
         result.reason = (
             f"recognise: none of the {len(document.tables)} tables in the file "
             "matches a described disclosure table"
         )
         return result
-    metadata = document_metadata(document, recognised)
     result.metadata = metadata
     result.profile = profile_frame(document, result.document_id)
-    result.claims = claims_frame(result.document_id, extract_claims(document, metadata.department))
+    result.claims = claims_frame(result.document_id, source_file, claims)
     unit = metadata.unit or "万元"
     basis = {"budget": "budget", "final_accounts": "actual"}.get(metadata.kind or "")
     facts, codes, inventory = [], [], []

@@ -18,6 +18,9 @@ SCOPE = re.compile(r"20\d{2}\s*年度?\s*(部门|单位)\s*(?:预算|决算)")
 SCOPES = {"部门": "department", "单位": "unit"}
 DATE_LINE = re.compile(r"^\s*(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:单位)?概况")
+ORGANISATION = re.compile(
+    r"[^\s，。；：:、\d]{2,30}?(?:厅|局|院|委员会|委|办公室|办|中心|部|会|处|所|街道办事处|政府|镇|乡|馆|站|队|校|学)"
+)
 PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|自治州|地区|盟|市|县|区))")
 KINDS = {"预算": "budget", "决算": "final_accounts"}
 REGIONS_CSV = Path(__file__).parent / "reference" / "regions.csv"
@@ -65,6 +68,26 @@ def _year_kind_elsewhere(source: str, tables: list[RecognisedTable]) -> tuple[st
     return (year.group(1), kind) if year and kind else None
 
 
+def _department_from_text(texts: list[str]) -> str | None:
+    """A department named by the prose alone (a text part with no tables): the cover line above
+    the title (江苏省人大常委会办公厅 / 2019年度部门预算公开), the title itself
+    (XX2019年度部门预算), or 第一部分 XX概况."""
+    for index, text in enumerate(texts[:40]):
+        found = YEAR_KIND.search(text)
+        if not found:
+            continue
+        before = text[: found.start()].strip()
+        if ORGANISATION.fullmatch(before):
+            return before
+        if not before and index and ORGANISATION.fullmatch(texts[index - 1].strip()):
+            return texts[index - 1].strip()
+    for text in texts:
+        found = OVERVIEW.search(text)
+        if found and found.group(1).strip() not in SCOPES:
+            return found.group(1).strip()
+    return None
+
+
 def _most_common(values: list) -> object | None:
     values = [value for value in values if value]
     return Counter(values).most_common(1)[0][0] if values else None
@@ -75,7 +98,7 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
     texts = [paragraph.text for paragraph in document.paragraphs]
     department = _most_common([table.department for table in tables if table.spec])
     if not department:
-        department = next((m.group(1).strip() for t in texts if (m := OVERVIEW.search(t))), None)
+        department = _department_from_text(texts)
     year_kind = _most_common([m.groups() for t in texts for m in YEAR_KIND.finditer(t)])
     if not year_kind:
         year_kind = _year_kind_elsewhere(document.source, tables)

@@ -25,7 +25,7 @@ FIGURE = re.compile(
     r"(?P<change>(?:比上年(?:预算|执行数)?|较上年)?\s*(?P<direction>增加（减少）|增加\(减少\)|"
     rf"增加或减少|增加|减少)\s*(?P<change_number>{NUMBER})\s*万元)"
     rf"|(?P<amount>(?P<amount_number>{NUMBER})\s*(?P<unit>万元|元)(?!以上|以下|及以上))"
-    rf"|(?P<share>占\s*(?P<share_number>{NUMBER})\s*%)"
+    rf"|(?P<share>占\s*(?:(?P<share_base>[^，。；,;\d%]{{1,20}}?)的?\s*)?(?P<share_number>{NUMBER})\s*%)"
     rf"|(?P<percent>(?P<pdirection>增长|下降|压减)\s*(?P<percent_number>{NUMBER})\s*%)"
 )
 SEGMENT = re.compile(r"[，；;。：:、\s]+|(?<!\d),|,(?!\d)")
@@ -64,6 +64,7 @@ class Claim:
     amount: Decimal | None = None
     unit: str | None = None
     share_percent: Decimal | None = None
+    share_base: str | None = None
     change_amount: Decimal | None = None
     change_direction: str | None = None
     change_percent: Decimal | None = None
@@ -121,18 +122,21 @@ def _subject(text: str, start: int, department: str | None, project: str | None)
 def part_paragraphs(
     document: Document, start: str = "第三部分", end: str = "第四部分"
 ) -> list[Paragraph]:
-    """The paragraphs of one part of a disclosure (default: 第三部分 情况说明)."""
-    inside, found = False, []
+    """The paragraphs of one part of a disclosure (default: 第三部分 情况说明): the longest run
+    from a heading that starts with `start` to the next that starts with `end`, so a table of
+    contents listing both headings is passed over."""
+    runs: list[list[Paragraph]] = []
+    current: list[Paragraph] | None = None
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if text.startswith(start):
-            inside = True
-            continue
-        if text.startswith(end):
-            break
-        if inside:
-            found.append(paragraph)
-    return found
+            current = []
+            runs.append(current)
+        elif text.startswith(end):
+            current = None
+        elif current is not None:
+            current.append(paragraph)
+    return max(runs, key=len, default=[])
 
 
 def extract_claims(document: Document, department: str | None) -> list[Claim]:
@@ -188,6 +192,7 @@ def extract_claims(document: Document, department: str | None) -> list[Claim]:
                 current.change_direction = DIRECTIONS.get(direction, "unspecified")
             elif match.group("share"):
                 current.share_percent = _number(match["share_number"])
+                current.share_base = match["share_base"]
             else:
                 current.change_percent = _number(match["percent_number"])
                 current.change_percent_direction = DIRECTIONS[match.group("pdirection")]

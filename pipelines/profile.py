@@ -100,6 +100,7 @@ PROFILE_SCHEMA = {
     "change_direction": pl.String,
     "name": pl.String,  # for the structure list: a unit's name
     "sentence": pl.String,
+    "source_file": pl.String,
     "source_line": pl.Int32,
     "source_page": pl.Int32,
 }
@@ -136,6 +137,7 @@ def profile_frame(document: Document, document_id: str) -> pl.DataFrame:
                         "change_direction": direction_name,
                         "name": None,
                         "sentence": paragraph.text.strip(),
+                        "source_file": document.source,
                         "source_line": paragraph.position.line,
                         "source_page": paragraph.position.page,
                     }
@@ -156,7 +158,8 @@ def profile_frame(document: Document, document_id: str) -> pl.DataFrame:
                             "change_direction": None,
                             "name": name.strip(),
                             "sentence": paragraph.text.strip(),
-                            "source_line": paragraph.position.line,
+                            "source_file": document.source,
+                        "source_line": paragraph.position.line,
                             "source_page": paragraph.position.page,
                         }
                     )

@@ -212,14 +212,14 @@ def test_cross_table_rule_compares_the_figures_of_two_published_tables() -> None
         fact(5, "basic_expenditure", "90", row=9, role="total", row_label="合计"),
     ]
     results = run(facts, [table(5), table(6)])
-    [row] = results.filter(pl.col("check_id") == "cross.t6_total_equals_t5_basic").to_dicts()
+    [row] = results.filter(pl.col("check_id") == "cross.general_budget_basic_total_equals_general_budget_basic").to_dicts()
     assert (row["expected"], row["observed"], row["passed"]) == ("90", "100", False)
 
 
 def test_cross_table_rule_is_not_evaluated_when_a_table_is_missing() -> None:
     facts = [fact(6, "total", "100", row=9, role="total", row_label="合计")]
     results = run(facts, [table(5, "missing"), table(6)])
-    assert verdicts(results, "cross.t6_total_equals_t5_basic") == []
+    assert verdicts(results, "cross.general_budget_basic_total_equals_general_budget_basic") == []
 
 
 def test_cross_table_rule_by_function_code_reports_each_code() -> None:
@@ -229,7 +229,7 @@ def test_cross_table_rule_by_function_code_reports_each_code() -> None:
         fact(3, "project_expenditure", "6", row=6, function_code="2010399"),
     ]
     results = run(facts, [table(3), table(7)]).filter(
-        pl.col("check_id") == "cross.t7_by_function_equals_t3_project"
+        pl.col("check_id") == "cross.project_by_function_equals_expenditure_project"
     )
     assert results.select("subject", "expected", "observed", "passed").rows() == [
         ("2010301", "4", "0", False),
@@ -332,8 +332,8 @@ def test_kezhou_findings_are_exactly_the_real_inconsistencies(seed_results) -> N
         ("balance.income_equals_expense", 1, "收入总计 / 支出总计", "1483.22", "1476.62"),
         ("code.in_classification", 6, "30242", None, "办公用品及设备采购"),
         ("code.unique_in_table", 6, "30201", "1", "2"),
-        ("cross.t7_by_function_equals_t3_project", 3, "2010301", "50", "0"),
-        ("cross.t7_by_function_equals_t3_project", 7, "2010399", "124", "174"),
+        ("cross.project_by_function_equals_expenditure_project", 3, "2010301", "50", "0"),
+        ("cross.project_by_function_equals_expenditure_project", 7, "2010399", "124", "174"),
         ("narrative.amount_matches_table", 5, "一般公共预算拨款基本支出", "1302.62", "1459.62"),
         (
             "narrative.amount_matches_table",
@@ -392,10 +392,10 @@ def test_correct_relations_of_the_seeds_pass(seed_results) -> None:
     ]
     kezhou = seed_results["000"]
     for check_id in (
-        "cross.t6_total_equals_t5_basic",
-        "cross.t8_reception_matches_t6_t7",
-        "cross.t8_vehicle_running_matches_t6_t7",
-        "cross.t3_total_equals_t1_expense",
+        "cross.general_budget_basic_total_equals_general_budget_basic",
+        "cross.reception_matches_basic_and_projects",
+        "cross.vehicle_running_matches_basic_and_projects",
+        "cross.expenditure_total_equals_overview_expense",
     ):
         assert verdicts(kezhou, check_id) == [True], check_id
 

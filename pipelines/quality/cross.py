@@ -1,4 +1,5 @@
-"""Cross-table agreement: the catalog's `CROSS_RULES`, evaluated per document."""
+"""Cross-table agreement: the catalog's `CROSS_RULES`, evaluated per document for every family
+that publishes the tables and figures a rule reads."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.catalog import CROSS_RULES, CrossRule, Figure
+from pipelines.catalog import CROSS_RULES, CrossRule, Figure, describes, table_topics, topic_table
 from pipelines.quality.frame import arithmetic_row
 
 FAMILY = "cross_table"
@@ -27,10 +28,11 @@ def _key(fact: dict, by: str | None) -> str:
 def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tuple[Decimal, dict]]:
     """Amounts of one figure per key, with the first fact as the place to look."""
     rows = {"total": {"total"}, "items": {"item", "component"}}[figure.rows]
+    topics = table_topics()
     sums: dict[str, tuple[Decimal, dict]] = {}
     for fact in facts:
         if (
-            fact["table_no"] != figure.table
+            topics.get((fact["template"], fact["table_no"])) != figure.topic
             or fact["measure"] not in figure.measures
             or fact["row_role"] not in rows
             or (figure.section and fact["section"] != figure.section)
@@ -54,7 +56,7 @@ def _side(facts: list[dict], figures: tuple[Figure, ...], by: str | None):
     return combined
 
 
-def _evaluate(document_id: str, rule: CrossRule, facts: list[dict]) -> list[dict]:
+def _evaluate(document_id: str, template: str, rule: CrossRule, facts: list[dict]) -> list[dict]:
     """One comparison per key; a rule with nothing on either side is still recorded (0 = 0)."""
     left, right = _side(facts, rule.left, rule.by), _side(facts, rule.right, rule.by)
     found = []
@@ -68,7 +70,7 @@ def _evaluate(document_id: str, rule: CrossRule, facts: list[dict]) -> list[dict
                 check_id=rule.rule_id,
                 family=FAMILY,
                 severity=rule.severity,
-                table_no=anchor.get("table_no", rule.left[0].table),
+                table_no=anchor.get("table_no", topic_table(template, rule.left[0].topic).number),
                 subject=key or "合计",
                 expected=expected,
                 observed=observed,
@@ -87,19 +89,22 @@ def cross_table_comparisons(
     facts: pl.DataFrame, tables: pl.DataFrame, documents: pl.DataFrame
 ) -> list[dict]:
     """Every cross-table rule of each document's template whose tables it publishes."""
+    topics = table_topics()
     published = defaultdict(set)
-    for document_id, table_no, status in tables.select(
-        "document_id", "table_no", "status"
+    for document_id, template, table_no, status in tables.select(
+        "document_id", "template", "table_no", "status"
     ).iter_rows():
-        if status != "missing":
-            published[document_id].add(table_no)
+        if status != "missing" and (template, table_no) in topics:
+            published[document_id].add(topics[(template, table_no)])
     by_document = defaultdict(list)
     for fact in facts.to_dicts():
         by_document[fact["document_id"]].append(fact)
     found = []
     for document_id, template in documents.select("document_id", "template").iter_rows():
-        for rule in CROSS_RULES.get(template, ()):
-            needed = {figure.table for figure in (*rule.left, *rule.right)}
-            if needed <= published[document_id]:
-                found += _evaluate(document_id, rule, by_document[document_id])
+        for rule in CROSS_RULES:
+            figures = (*rule.left, *rule.right)
+            if {figure.topic for figure in figures} <= published[document_id] and all(
+                describes(template, figure) for figure in figures
+            ):
+                found += _evaluate(document_id, template, rule, by_document[document_id])
     return found

@@ -14,13 +14,21 @@ The figures a rule reads are described in `NARRATIVE_TARGETS`, by section and su
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import polars as pl
 from rapidfuzz import fuzz
 
-from pipelines.catalog import FUNDING_SOURCES, TOTAL, Figure
+from pipelines.catalog import (
+    FUNDING_SOURCES,
+    TEMPLATES,
+    TOTAL,
+    Figure,
+    describes,
+    normalise_label,
+    topic_table,
+)
 from pipelines.quality.cross import _figure
 from pipelines.quality.frame import amount_text, arithmetic_row
 
@@ -42,31 +50,59 @@ class Target:
 
 
 NARRATIVE_TARGETS: tuple[Target, ...] = (
-    Target(r"", r"收支总预算|收入预算", Figure(1, TOTAL, section="income")),
-    Target(r"", r"支出预算", Figure(1, TOTAL, section="expense")),
-    Target(r"", r"财政拨款收支总预算", Figure(4, TOTAL, section="income")),
+    Target(r"", r"收支总预算|收入预算", Figure("overview", TOTAL, section="income")),
+    Target(r"", r"支出预算", Figure("overview", TOTAL, section="expense")),
+    Target(r"", r"财政拨款收支总预算", Figure("fiscal_overview", TOTAL, section="income")),
     Target(
         r"收入",
         None,
-        Figure(1, FUNDING_SOURCES, "items", section="income"),
+        Figure("overview", FUNDING_SOURCES, "items", section="income"),
         measures=FUNDING_SOURCES,
-    ),
-    Target(
-        r"支出预算情况", None, Figure(3, ("basic_expenditure",)), measures=("basic_expenditure",)
     ),
     Target(
         r"支出预算情况",
         None,
-        Figure(3, ("project_expenditure",)),
+        Figure("expenditure", ("basic_expenditure",)),
+        measures=("basic_expenditure",),
+    ),
+    Target(
+        r"支出预算情况",
+        None,
+        Figure("expenditure", ("project_expenditure",)),
         measures=("project_expenditure",),
     ),
-    Target(r"", r"一般公共预算(拨款)?基本支出", Figure(5, ("basic_expenditure",))),
-    Target(r"基本支出情况", None, Figure(6, ("personnel",)), measures=("personnel",)),
-    Target(r"基本支出情况", None, Figure(6, ("public_use",)), measures=("public_use",)),
-    Target(r"基本支出情况", None, Figure(6, TOTAL, "items"), by="economic_code"),
-    Target(r"三公", r"“三公”经费财政拨款", Figure(8, TOTAL, "items")),
-    Target(r"三公", None, Figure(8, THREE_PUBLIC, "items"), measures=THREE_PUBLIC),
-    Target(r"当年拨款", None, Figure(5, TOTAL, "items"), by="function_code"),
+    Target(
+        r"",
+        r"一般公共预算(拨款)?基本支出",
+        Figure("general_budget_expenditure", ("basic_expenditure",)),
+    ),
+    Target(
+        r"基本支出情况",
+        None,
+        Figure("general_budget_basic", ("personnel",)),
+        measures=("personnel",),
+    ),
+    Target(
+        r"基本支出情况",
+        None,
+        Figure("general_budget_basic", ("public_use",)),
+        measures=("public_use",),
+    ),
+    Target(
+        r"基本支出情况", None, Figure("general_budget_basic", TOTAL, "items"), by="economic_code"
+    ),
+    Target(r"三公", r"“三公”经费财政拨款", Figure("three_public", TOTAL, "items")),
+    Target(r"三公", None, Figure("three_public", THREE_PUBLIC, "items"), measures=THREE_PUBLIC),
+    Target(
+        r"当年拨款", None, Figure("general_budget_expenditure", TOTAL, "items"), by="function_code"
+    ),
+)
+
+
+SHARE_BASES: tuple[tuple[str, Figure], ...] = (
+    (r'"?三公"?经费(预算)?(支出)?(合计|总额)?', Figure("three_public", TOTAL)),
+    (r"(本年)?支出(预算)?(合计|总计)", Figure("overview", TOTAL, section="expense")),
+    (r"(本年)?收入(预算)?(合计|总计)", Figure("overview", TOTAL, section="income")),
 )
 
 
@@ -108,7 +144,11 @@ def _matches(target: Target, claim: dict) -> bool:
 
 
 def _amount_rows(
-    document_id: str, claims: list[dict], facts: list[dict], codes: dict[str, dict[str, str]]
+    document_id: str,
+    template: str,
+    claims: list[dict],
+    facts: list[dict],
+    codes: dict[str, dict[str, str]],
 ) -> list[dict]:
     found = []
     for claim in claims:
@@ -116,6 +156,10 @@ def _amount_rows(
         if target is None:
             continue
         figure = target.figure
+        spec = topic_table(template, figure.topic)
+        if spec is None or not describes(template, figure):
+            continue
+        table_no = spec.number
         key_filter = None
         if target.by:
             kind = "function_code" if target.by == "function_code" else "economic_code"
@@ -123,7 +167,7 @@ def _amount_rows(
             if key_filter is None:
                 continue
         if target.measures and not target.subject:
-            figure = Figure(figure.table, (claim["measure"],), figure.rows, figure.section)
+            figure = replace(figure, measures=(claim["measure"],))
         sums = _figure(facts, figure, "function_code" if target.by == "function_code" else None)
         if target.by == "function_code":
             expected = sums.get(key_filter, (Decimal(0), None))[0]
@@ -132,7 +176,7 @@ def _amount_rows(
                 (
                     f["amount"]
                     for f in facts
-                    if f["table_no"] == figure.table
+                    if f["table_no"] == table_no
                     and f["economic_code"] == key_filter
                     and f["measure"] == "total"
                     and f["row_role"] == "item"
@@ -148,12 +192,12 @@ def _amount_rows(
                 check_id="narrative.amount_matches_table",
                 family=FAMILY,
                 severity="error",
-                table_no=figure.table,
+                table_no=table_no,
                 subject=subject,
                 expected=expected,
                 observed=claim["amount_wan"],
-                what_zh=f"（情况说明所述应与表{figure.table}一致）",
-                what_en=f"(the narrative's figure agrees with table {figure.table})",
+                what_zh=f"（情况说明所述应与表{table_no}一致）",
+                what_en=f"(the narrative's figure agrees with table {table_no})",
                 source_line=claim["source_line"],
                 source_page=claim["source_page"],
             )
@@ -175,24 +219,55 @@ def _beyond(printed: Decimal, computed: Decimal) -> Decimal:
     return excess if gap >= 0 else -excess
 
 
-def _share_rows(document_id: str, claims: list[dict]) -> list[dict]:
+def _named_base(
+    claim: dict, template: str | None, facts: list[dict]
+) -> tuple[str, Decimal, int] | None:
+    """The table figure a share names as its base (占“三公”经费的X%), with its table number."""
+    if not claim["share_base"] or template is None:
+        return None
+    label = normalise_label(claim["share_base"])
+    for pattern, figure in SHARE_BASES:
+        spec = topic_table(template, figure.topic)
+        if re.fullmatch(pattern, label) and spec and describes(template, figure):
+            sums = _figure(facts, figure, None)
+            if sums:
+                return (
+                    claim["share_base"],
+                    sum((a for a, _ in sums.values()), Decimal(0)),
+                    spec.number,
+                )
+    return None
+
+
+def _share_rows(
+    document_id: str, template: str | None, claims: list[dict], facts: list[dict]
+) -> list[dict]:
+    """A share is recomputed against the base it names where that is a table figure, else
+    against the amount the sentence before it states."""
     found = []
     for index, claim in enumerate(claims):
         if claim["share_percent"] is None or claim["amount_wan"] is None:
             continue
-        base = next(
-            (
-                c
-                for c in reversed(claims[:index])
-                if c["section"] == claim["section"]
-                and c["amount_wan"]
-                and c["share_percent"] is None
-            ),
-            None,
-        )
-        if base is None:
+        named = _named_base(claim, template, facts)
+        if named:
+            base_subject, base_amount = f"{named[0]}（表{named[2]}）", named[1]
+        else:
+            base = next(
+                (
+                    c
+                    for c in reversed(claims[:index])
+                    if c["section"] == claim["section"]
+                    and c["amount_wan"]
+                    and c["share_percent"] is None
+                ),
+                None,
+            )
+            if base is None:
+                continue
+            base_subject, base_amount = base["subject"], base["amount_wan"]
+        if not base_amount:
             continue
-        computed = (claim["amount_wan"] / base["amount_wan"] * 100).quantize(Decimal("0.0001"))
+        computed = (claim["amount_wan"] / base_amount * 100).quantize(Decimal("0.0001"))
         found.append(
             _percent_row(
                 document_id,
@@ -200,8 +275,8 @@ def _share_rows(document_id: str, claims: list[dict]) -> list[dict]:
                 claim,
                 computed,
                 claim["share_percent"],
-                f"所占比例（占{base['subject']}{amount_text(base['amount_wan'])}万元）",
-                f"share of {base['subject']} {amount_text(base['amount_wan'])}",
+                f"所占比例（占{base_subject}{amount_text(base_amount)}万元）",
+                f"share of {base_subject} {amount_text(base_amount)}",
                 _beyond(claim["share_percent"], computed),
             )
         )
@@ -353,8 +428,10 @@ def narrative_comparisons(
             }
             for kind in ("function_code", "economic_code")
         }
-        found += _amount_rows(document_id, records, document_facts, names)
-        found += _share_rows(document_id, records)
+        template = next((f["template"] for f in document_facts if f["template"] in TEMPLATES), None)
+        if template:
+            found += _amount_rows(document_id, template, records, document_facts, names)
+        found += _share_rows(document_id, template, records, document_facts)
         found += _change_rows(document_id, records)
     for (document_id,), document_profile in profile.group_by(["document_id"], maintain_order=True):
         found += _sum_rows(document_id, document_profile.to_dicts())

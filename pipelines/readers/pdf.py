@@ -7,9 +7,13 @@ ends at, and neighbouring columns that no row keeps apart while some cell bridge
 column. Each row gets the full width, a merged cell carrying its span with empty cells under
 it. Lines wrapped inside a cell are joined without a separator, as Chinese text and wrapped
 numbers (`164` / `2.52`) read. A table that runs on at the top of the next page continues the
-table: its cells join the grid by x position, so a page whose ruling differs still lines up. Text
-outside tables becomes paragraphs, one per line, with page and line; bare page numbers are
-dropped as page furniture. A PDF with no text layer (a scan) or a password is refused.
+table: its cells join the grid by x position, so a page whose ruling differs still lines up.
+
+Text outside tables becomes paragraphs with the page and line they start on. A PDF knows only
+lines, so a paragraph is rebuilt from them: a line that runs to the body's right margin wraps on
+to the next when that one starts at the left margin, unindented and not a new list item (a new
+paragraph is indented, a title centred, a date right-aligned). Bare page numbers are dropped as
+page furniture. A PDF with no text layer (a scan) or a password is refused.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ STACKED_TITLE = re.compile(
 TABLE_TITLE = re.compile(STACKED_TITLE.pattern + r"|.*(部门|单位)(名称)?[：:].*")
 FRAGMENT = re.compile(r"[^\d\s一二三四五六七八九十、.（()）]{1,3}")
 NOT_FRAGMENT = re.compile(r"类|款|项|小计|合计|总计|金额")
+LIST_ITEM = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[）)]|"
+    r"[一二三四五六七八九十]+、|\d+[．.、](?!\d))"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,16 @@ class _Box:
     text: str
     x0: float
     x1: float
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of text outside tables, with its extent and character size."""
+
+    paragraph: Paragraph
+    x0: float
+    x1: float
+    size: float
 
 
 @dataclass
@@ -265,9 +283,9 @@ def _starts_new_table(raw: _RawTable) -> bool:
     return False
 
 
-def _page_blocks(page, page_number: int) -> list[tuple[float, Paragraph | _RawTable]]:
+def _page_blocks(page, page_number: int) -> list[tuple[float, _Line | _RawTable]]:
     found = page.find_tables()
-    placed: list[tuple[float, Paragraph | _RawTable]] = [
+    placed: list[tuple[float, _Line | _RawTable]] = [
         (table.bbox[1] + order / 1000, raw)
         for table in found
         for order, raw in enumerate(_raw_tables(table, page_number))
@@ -286,9 +304,55 @@ def _page_blocks(page, page_number: int) -> list[tuple[float, Paragraph | _RawTa
     for number, line in enumerate(text_page.extract_text_lines(), start=1):
         text = line["text"].strip()
         if text and not PAGE_NUMBER.match(text):
-            placed.append((line["top"], Paragraph(text, Position(page=page_number, line=number))))
+            paragraph = Paragraph(text, Position(page=page_number, line=number))
+            size = max((char["size"] for char in line["chars"]), default=10.0)
+            placed.append((line["top"], _Line(paragraph, line["x0"], line["x1"], size)))
     placed.sort(key=lambda item: item[0])
     return placed
+
+
+def _most_common(values: list[float]) -> float | None:
+    counts: dict[float, int] = {}
+    for value in values:
+        counts[round(value)] = counts.get(round(value), 0) + 1
+    return max(counts, key=lambda value: (counts[value], value)) if counts else None
+
+
+def _paragraphs(blocks: list[_Line | _RawTable]) -> list[Paragraph | _RawTable]:
+    """Lines joined into paragraphs where the body's right margin wrapped them."""
+    lines = [block for block in blocks if isinstance(block, _Line)]
+    right = _most_common([line.x1 for line in lines])
+    full = [line for line in lines if right is not None and line.x1 >= right - line.size]
+    left = _most_common([line.x0 for line in full])
+    if right is None or left is None or len(full) < 3:
+        return [b.paragraph if isinstance(b, _Line) else b for b in blocks]
+
+    def wraps(previous: _Line | _RawTable | None, line: _Line) -> bool:
+        return (
+            isinstance(previous, _Line)
+            and previous.x1 >= right - previous.size
+            and previous.x0 <= left + 2.5 * previous.size
+            and line.x0 <= left + 0.6 * line.size
+            and not LIST_ITEM.match(line.paragraph.text)
+        )
+
+    result: list[Paragraph | _RawTable] = []
+    previous: _Line | _RawTable | None = None
+    for block in blocks:
+        if isinstance(block, _Line) and wraps(previous, block):
+            head = result[-1]
+            result[-1] = Paragraph(_joined(head.text, block.paragraph.text), head.position)
+        else:
+            result.append(block.paragraph if isinstance(block, _Line) else block)
+        previous = block
+    return result
+
+
+def _joined(head: str, tail: str) -> str:
+    """Wrapped Chinese text joins without a blank; wrapped Latin words keep one."""
+    if head[-1:].isascii() and head[-1:].isalpha() and tail[:1].isascii() and tail[:1].isalpha():
+        return f"{head} {tail}"
+    return head + tail
 
 
 def read_pdf(data: bytes, source: str) -> Document:
@@ -300,7 +364,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         if isinstance(cause, PDFPasswordIncorrect) or "password" in str(error).lower():
             raise ValueError("encrypted PDF: it needs a password to open") from error
         raise ValueError(f"corrupt PDF: {error}") from error
-    placed: list[Paragraph | _RawTable] = []
+    placed: list[_Line | _RawTable] = []
     characters = 0
     with pdf:
         for page_number, page in enumerate(pdf.pages, start=1):
@@ -320,7 +384,7 @@ def read_pdf(data: bytes, source: str) -> Document:
     if characters == 0:
         raise ValueError("no text layer: a scanned PDF needs OCR, which this pipeline does not do")
     blocks: list[Block] = []
-    for block in placed:
+    for block in _paragraphs(placed):
         if isinstance(block, Paragraph):
             blocks.append(block)
         elif (table := _regrid(block)) is not None:

@@ -42,7 +42,7 @@ CREATE TABLE raw_file (
     format       VARCHAR NOT NULL,        -- sniffed from the bytes: text, docx, xlsx, pdf, html, …
     encoding     VARCHAR,                 -- how a text format was decoded: utf-8, gb18030, …
     document_id  VARCHAR NOT NULL,
-    status       VARCHAR NOT NULL,        -- loaded | quarantined | duplicate | superseded | ignored
+    status       VARCHAR NOT NULL,        -- loaded | quarantined | duplicate | superseded | joined | ignored
     reason       VARCHAR                  -- why it was quarantined, or which file it duplicates
 );
 
@@ -185,6 +185,7 @@ CREATE TABLE narrative_claim (
     unit           VARCHAR,               -- 万元 or 元 as printed
     amount_wan     DECIMAL(24, 6),        -- in 万元
     share_percent  DECIMAL(24, 6),        -- 占98.41% → 98.41
+    share_base     VARCHAR,               -- what the share is of, where named (占“三公”经费的X%)
     change_amount  DECIMAL(24, 6),        -- the change on last year as printed (unsigned)
     change_direction VARCHAR,             -- increase | decrease | unspecified (增加（减少）)
     change_wan     DECIMAL(24, 6),        -- signed change in 万元 where the direction is given
@@ -192,6 +193,8 @@ CREATE TABLE narrative_claim (
     change_percent_direction VARCHAR,
     prior_year_wan DECIMAL(24, 6),        -- derived: amount − signed change (not published)
     sentence       VARCHAR NOT NULL,
+    source_file    VARCHAR NOT NULL,      -- the file the sentence is in (a text part of a
+                                          -- disclosure published in several files)
     source_line    INTEGER,
     source_page    INTEGER,
     PRIMARY KEY (document_id, claim_no)
@@ -210,6 +213,7 @@ CREATE TABLE profile_fact (
     change_direction VARCHAR,             -- increase | decrease | unspecified
     name             VARCHAR,             -- an internal unit's name (topic structure)
     sentence         VARCHAR NOT NULL,
+    source_file      VARCHAR NOT NULL,    -- the file the sentence is in
     source_line      INTEGER,
     source_page      INTEGER
 );
@@ -355,9 +359,10 @@ CREATE VIEW v_narrative_claims AS
 SELECT
     c.document_id, dep.department_name AS department, d.fiscal_year, c.claim_no, c.section,
     c.subject, c.measure, c.function_code, c.economic_code, c.amount, c.unit, c.amount_wan,
-    c.share_percent, c.change_amount, c.change_direction, c.change_wan, c.change_percent,
-    c.change_percent_direction, c.prior_year_wan, c.prior_year_wan IS NOT NULL AS prior_year_derived,
-    c.sentence, c.source_line, c.source_page
+    c.share_percent, c.share_base, c.change_amount, c.change_direction, c.change_wan,
+    c.change_percent, c.change_percent_direction, c.prior_year_wan,
+    c.prior_year_wan IS NOT NULL AS prior_year_derived, c.sentence, c.source_file, c.source_line,
+    c.source_page
 FROM narrative_claim c
 JOIN dim_document d ON d.document_id = c.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
