@@ -1345,11 +1345,12 @@ def table_topics() -> dict[tuple[str, int], str]:
     }
 
 
-def describes(template: str, figure: Figure) -> bool:
-    """Whether a family's table on the figure's topic has the figure's measures (and side):
-    a rule reading a figure the family does not print is not a rule for that family."""
+def describes(template: str, figure: Figure, by_code: bool = False) -> bool:
+    """Whether a family's table on the figure's topic has the figure's measures (and side, and
+    functional codes where compared by code): a rule reading a figure the family does not
+    print is not a rule for that family."""
     spec = topic_table(template, figure.topic)
-    if spec is None:
+    if spec is None or (by_code and spec.code_kind != "function"):
         return False
     measures = {column.measure for column in spec.columns}
     for side in spec.sides:

@@ -284,17 +284,41 @@ def _sides(table: RecognisedTable) -> list[tuple[SideSpec, list[Column], list[Co
     return sides
 
 
-def _side_label(texts: list[str], labels: list[Column], parent: list[str]) -> str:
-    """A side's row label: its most specific label cell, read as `level/小计` for a bare 小计
-    under a level label (一般公共预算资金 / 小计). `parent` carries the level label down the
-    rows it spans."""
-    values = [normalise_label(texts[c.index]) if c.index < len(texts) else "" for c in labels]
-    if len(values) > 1 and values[0]:
-        parent[:] = [values[0]]
-    label = next((value for value in reversed(values) if value), "")
-    if label == "小计" and parent:
-        return f"{parent[0]}/{label}"
-    return label
+def _side_labels(rows: list[list[str]], labels: list[Column]) -> list[str]:
+    """Each row's label on one side: its most specific label cell, read as `level/小计` for a
+    bare 小计 under a level label (一般公共预算资金 / 小计). A level label spans the rows of its
+    group. Where a PDF centres that merged label vertically, a group's 小计 comes before the
+    label: a 小计 with no open group (none yet, or the last one already had its 小计) takes
+    the level label printed further down, before the next 小计."""
+    values = [
+        [normalise_label(texts[c.index]) if c.index < len(texts) else "" for c in labels]
+        for texts in rows
+    ]
+    levelled = len(labels) > 1
+
+    def level(index: int) -> str:
+        label = values[index][0] if levelled else ""
+        return "" if TOTAL_LABEL.match(label) else label
+
+    found, parent, closed = [], "", True
+    for index, row in enumerate(values):
+        if level(index):
+            parent, closed = level(index), False
+        label = next((value for value in reversed(row) if value), "")
+        if label == "小计" and levelled:
+            if closed:
+                ahead = ""
+                for later in range(index + 1, len(values)):
+                    if "小计" in values[later]:
+                        break
+                    if ahead := level(later):
+                        break
+                parent = ahead or parent
+            found.append(f"{parent}/{label}" if parent else label)
+            closed = True
+        else:
+            found.append(label)
+    return found
 
 
 def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
@@ -304,15 +328,16 @@ def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
 def _two_sided_facts(builder: _FactBuilder) -> None:
     table = builder.table
     sides = _sides(table)
-    parents: dict[str, list[str]] = {side.section: [] for side, _, _ in sides}
-    for row_index, row in enumerate(table.data_rows, start=table.header_rows):
+    row_labels = {
+        side.section: _side_labels([row.texts for row in table.data_rows], label_columns)
+        for side, label_columns, _ in sides
+    }
+    for position_in_rows, row in enumerate(table.data_rows):
+        row_index = table.header_rows + position_in_rows
         texts = row.texts
         if not any(texts):
             continue
-        labels = {
-            side.section: _side_label(texts, label_columns, parents[side.section])
-            for side, label_columns, _ in sides
-        }
+        labels = {section: found[position_in_rows] for section, found in row_labels.items()}
         for side, _, amount_columns in sides:
             label = labels[side.section]
             if not label:

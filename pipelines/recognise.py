@@ -25,6 +25,7 @@ DEPARTMENT = re.compile(
 )
 UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
 CODE_PART = re.compile(r"^(类|款|项)$")
+CODE_COLUMN = re.compile(r"^(类|款|项|.*科目代码|.*科目编码|.*分类代码|.*分类编码|代码|编码)$")
 KEY_LABEL = re.compile(
     r"^(类|款|项|项目|科目|项目名称|单位名称|功能分类|经济分类|.*编码|.*代码|.*名称|功能分类科目"
     r"|经济分类科目)$"
@@ -46,7 +47,8 @@ class Column:
 
     @property
     def is_code_part(self) -> bool:
-        return bool(CODE_PART.match(self.leaf))
+        """A column of codes: a 类, 款 or 项 part, or whole codes (功能科目代码 204 / 2040401)."""
+        return bool(CODE_COLUMN.match(self.leaf))
 
     @property
     def is_key(self) -> bool:

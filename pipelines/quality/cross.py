@@ -25,22 +25,39 @@ def _key(fact: dict, by: str | None) -> str:
     return ""
 
 
+def _leaves(facts: list[dict]) -> list[dict]:
+    """Item rows at the lowest level printed: a 类 or 款 row whose 款 or 项 rows are printed
+    too is their sum, not another item."""
+    result = facts
+    for field in ("function_code", "economic_code"):
+        codes = {fact[field] for fact in result if fact[field]}
+        parents = {
+            code[:cut] for code in codes for cut in range(3, len(code)) if code[:cut] in codes
+        }
+        result = [fact for fact in result if fact[field] not in parents]
+    return result
+
+
 def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tuple[Decimal, dict]]:
-    """Amounts of one figure per key, with the first fact as the place to look."""
-    rows = {"total": {"total"}, "items": {"item", "component"}}[figure.rows]
+    """Amounts of one figure per key, with the first fact as the place to look. A table with
+    no total row (支出预算总表 printed as one row) has its items' sum as its total."""
     topics = table_topics()
-    sums: dict[str, tuple[Decimal, dict]] = {}
+    matched: dict[str, list[dict]] = {"total": [], "items": []}
+    roles = {"total": "total", "item": "items", "component": "items"}
     for fact in facts:
         if (
-            topics.get((fact["template"], fact["table_no"])) != figure.topic
-            or fact["measure"] not in figure.measures
-            or fact["row_role"] not in rows
-            or (figure.section and fact["section"] != figure.section)
-            or (figure.economic_code and fact["economic_code"] != figure.economic_code)
-            or (figure.without_economic_code and fact["economic_code"])
-            or (figure.project and not re.search(figure.project, fact["project_name"] or ""))
+            topics.get((fact["template"], fact["table_no"])) == figure.topic
+            and fact["measure"] in figure.measures
+            and fact["row_role"] in roles
+            and (not figure.section or fact["section"] == figure.section)
+            and (not figure.economic_code or fact["economic_code"] == figure.economic_code)
+            and not (figure.without_economic_code and fact["economic_code"])
+            and (not figure.project or re.search(figure.project, fact["project_name"] or ""))
         ):
-            continue
+            matched[roles[fact["row_role"]]].append(fact)
+    rows = "items" if figure.rows == "total" and not matched["total"] else figure.rows
+    sums: dict[str, tuple[Decimal, dict]] = {}
+    for fact in _leaves(matched[rows]) if rows == "items" else matched[rows]:
         key = _key(fact, by)
         amount, anchor = sums.get(key, (Decimal(0), fact))
         sums[key] = (amount + fact["amount"], anchor)
@@ -104,7 +121,8 @@ def cross_table_comparisons(
         for rule in CROSS_RULES:
             figures = (*rule.left, *rule.right)
             if {figure.topic for figure in figures} <= published[document_id] and all(
-                describes(template, figure) for figure in figures
+                describes(template, figure, by_code=rule.by in ("class", "function_code"))
+                for figure in figures
             ):
                 found += _evaluate(document_id, template, rule, by_document[document_id])
     return found

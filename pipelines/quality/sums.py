@@ -251,7 +251,8 @@ def within_table_comparisons(facts: pl.DataFrame) -> list[dict]:
 
 
 def balance_comparisons(facts: pl.DataFrame, tables: pl.DataFrame) -> list[dict]:
-    """Income total equals expense total on every two-sided table that has a balance rule."""
+    """Income total equals expense total on every two-sided table that has a balance rule (the
+    expense side read by function where printed, else by use)."""
     found = []
     for document_id, spec, records in _by_table(facts):
         rule = next((r for r in spec.sum_rules if r.direction == "balance"), None)
@@ -261,12 +262,15 @@ def balance_comparisons(facts: pl.DataFrame, tables: pl.DataFrame) -> list[dict]
             section: [
                 f
                 for f in records
-                if f["section"] == section
+                if (f["section"] or "").startswith(section)
                 and f["row_role"] == "total"
                 and f["measure"] == rule.total
             ]
             for section in ("income", "expense")
         }
+        by_function = [f for f in totals["expense"] if f["section"] == "expense"]
+        # expense by function and by use (江苏 收支预算总表) total the same: count one side
+        totals["expense"] = by_function or totals["expense"]
         if not totals["income"] and not totals["expense"]:
             continue
         anchor = (totals["expense"] or totals["income"])[0]
