@@ -730,7 +730,7 @@ JIANGSU_TABLES: tuple[TableSpec, ...] = (
         JIANGSU_2017,
         10,
         "政府性基金支出预算表",
-        (r"(财政拨款)?政府性基金支出预算表",),
+        (r"(财政拨款)?政府性基金(预算)?(财政拨款)?支出预算表",),
         "grid",
         code_kind="function",
         topic="government_fund_expenditure",

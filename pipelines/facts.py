@@ -357,6 +357,8 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                 row_spec = _row_spec(label, side.rows)
                 if row_spec is None and table.spec.code_kind == "function":
                     function_code = function_class_of(label)
+                    if function_code:  # 一、一般公共服务支出: the class's name, unnumbered
+                        row_label = re.sub("^" + NUMBERED, "", label)
             row_role = row_spec.role if row_spec else "item"
             printed = False
             for position, column in enumerate(amount_columns):

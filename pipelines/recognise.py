@@ -16,7 +16,7 @@ from pipelines.document import Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount
 
 CAPTION_LINE = re.compile(
-    r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?(公开\d*表[一二三四五六七八九十\d]*)?"
+    r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?(（[^）]{1,8}）)?(公开\d*表[一二三四五六七八九十\d]*)?"
     r"|.*(编制|填报)(部门|单位)[：:].*|单位[：:].*)$"
 )
 DEPARTMENT = re.compile(

@@ -32,7 +32,8 @@ from pipelines.numbers import is_amount
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+(\s*页)?(\s*/\s*\d+)?[-—–\s]*$")
 TOLERANCE = 2.0
 STACKED_TITLE = re.compile(
-    r".{2,40}?表(（续）)?(公开\d*表[一二三四五六七八九十\d]*)?(部门[：:].*)?"
+    r"(公开\d*表[一二三四五六七八九十\d]*[：:]?)?.{2,40}?表(（续）)?(（[^）]{1,8}）)?"
+    r"(公开\d*表[一二三四五六七八九十\d]*)?(部门[：:].*)?"
 )
 TABLE_TITLE = re.compile(STACKED_TITLE.pattern + r"|.*(部门|单位)(名称)?[：:].*")
 FRAGMENT = re.compile(r"[^\d\s一二三四五六七八九十、.（()）]{1,3}")
