@@ -134,6 +134,9 @@ class RowSpec:
     role: str = "item"  # item | component | subtotal | total
     is_total: bool = False
     component_of: str | None = None
+    # this year's total alone (本年收入合计), which other tables' totals equal where the side's
+    # 总计 adds balances brought forward or carried over
+    current_year_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -960,13 +963,13 @@ FINAL_INCOME_ROWS = (
     RowSpec("operating_income", NUMBERED + r"经营收入"),
     RowSpec("affiliated_remittance", NUMBERED + r"附属单位上缴收入"),
     RowSpec("other_income", NUMBERED + r"其他收入"),
-    RowSpec(None, r"本年收入合计", role="subtotal", is_total=True),
+    RowSpec(None, r"本年收入合计", role="subtotal", is_total=True, current_year_total=True),
     RowSpec("non_fiscal_balance_used", r"使用非财政拨款结余.*"),
     RowSpec("opening_balance", r"年初(财政拨款)?结转和结余"),
     RowSpec(None, r"总计", role="total", is_total=True),
 )
 FINAL_EXPENSE_ROWS = (
-    RowSpec(None, r"本年支出合计", role="subtotal", is_total=True),
+    RowSpec(None, r"本年支出合计", role="subtotal", is_total=True, current_year_total=True),
     RowSpec("balance_distribution", r"结余分配"),
     RowSpec("closing_balance", r"年末(财政拨款)?结转和结余"),
     RowSpec(None, r"总计", role="total", is_total=True),
@@ -1345,6 +1348,28 @@ def table_topics() -> dict[tuple[str, int], str]:
     }
 
 
+def current_year_total(template: str, topic: str, section: str | None) -> str | None:
+    """The label of the row totalling this year's flows on a side, where the family prints one."""
+    spec = topic_table(template, topic)
+    for side in spec.sides if spec else ():
+        if side.section == section:
+            return next((row.label for row in side.rows if row.current_year_total), None)
+    return None
+
+
+def table_measures(template: str, topic: str, section: str | None = None) -> set[str]:
+    """The measures a family's table on a topic prints (on one side, where named)."""
+    spec = topic_table(template, topic)
+    if spec is None:
+        return set()
+    measures = {column.measure for column in spec.columns}
+    for side in spec.sides:
+        if section is None or side.section == section:
+            measures |= {column.measure for column in side.columns}
+            measures |= {row.measure for row in side.rows if row.measure}
+    return measures
+
+
 def describes(template: str, figure: Figure, by_code: bool = False) -> bool:
     """Whether a family's table on the figure's topic has the figure's measures (and side, and
     functional codes where compared by code): a rule reading a figure the family does not
@@ -1352,13 +1377,9 @@ def describes(template: str, figure: Figure, by_code: bool = False) -> bool:
     spec = topic_table(template, figure.topic)
     if spec is None or (by_code and spec.code_kind != "function"):
         return False
-    measures = {column.measure for column in spec.columns}
-    for side in spec.sides:
-        measures |= {column.measure for column in side.columns}
-        measures |= {row.measure for row in side.rows if row.measure}
     sections = {side.section for side in spec.sides}
     return (
-        bool(set(figure.measures) & measures)
+        bool(set(figure.measures) & table_measures(template, figure.topic, figure.section))
         and (figure.section is None or figure.section in sections)
         and (figure.economic_code is None or spec.code_kind == "economic")
     )

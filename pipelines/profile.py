@@ -159,7 +159,7 @@ def profile_frame(document: Document, document_id: str) -> pl.DataFrame:
                             "name": name.strip(),
                             "sentence": paragraph.text.strip(),
                             "source_file": document.source,
-                        "source_line": paragraph.position.line,
+                            "source_line": paragraph.position.line,
                             "source_page": paragraph.position.page,
                         }
                     )

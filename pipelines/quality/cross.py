@@ -9,7 +9,16 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.catalog import CROSS_RULES, CrossRule, Figure, describes, table_topics, topic_table
+from pipelines.catalog import (
+    CROSS_RULES,
+    CrossRule,
+    Figure,
+    current_year_total,
+    describes,
+    table_measures,
+    table_topics,
+    topic_table,
+)
 from pipelines.quality.frame import arithmetic_row
 
 FAMILY = "cross_table"
@@ -39,11 +48,12 @@ def _leaves(facts: list[dict]) -> list[dict]:
 
 
 def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tuple[Decimal, dict]]:
-    """Amounts of one figure per key, with the first fact as the place to look. A table with
-    no total row (支出预算总表 printed as one row) has its items' sum as its total."""
+    """Amounts of one figure per key, with the first fact as the place to look. A side whose
+    总计 adds balances (决算) is read at its current-year total (本年收入合计); a table with no
+    total row (支出预算总表 printed as one row) has its items' sum as its total."""
     topics = table_topics()
-    matched: dict[str, list[dict]] = {"total": [], "items": []}
-    roles = {"total": "total", "item": "items", "component": "items"}
+    matched: dict[str, list[dict]] = {"total": [], "items": [], "current": []}
+    roles = {"total": "total", "item": "items", "component": "items", "subtotal": "current"}
     for fact in facts:
         if (
             topics.get((fact["template"], fact["table_no"])) == figure.topic
@@ -55,7 +65,22 @@ def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tupl
             and (not figure.project or re.search(figure.project, fact["project_name"] or ""))
         ):
             matched[roles[fact["row_role"]]].append(fact)
-    rows = "items" if figure.rows == "total" and not matched["total"] else figure.rows
+    current = next(
+        (
+            label
+            for fact in matched["current"][:1]
+            if (label := current_year_total(fact["template"], figure.topic, figure.section))
+        ),
+        None,
+    )
+    matched["current"] = [
+        f for f in matched["current"] if current and re.fullmatch(current, f["row_label"] or "")
+    ]
+    rows = figure.rows
+    if rows == "total" and matched["current"]:
+        rows = "current"
+    elif rows == "total" and not matched["total"]:
+        rows = "items"
     sums: dict[str, tuple[Decimal, dict]] = {}
     for fact in _leaves(matched[rows]) if rows == "items" else matched[rows]:
         key = _key(fact, by)
@@ -76,8 +101,12 @@ def _side(facts: list[dict], figures: tuple[Figure, ...], by: str | None):
 def _evaluate(document_id: str, template: str, rule: CrossRule, facts: list[dict]) -> list[dict]:
     """One comparison per key; a rule with nothing on either side is still recorded (0 = 0)."""
     left, right = _side(facts, rule.left, rule.by), _side(facts, rule.right, rule.by)
+    keys = set(left) | set(right)
+    if rule.by == "measure":  # only sources both tables print can be compared
+        for figure in (*rule.left, *rule.right):
+            keys &= table_measures(template, figure.topic, figure.section)
     found = []
-    for key in sorted(set(left) | set(right)) or [""]:
+    for key in sorted(keys) or [""]:
         observed, left_anchor = left.get(key, (Decimal(0), None))
         expected, right_anchor = right.get(key, (Decimal(0), None))
         anchor = left_anchor or right_anchor or {}
