@@ -209,3 +209,80 @@ def test_key_figure_is_in_the_warehouse(corpus_warehouse, file, where, amount) -
     assert (Decimal(amount), KINDS.get(file, "budget")) in {(a.normalize(), k) for a, k in rows} | {
         (a, k) for a, k in rows
     }
+
+
+def query(warehouse: Path, sql: str, *parameters) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(sql, list(parameters)).fetchall()
+
+
+def verdicts(warehouse: Path, file: str, check_id: str) -> list[tuple]:
+    return query(
+        warehouse,
+        """SELECT q.subject, q.expected, q.observed, q.passed FROM v_dq_results q
+           JOIN raw_file r ON r.document_id = q.document_id
+           WHERE r.source_file = ? AND q.check_id = ? ORDER BY q.subject""",
+        file,
+        check_id,
+    )
+
+
+def test_a_text_pdf_joins_the_tables_pdf_of_the_same_disclosure(corpus_warehouse) -> None:
+    text = "2019_yusuan_jiangsu_renda-changweihui-bgt_text.pdf"
+    ((status, reason),) = query(
+        corpus_warehouse, "SELECT status, reason FROM raw_file WHERE source_file = ?", text
+    )
+    assert status == "joined" and JS_RD19 in reason
+    claims = query(
+        corpus_warehouse,
+        """SELECT c.source_file, c.amount_wan FROM narrative_claim c
+           JOIN raw_file r ON r.document_id = c.document_id
+           WHERE r.source_file = ? AND c.subject = '基本支出'""",
+        JS_RD19,
+    )
+    assert (text, Decimal("9312.9")) in {(f, a.normalize()) for f, a in claims}
+
+
+def test_three_public_shares_taken_of_the_total_with_meetings_are_findings(
+    corpus_warehouse,
+) -> None:
+    """人大 2017 gives 出国 222.5 as 8.75% of "三公" — of 2,542.60, which includes 会议费 and
+    培训费; of the 三公 subtotal 833.60 it is 26.69%. 2018 uses the right base."""
+    shares = {
+        s: (e, o, p)
+        for s, e, o, p in verdicts(corpus_warehouse, JS_RD, "narrative.share_recomputes")
+    }
+    expected, observed, passed = shares["因公出国（境）费支出"]
+    assert (expected, observed, passed) == ("26.6915", "8.75", False)
+    assert all(
+        passed
+        for subject, _, _, passed in verdicts(
+            corpus_warehouse, JS_RD18, "narrative.share_recomputes"
+        )
+        if "出国" in subject
+    )
+
+
+def test_jiangsu_overviews_balance_on_their_by_use_side(corpus_warehouse) -> None:
+    """收支预算总表 (21,955.35 with 其他资金) and 财政拨款收支预算总表 (21,940.96)."""
+    assert set(verdicts(corpus_warehouse, JS_JC18, "balance.income_equals_expense")) == {
+        ("收入总计 / 支出总计", "21940.96", "21940.96", True),
+        ("收入总计 / 支出总计", "21955.35", "21955.35", True),
+    }
+
+
+def test_final_accounts_tables_agree_with_the_overview_at_current_year_totals(
+    corpus_warehouse,
+) -> None:
+    """收入决算表 totals 本年收入 (2,946.25); the overview's 总计 adds 年初结转和结余."""
+    assert verdicts(corpus_warehouse, SH_FINAL, "cross.income_total_equals_overview_income") == [
+        ("合计", "2946.25", "2946.25", True)
+    ]
+
+
+def test_sum_rules_read_whole_code_columns_level_by_level(corpus_warehouse) -> None:
+    """Jiangsu prints 类, 款 and 项 rows with whole codes in one 功能科目代码 column."""
+    assert all(
+        passed
+        for *_, passed in verdicts(corpus_warehouse, JS_JC17, "down.total_row_is_sum_of_items")
+    )

@@ -54,3 +54,17 @@ def test_a_table_continued_under_a_different_ruling_keeps_its_columns() -> None:
     last = table.rows[-1]
     assert last.position.page == 9
     assert (last.texts[0], last.texts[1], last.texts[-1]) == ("收入合计", "13,649.07", "13,649.07")
+
+
+def test_lines_wrapped_at_the_right_margin_are_one_paragraph() -> None:
+    document = corpus_document("2017_yusuan_jiangsu_renda-changweihui-bgt.pdf")
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert (
+        "江苏省人大常委会办公厅 2017 年度收入、支出预算总计 13649.07 万元，与上年相比收、支预算"
+        "总计各增加 844.15万元，增长 6.59%。主要原因是政策性增资、住房公积金和提租补贴调整等"
+        "原因，增加基本支出 844.15 万元。其中："
+    ) in texts
+    assert (
+        "（一）收入预算总计 13649.07 万元。全部由省财政拨款。"
+        "与上年相比增加 844.15 万元，增长 6.59%。" in texts
+    )

@@ -212,7 +212,9 @@ def test_cross_table_rule_compares_the_figures_of_two_published_tables() -> None
         fact(5, "basic_expenditure", "90", row=9, role="total", row_label="合计"),
     ]
     results = run(facts, [table(5), table(6)])
-    [row] = results.filter(pl.col("check_id") == "cross.general_budget_basic_total_equals_general_budget_basic").to_dicts()
+    [row] = results.filter(
+        pl.col("check_id") == "cross.general_budget_basic_total_equals_general_budget_basic"
+    ).to_dicts()
     assert (row["expected"], row["observed"], row["passed"]) == ("90", "100", False)
 
 
