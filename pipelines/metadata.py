@@ -13,7 +13,8 @@ from pathlib import Path
 from pipelines.document import Document
 from pipelines.recognise import RecognisedTable
 
-YEAR_KIND = re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)?\s*(预算|决算)")
+YEAR_KIND = re.compile(r"(?<![比较与])(20\d{2})\s*年度?\s*(?:部门|单位)?\s*(预算|决算)(?!执行)")
+TITLE_LENGTH = 40  # a cover or heading line, as against prose comparing with last year
 SCOPE = re.compile(r"20\d{2}\s*年度?\s*(部门|单位)\s*(?:预算|决算)")
 SCOPES = {"部门": "department", "单位": "unit"}
 DATE_LINE = re.compile(r"^\s*(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
@@ -23,7 +24,16 @@ ORGANISATION = re.compile(
 )
 PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|自治州|地区|盟|市|县|区))")
 KINDS = {"预算": "budget", "决算": "final_accounts"}
+TOWNSHIP = re.compile(r"街道办事处|街道$|[镇乡]人民政府|[镇乡]$")
 REGIONS_CSV = Path(__file__).parent / "reference" / "regions.csv"
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    province: str | None
+    level: str | None  # province | prefecture | county | district, where the gazetteer knows
+    division_code: str | None  # GB/T 2260 administrative division code
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,9 @@ class DocumentMetadata:
     scope: str | None  # department (部门, consolidating its units) or unit (单位, one body)
     unit: str | None
     published_date: date | None
+    region_level: str | None = None
+    division_code: str | None = None
+    admin_level: str | None = None  # the department's own level: its region's, or township
 
 
 @cache
@@ -45,17 +58,28 @@ def _regions() -> list[dict[str, str]]:
     return sorted(rows, key=lambda row: -len(row["alias"]))
 
 
-def region_of(department: str) -> tuple[str | None, str | None]:
+def region_of(department: str) -> Region | None:
     """The region a department belongs to, from the place name its name starts with.
 
     Known names and abbreviations (克州 → 克孜勒苏柯尔克孜自治州) come from the shipped
-    gazetteer; otherwise the leading place name is kept as printed, with no province.
+    gazetteer, with their level and division code; otherwise the leading place name is kept as
+    printed, with no province, level or code.
     """
     for row in _regions():
         if department.startswith(row["alias"]):
-            return row["region_name"], row["province"]
+            return Region(
+                row["region_name"], row["province"], row["level"], row["division_code"] or None
+            )
     found = PLACE.match(department)
-    return (found.group(1), None) if found else (None, None)
+    return Region(found.group(1), None, None, None) if found else None
+
+
+def admin_level(department: str, region: Region | None) -> str | None:
+    """A department's administrative level: a 街道, 镇 or 乡 body is township level within its
+    region; any other department stands at its region's level."""
+    if TOWNSHIP.search(department):
+        return "township"
+    return region.level if region else None
 
 
 def _year_kind_elsewhere(source: str, tables: list[RecognisedTable]) -> tuple[str, str] | None:
@@ -99,7 +123,9 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
     department = _most_common([table.department for table in tables if table.spec])
     if not department:
         department = _department_from_text(texts)
-    year_kind = _most_common([m.groups() for t in texts for m in YEAR_KIND.finditer(t)])
+    year_kind = _most_common(
+        [m.groups() for t in texts if len(t) <= TITLE_LENGTH for m in YEAR_KIND.finditer(t)]
+    ) or _most_common([m.groups() for t in texts for m in YEAR_KIND.finditer(t)])
     if not year_kind:
         year_kind = _year_kind_elsewhere(document.source, tables)
     published = None
@@ -111,11 +137,14 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
             except ValueError:
                 continue
             break
-    region, province = region_of(department) if department else (None, None)
+    region = region_of(department) if department else None
     return DocumentMetadata(
         department=department,
-        region=region,
-        province=province,
+        region=region.name if region else None,
+        province=region.province if region else None,
+        region_level=region.level if region else None,
+        division_code=region.division_code if region else None,
+        admin_level=admin_level(department, region) if department else None,
         fiscal_year=int(year_kind[0]) if year_kind else None,
         kind=KINDS[year_kind[1]] if year_kind else None,
         scope=SCOPES.get(_most_common([m.group(1) for t in texts for m in SCOPE.finditer(t)])),

@@ -286,3 +286,25 @@ def test_sum_rules_read_whole_code_columns_level_by_level(corpus_warehouse) -> N
         passed
         for *_, passed in verdicts(corpus_warehouse, JS_JC17, "down.total_row_is_sum_of_items")
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        (JS_JC18, ("江苏省人民检察院", "江苏省", "320000", "province", 2018, "budget")),
+        (SH_FINAL, ("上海市普陀区财政局", "上海市", "310107", "district", 2024, "final_accounts")),
+        (
+            SH_WL,
+            ("上海市普陀区人民政府万里街道办事处", "上海市", "310107", "township", 2024, "budget"),
+        ),
+        (SH_DEPT, ("上海市普陀区人民政府办公室", "上海市", "310107", "district", 2025, "budget")),
+    ],
+)
+def test_documents_resolve_to_region_level_and_year(corpus_warehouse, file, expected) -> None:
+    """Prose comparing with last year (比2024年预算减少…) does not decide the year."""
+    assert query(
+        corpus_warehouse,
+        """SELECT department, province, division_code, admin_level, fiscal_year, kind
+           FROM v_documents WHERE path = ?""",
+        file,
+    ) == [expected]

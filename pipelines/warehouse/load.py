@@ -54,11 +54,12 @@ SELECT source_file, sha256, size_bytes, format, encoding, document_id, status, r
 FROM read_parquet($documents);
 
 INSERT INTO dim_region
-SELECT DISTINCT region, region, province FROM read_parquet($documents)
+SELECT DISTINCT region, region, province, region_level, division_code FROM read_parquet($documents)
 WHERE status = 'loaded' AND region IS NOT NULL;
 
 INSERT INTO dim_department
-SELECT DISTINCT md5(department)[:16], department, region FROM read_parquet($documents)
+SELECT DISTINCT md5(department)[:16], department, region, admin_level
+FROM read_parquet($documents)
 WHERE status = 'loaded' AND department IS NOT NULL;
 
 INSERT INTO dim_fiscal_year

@@ -5,13 +5,16 @@
 CREATE TABLE dim_region (
     region_id      VARCHAR PRIMARY KEY,   -- the region's full name, e.g. 克孜勒苏柯尔克孜自治州
     region_name    VARCHAR NOT NULL,
-    province       VARCHAR                -- NULL when the gazetteer does not know the place
+    province       VARCHAR,               -- NULL when the gazetteer does not know the place
+    level          VARCHAR,               -- province | prefecture | county | district
+    division_code  VARCHAR                -- GB/T 2260 code (e.g. 310107 上海市普陀区), where shipped
 );
 
 CREATE TABLE dim_department (
     department_id   VARCHAR PRIMARY KEY,  -- hash of the department name as printed
     department_name VARCHAR NOT NULL,
-    region_id       VARCHAR REFERENCES dim_region (region_id)
+    region_id       VARCHAR REFERENCES dim_region (region_id),
+    admin_level     VARCHAR               -- its region's level, or township (街道, 镇, 乡)
 );
 
 CREATE TABLE dim_fiscal_year (
@@ -276,6 +279,9 @@ SELECT
     d.fiscal_year,
     dep.department_name AS department,
     reg.region_name AS region,
+    reg.province,
+    reg.division_code,
+    dep.admin_level,
     d.unit,
     d.published_date AS date,
     r.status,
