@@ -308,3 +308,26 @@ def test_documents_resolve_to_region_level_and_year(corpus_warehouse, file, expe
            FROM v_documents WHERE path = ?""",
         file,
     ) == [expected]
+
+
+def test_department_overview_reads_every_family_by_topic(corpus_warehouse) -> None:
+    assert query(
+        corpus_warehouse,
+        """SELECT o.expense_total, o.basic_expenditure, o.project_expenditure, o.three_public
+           FROM v_department_overview o JOIN v_documents d USING (document_id)
+           WHERE d.path = ?""",
+        JS_JC18,
+    ) == [(Decimal("21955.35"), Decimal("13994.31"), Decimal("5573.00"), Decimal("484.30"))]
+
+
+def test_function_rollup_counts_each_amount_once_where_every_level_is_printed(
+    corpus_warehouse,
+) -> None:
+    """万里街道 prints 201, 20105 and 2010507 rows; 201 rolls up to 293.27 万元, not thrice."""
+    ((total,),) = query(
+        corpus_warehouse,
+        """SELECT r.total FROM v_function_rollup r JOIN v_documents d USING (document_id)
+           WHERE d.path = ? AND r.level = 1 AND r.function_code = '201'""",
+        SH_WL,
+    )
+    assert total == Decimal("293.27")

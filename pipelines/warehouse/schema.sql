@@ -400,20 +400,28 @@ FROM v_profile WHERE topic = 'procurement';
 -- per-person figures.
 CREATE VIEW v_department_overview AS
 WITH figures AS (
-    SELECT document_id,
-        sum(amount) FILTER (WHERE table_no = 1 AND section = 'income' AND row_role = 'total'
-                            AND measure = 'total') AS income_total,
-        sum(amount) FILTER (WHERE table_no = 1 AND section = 'expense' AND row_role = 'total'
-                            AND measure = 'total') AS expense_total,
-        sum(amount) FILTER (WHERE table_no = 3 AND row_role = 'total'
+    SELECT f.document_id,
+        sum(amount) FILTER (WHERE topic = 'overview' AND section = 'income'
+                            AND row_role = 'total' AND measure = 'total') AS income_total,
+        coalesce(
+            sum(amount) FILTER (WHERE topic = 'overview' AND section = 'expense'
+                                AND row_role = 'total' AND measure = 'total'),
+            sum(amount) FILTER (WHERE topic = 'overview' AND section = 'expense_by_use'
+                                AND row_role = 'total' AND measure = 'total')
+        ) AS expense_total,
+        sum(amount) FILTER (WHERE topic = 'expenditure' AND row_role IN ('total', 'item')
+                            AND function_code IS NULL
                             AND measure = 'basic_expenditure') AS basic_expenditure,
-        sum(amount) FILTER (WHERE table_no = 3 AND row_role = 'total'
+        sum(amount) FILTER (WHERE topic = 'expenditure' AND row_role IN ('total', 'item')
+                            AND function_code IS NULL
                             AND measure = 'project_expenditure') AS project_expenditure,
-        sum(amount) FILTER (WHERE table_no = 6 AND row_role = 'total'
+        sum(amount) FILTER (WHERE topic = 'general_budget_basic' AND row_role = 'total'
                             AND measure = 'personnel') AS personnel,
-        sum(amount) FILTER (WHERE table_no = 6 AND row_role = 'total'
+        sum(amount) FILTER (WHERE topic = 'general_budget_basic' AND row_role = 'total'
                             AND measure = 'public_use') AS public_use
-    FROM fact_budget_line GROUP BY document_id
+    FROM fact_budget_line f
+    JOIN dim_table t USING (template, table_no)
+    GROUP BY f.document_id
 )
 SELECT
     d.document_id, dep.department_name AS department, reg.region_name AS region, d.fiscal_year,
@@ -430,12 +438,24 @@ LEFT JOIN v_three_public t USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 
--- Expenditure (表三) rolled up to 类, 款 and 项, with official names where the reference has them.
+-- Expenditure (the expenditure table: 2020 表三) rolled up to 类, 款 and 项, with official names
+-- where the reference has them. Where a document prints 类 and 款 rows as well as 项 rows
+-- (Jiangsu, Shanghai), only the lowest printed level is rolled up.
 CREATE VIEW v_function_rollup AS
-WITH items AS (
+WITH coded AS (
     SELECT f.document_id, f.function_code, f.measure, f.amount, d.fiscal_year
-    FROM fact_budget_line f JOIN dim_document d USING (document_id)
-    WHERE f.table_no = 3 AND f.row_role = 'item' AND f.function_code IS NOT NULL
+    FROM fact_budget_line f
+    JOIN dim_document d USING (document_id)
+    JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
+    WHERE t.topic = 'expenditure' AND f.row_role = 'item' AND f.function_code IS NOT NULL
+), items AS (
+    SELECT * FROM coded c
+    WHERE NOT EXISTS (
+        SELECT 1 FROM coded lower
+        WHERE lower.document_id = c.document_id AND lower.measure = c.measure
+          AND length(lower.function_code) > length(c.function_code)
+          AND starts_with(lower.function_code, c.function_code)
+    )
 ), levels AS (
     SELECT document_id, fiscal_year, 1 AS level, function_code[:3] AS code, measure, amount
     FROM items
@@ -457,18 +477,32 @@ LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_function_class c ON c.function_code = l.code AND c.year = 2020
 GROUP BY ALL;
 
--- Basic expenditure (表六) by economic class, with its share of the document's basic total.
+-- Basic expenditure (the general-budget basic table: 2020 表六) by economic code at the lowest
+-- printed level, with its share of the document's basic total.
 CREATE VIEW v_economic_structure AS
+WITH coded AS (
+    SELECT f.* FROM fact_budget_line f
+    JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
+    WHERE t.topic = 'general_budget_basic' AND f.row_role = 'item' AND f.measure = 'total'
+      AND f.economic_code IS NOT NULL
+), items AS (
+    SELECT * FROM coded c
+    WHERE NOT EXISTS (
+        SELECT 1 FROM coded lower
+        WHERE lower.document_id = c.document_id
+          AND length(lower.economic_code) > length(c.economic_code)
+          AND starts_with(lower.economic_code, c.economic_code)
+    )
+)
 SELECT f.document_id, dep.department_name AS department, d.fiscal_year,
        f.economic_code[:3] AS economic_class, cl.name AS class_name, f.economic_code,
        coalesce(c.name, f.row_label) AS name, f.amount,
        round(100 * f.amount / sum(f.amount) OVER (PARTITION BY f.document_id), 2) AS share_pct
-FROM fact_budget_line f
+FROM items f
 JOIN dim_document d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_economic_class c ON c.economic_code = f.economic_code AND c.year = 2020
-LEFT JOIN dim_economic_class cl ON cl.economic_code = f.economic_code[:3] AND cl.year = 2020
-WHERE f.table_no = 6 AND f.row_role = 'item' AND f.measure = 'total';
+LEFT JOIN dim_economic_class cl ON cl.economic_code = f.economic_code[:3] AND cl.year = 2020;
 
 -- 三公 by department and year, with the change on last year: from last year's document where
 -- the warehouse has it, else from the change the narrative states (marked as such).
