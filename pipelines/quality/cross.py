@@ -19,7 +19,7 @@ from pipelines.catalog import (
     table_topics,
     topic_table,
 )
-from pipelines.quality.frame import arithmetic_row
+from pipelines.quality.frame import arithmetic_row, lowest_level
 
 FAMILY = "cross_table"
 
@@ -32,19 +32,6 @@ def _key(fact: dict, by: str | None) -> str:
     if by == "measure":
         return fact["measure"]
     return ""
-
-
-def _leaves(facts: list[dict]) -> list[dict]:
-    """Item rows at the lowest level printed: a 类 or 款 row whose 款 or 项 rows are printed
-    too is their sum, not another item."""
-    result = facts
-    for field in ("function_code", "economic_code"):
-        codes = {fact[field] for fact in result if fact[field]}
-        parents = {
-            code[:cut] for code in codes for cut in range(3, len(code)) if code[:cut] in codes
-        }
-        result = [fact for fact in result if fact[field] not in parents]
-    return result
 
 
 def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tuple[Decimal, dict]]:
@@ -82,7 +69,11 @@ def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tupl
     elif rows == "total" and not matched["total"]:
         rows = "items"
     sums: dict[str, tuple[Decimal, dict]] = {}
-    for fact in _leaves(matched[rows]) if rows == "items" else matched[rows]:
+    facts = matched[rows]
+    if rows == "items":
+        for field in ("function_code", "economic_code"):
+            facts = lowest_level(facts, lambda fact, field=field: fact[field])
+    for fact in facts:
         key = _key(fact, by)
         amount, anchor = sums.get(key, (Decimal(0), fact))
         sums[key] = (amount + fact["amount"], anchor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import polars as pl
@@ -75,3 +76,11 @@ def arithmetic_row(
         "source_row": source_row,
         "source_column": source_column,
     }
+
+
+def lowest_level(facts: list[dict], code_of: Callable[[dict], str | None]) -> list[dict]:
+    """Item rows at the lowest level printed: a 类 or 款 row whose 款 or 项 rows are printed
+    too is their sum, not another item. Rows without a code are kept."""
+    codes = {code for fact in facts if (code := code_of(fact))}
+    parents = {code[:cut] for code in codes for cut in range(3, len(code)) if code[:cut] in codes}
+    return [fact for fact in facts if code_of(fact) not in parents]

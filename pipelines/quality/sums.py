@@ -8,7 +8,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.catalog import MEASURES, TEMPLATES, SumRule, TableSpec
-from pipelines.quality.frame import arithmetic_row
+from pipelines.quality.frame import arithmetic_row, lowest_level
 
 SPECS: dict[tuple[str, int], TableSpec] = {
     (spec.template, spec.number): spec for specs in TEMPLATES.values() for spec in specs
@@ -95,10 +95,6 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
     return found
 
 
-def _is_leaf(code: str | None, codes: set[str]) -> bool:
-    return not code or not any(other != code and other.startswith(code) for other in codes)
-
-
 def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
     def code_of(fact: dict) -> str | None:
         return fact["economic_code"] if spec.code_kind == "economic" else fact["function_code"]
@@ -110,9 +106,8 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
         columns[fact["column_label"]].append(fact)
     for column, column_facts in columns.items():
         items = [f for f in column_facts if f["row_role"] == "item"]
-        codes = {code_of(f) for f in items} - {None}
         totals = [f for f in column_facts if f["row_role"] == "total"]
-        leaves = [f for f in items if _is_leaf(code_of(f), codes)]
+        leaves = lowest_level(items, code_of)
         if has_total_row and (totals or leaves):
             anchor = (totals or leaves)[0]
             found.append(
