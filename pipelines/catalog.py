@@ -1332,6 +1332,7 @@ CROSS_RULES: tuple[CrossRule, ...] = (
 )
 
 
+@cache
 def topic_table(template: str, topic: str) -> TableSpec | None:
     """A family's table on a topic, if the family publishes one."""
     return next((spec for spec in TEMPLATES.get(template, ()) if spec.topic == topic), None)
@@ -1357,17 +1358,18 @@ def current_year_total(template: str, topic: str, section: str | None) -> str | 
     return None
 
 
-def table_measures(template: str, topic: str, section: str | None = None) -> set[str]:
+@cache
+def table_measures(template: str, topic: str, section: str | None = None) -> frozenset[str]:
     """The measures a family's table on a topic prints (on one side, where named)."""
     spec = topic_table(template, topic)
     if spec is None:
-        return set()
+        return frozenset()
     measures = {column.measure for column in spec.columns}
     for side in spec.sides:
         if section is None or side.section == section:
             measures |= {column.measure for column in side.columns}
             measures |= {row.measure for row in side.rows if row.measure}
-    return measures
+    return frozenset(measures)
 
 
 def describes(template: str, figure: Figure, by_code: bool = False) -> bool:
