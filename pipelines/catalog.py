@@ -189,6 +189,9 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...] = ()
     sides: tuple[SideSpec, ...] = ()
     sum_rules: tuple[SumRule, ...] = field(default_factory=tuple)
+    # side-by-side blocks of one grid (决算 表六: 人员经费 | 公用经费), each known by the total
+    # row it ends in; that row's measure is the measure of every amount in the block
+    blocks: tuple[RowSpec, ...] = ()
 
     @property
     def table_id(self) -> str:
@@ -1105,6 +1108,11 @@ FINAL_TABLES: tuple[TableSpec, ...] = (
         code_kind="economic",
         topic="general_budget_basic",
         columns=(ColumnSpec("total", r"决算数", is_total=True, required=True),),
+        blocks=(
+            RowSpec("personnel", r"人员经费合计", role="total", is_total=True),
+            RowSpec("public_use", r"公用经费合计", role="total", is_total=True),
+        ),
+        sum_rules=DOWN,
     ),
     TableSpec(
         FINAL_2024,
@@ -1157,7 +1165,9 @@ class Figure:
     the table: the amounts of some measures on its total row or item rows.
 
     `economic_code` keeps item rows of that code (30231); `project` keeps projects whose name
-    matches; `without_economic_code` keeps only columns not split by economic class.
+    matches; `without_economic_code` keeps only columns not split by economic class. `parts`
+    are read instead of `measures` where a family's table prints the figure only as its parts
+    (决算 表六: 人员经费合计 and 公用经费合计, no 合计).
     """
 
     topic: str
@@ -1167,6 +1177,12 @@ class Figure:
     economic_code: str | None = None
     project: str | None = None
     without_economic_code: bool = False
+    parts: tuple[str, ...] = ()
+
+    def read_measures(self, template: str) -> tuple[str, ...]:
+        """The measures this figure is read from in a family's table."""
+        printed = table_measures(template, self.topic, self.section)
+        return self.measures if set(self.measures) & printed or not self.parts else self.parts
 
 
 @dataclass(frozen=True)
@@ -1269,7 +1285,7 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         "一般公共预算基本支出表合计应等于一般公共预算支出表基本支出合计",
         "the general-public-budget basic-expenditure table's total equals the basic "
         "expenditure of the general-public-budget expenditure table",
-        (Figure("general_budget_basic", TOTAL),),
+        (Figure("general_budget_basic", TOTAL, parts=("personnel", "public_use")),),
         (Figure("general_budget_expenditure", ("basic_expenditure",)),),
     ),
     CrossRule(
@@ -1365,6 +1381,8 @@ def table_measures(template: str, topic: str, section: str | None = None) -> fro
     if spec is None:
         return frozenset()
     measures = {column.measure for column in spec.columns}
+    if spec.blocks:  # a block's measure replaces its columns'
+        measures = {row.measure for row in spec.blocks if row.measure}
     for side in spec.sides:
         if section is None or side.section == section:
             measures |= {column.measure for column in side.columns}
@@ -1381,7 +1399,10 @@ def describes(template: str, figure: Figure, by_code: bool = False) -> bool:
         return False
     sections = {side.section for side in spec.sides}
     return (
-        bool(set(figure.measures) & table_measures(template, figure.topic, figure.section))
+        bool(
+            set(figure.read_measures(template))
+            & table_measures(template, figure.topic, figure.section)
+        )
         and (figure.section is None or figure.section in sections)
         and (figure.economic_code is None or spec.code_kind == "economic")
     )

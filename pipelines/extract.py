@@ -23,7 +23,12 @@ from pipelines.numbers import is_amount, to_wan_yuan
 from pipelines.profile import PROFILE_SCHEMA, profile_frame
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
-from pipelines.recognise import RecognisedTable, empty_table_explanation, recognise_tables
+from pipelines.recognise import (
+    RecognisedTable,
+    empty_note,
+    empty_table_explanation,
+    recognise_tables,
+)
 
 FACT_SCHEMA = {
     "document_id": pl.String,
@@ -280,7 +285,7 @@ def _inventory_row(
     elif spec.template == UNRECOGNISED:
         status, explanation = UNRECOGNISED, None
     elif fact_count:
-        status, explanation = "data", None
+        status, explanation = "data", empty_note(table)
     else:
         explanation = empty_table_explanation(table)
         status = "empty_explained" if explanation else "empty_unexplained"

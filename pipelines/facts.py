@@ -181,11 +181,37 @@ def _holds_text(table: RecognisedTable, column: Column) -> bool:
     return bool(filled) and not any(is_amount(text) for text in filled)
 
 
+def _column_blocks(table: RecognisedTable) -> list[list[Column]]:
+    """The table's columns, cut into the side-by-side blocks its description names: a block
+    starts at each code column that follows an amount column (决算 表六 prints 人员经费 and
+    公用经费 as two blocks of 类 | 款 | 科目名称 | 决算数). A table without blocks is one."""
+    if not table.spec.blocks:
+        return [list(table.columns)]
+    blocks: list[list[Column]] = []
+    for column in table.columns:
+        if not blocks or (
+            column.is_code_part and not blocks[-1][-1].is_code_part and not blocks[-1][-1].is_key
+        ):
+            blocks.append([])
+        blocks[-1].append(column)
+    return blocks
+
+
+def _block_row(table: RecognisedTable, columns: list[Column]) -> RowSpec | None:
+    """The described total row a block ends in (人员经费合计), which names the block's measure."""
+    for row in table.data_rows:
+        for column in columns:
+            if column.index < len(row.cells) and (
+                found := _row_spec(normalise_label(row.texts[column.index]), table.spec.blocks)
+            ):
+                return found
+    return None
+
+
 def _grid_facts(builder: _FactBuilder) -> None:
     table = builder.table
     spec = table.spec
     unknown = spec.template == UNRECOGNISED
-    code_columns = [c for c in table.columns if c.is_code_part]
     column_specs = {
         c.index: _column_spec(c, spec.columns) for c in table.columns if not c.is_code_part
     }
@@ -195,11 +221,8 @@ def _grid_facts(builder: _FactBuilder) -> None:
         if not c.is_code_part
         and (c.is_key or (_holds_text(table, c) and (unknown or column_specs[c.index] is None)))
     ]
-    project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
-    name_columns = [c for c in key_columns if c is not project_column]
     amount_columns = [c for c in table.columns if c not in key_columns and not c.is_code_part]
-    column_specs = {c.index: column_specs[c.index] for c in amount_columns}
-    found = set(column_specs.values())
+    found = {column_specs[c.index] for c in amount_columns}
     for required in (c for c in spec.columns if c.required and c not in found):
         builder.warn(
             "missing_column",
@@ -215,14 +238,41 @@ def _grid_facts(builder: _FactBuilder) -> None:
                 f"column {'/'.join(column.path) or column.index + 1!r} matches no "
                 "described column; its numbers are kept as measure 'unrecognised'",
             )
+    for block in _column_blocks(table):
+        block_row = _block_row(table, block) if spec.blocks else None
+        _grid_block_facts(
+            builder,
+            code_columns=[c for c in block if c.is_code_part],
+            key_columns=[c for c in block if c in key_columns],
+            amount_columns=[(c, column_specs[c.index]) for c in block if c in amount_columns],
+            block_measure=block_row.measure if block_row else None,
+        )
+
+
+def _grid_block_facts(
+    builder: _FactBuilder,
+    *,
+    code_columns: list[Column],
+    key_columns: list[Column],
+    amount_columns: list[tuple[Column, ColumnSpec | None]],
+    block_measure: str | None,
+) -> None:
+    """The facts of one block of a grid's columns, row by row; a block's measure, where its
+    description names one, is the measure of all its amounts."""
+    table = builder.table
+    spec = table.spec
+    project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
+    name_columns = [c for c in key_columns if c is not project_column]
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
-        if not any(texts):
-            continue
 
         def text_of(column: Column | None, texts: list[str] = texts) -> str:
             return texts[column.index] if column and column.index < len(texts) else ""
 
+        if not any(text_of(c) for c in (*code_columns, *key_columns)) and not any(
+            text_of(c) for c, _ in amount_columns
+        ):
+            continue
         code = _join_code([(c.leaf, text_of(c)) for c in code_columns])
         labels = [normalise_label(text_of(c)) for c in name_columns]
         labels += [normalise_label(text_of(c)) for c in code_columns if not text_of(c).isdigit()]
@@ -232,24 +282,25 @@ def _grid_facts(builder: _FactBuilder) -> None:
             row_label, project = normalise_label(project), ""
         row_role = "total" if TOTAL_LABEL.match(row_label) and not code else "item"
         printed = False
-        for column in amount_columns:
+        for column, column_spec in amount_columns:
             if column.index >= len(row.cells):
                 continue
-            column_spec = column_specs[column.index]
             economic_code = code if spec.code_kind == "economic" else None
             if column_spec and column_spec.economic_code:
                 economic_code = column_spec.economic_code
+            measure = column_spec.measure if column_spec else "unrecognised"
             printed |= builder.add(
                 row_index,
                 row.cells[column.index],
                 column,
-                column_spec.measure if column_spec else "unrecognised",
+                block_measure if column_spec and block_measure else measure,
                 row_role=row_role,
                 row_label=row_label,
                 function_code=code if spec.code_kind == "function" else None,
                 economic_code=economic_code,
                 project_name=project.strip() or None,
-                is_total=row_role == "total" or bool(column_spec and column_spec.is_total),
+                is_total=row_role == "total"
+                or bool(column_spec and column_spec.is_total and not block_measure),
             )
         if code and spec.code_kind:
             builder.code(row_index, row, spec.code_kind, code, row_label, printed)

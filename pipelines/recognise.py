@@ -316,6 +316,18 @@ def _is_note(text: str) -> bool:
     return label.startswith(("备注", "注：", "注:", "说明：")) or bool(EMPTY_NOTE.search(label))
 
 
+EMPTY_CLAIM = re.compile(r".*(空表|无数据|无.{0,30}(预算|支出|收入|经费)).*")
+
+
+def empty_note(table: RecognisedTable) -> str | None:
+    """The table's note where it says, beyond the template's reminder, that the table is empty
+    (本部门无…预算，故本表为空表) — a template sentence left under a table with data."""
+    if not table.note:
+        return None
+    remainder = normalise_label(table.note).replace(BOILERPLATE_NOTE, "")
+    return table.note if EMPTY_CLAIM.fullmatch(remainder) else None
+
+
 def empty_table_explanation(table: RecognisedTable) -> str | None:
     """What the document says about an empty table, beyond the template's own reminder."""
     texts = []

@@ -86,14 +86,8 @@ KEY_FIGURES = [
     (JS_JC18, {"table_no": 9, "measure": "three_public_meeting_training"}, "1384.74"),
     (JS_JC18, {"table_no": 9, "measure": "total"}, "484.30"),
     (JS_JC18, {"table_no": 9, "measure": "abroad"}, "100.00"),
-    pytest.param(
-        JS_JC18,
-        {"table_no": 9, "measure": "vehicle_total"},
-        "267.80",
-        marks=pytest.mark.xfail(
-            strict=True, reason="the PDF wraps this header over cells of the next column"
-        ),
-    ),
+    (JS_JC18, {"table_no": 9, "measure": "vehicle_total"}, "267.80"),
+    (JS_JC18, {"table_no": 9, "measure": "vehicle_running"}, "267.80"),
     (JS_JC18, {"table_no": 9, "measure": "reception"}, "116.50"),
     (JS_JC18, {"table_no": 9, "measure": "meeting_fee"}, "200.44"),
     (JS_JC18, {"table_no": 9, "measure": "training_fee"}, "700.00"),
@@ -158,22 +152,8 @@ KEY_FIGURES = [
     (SH_FINAL, {"table_no": 1, "section": "expense", "row_role": "total"}, "2995.39"),
     (SH_FINAL, {"table_no": 3, "row_role": "total", "measure": "basic_expenditure"}, "2336.91"),
     (SH_FINAL, {"table_no": 3, "row_role": "total", "measure": "project_expenditure"}, "603.14"),
-    pytest.param(
-        SH_FINAL,
-        {"table_no": 6, "measure": "personnel", "row_role": "total"},
-        "2152.26",
-        marks=pytest.mark.xfail(
-            strict=True, reason="人员经费 and 公用经费 side by side are not described yet"
-        ),
-    ),
-    pytest.param(
-        SH_FINAL,
-        {"table_no": 6, "measure": "public_use", "row_role": "total"},
-        "184.65",
-        marks=pytest.mark.xfail(
-            strict=True, reason="人员经费 and 公用经费 side by side are not described yet"
-        ),
-    ),
+    (SH_FINAL, {"table_no": 6, "measure": "personnel", "row_role": "total"}, "2152.26"),
+    (SH_FINAL, {"table_no": 6, "measure": "public_use", "row_role": "total"}, "184.65"),
     (SH_FINAL, {"table_no": 7, "measure": "total", "basis": "budget"}, "0.95"),
     (SH_FINAL, {"table_no": 7, "measure": "reception", "basis": "budget"}, "0.95"),
 ]
@@ -331,3 +311,45 @@ def test_function_rollup_counts_each_amount_once_where_every_level_is_printed(
         SH_WL,
     )
     assert total == Decimal("293.27")
+
+
+def test_final_accounts_basic_table_is_read_block_by_block(corpus_warehouse) -> None:
+    """决算 表六 prints 人员经费 (301, 303) and 公用经费 (302, 310) side by side: each code keeps
+    its own block's measure, and the two block totals make 表五's 基本支出 (2,336.91)."""
+    rows = query(
+        corpus_warehouse,
+        """SELECT f.economic_code, f.measure, f.amount FROM v_budget_facts f
+           JOIN raw_file r ON r.document_id = f.document_id
+           WHERE r.source_file = ? AND f.table_no = 6 AND f.economic_code IN ('30101', '30201')""",
+        SH_FINAL,
+    )
+    assert sorted((c, m, a.normalize()) for c, m, a in rows) == [
+        ("30101", "personnel", Decimal("262.33")),
+        ("30201", "public_use", Decimal("21.21")),
+    ]
+    assert verdicts(
+        corpus_warehouse, SH_FINAL, "cross.general_budget_basic_total_equals_general_budget_basic"
+    ) == [("合计", "2336.91", "2336.91", True)]
+
+
+def test_a_note_calling_a_filled_table_empty_is_a_finding(corpus_warehouse) -> None:
+    """万里街道 prints 47.91 of 三公 above its note "本部门2024年无“三公”经费和机关运行经费预算，
+    故本表为空表"."""
+    found = {
+        subject: passed
+        for subject, _, _, passed in verdicts(
+            corpus_warehouse, SH_WL, "completeness.note_agrees_with_data"
+        )
+    }
+    assert found.pop("“三公”经费和机关运行经费预算表") is False
+    assert found and all(found.values())
+
+
+def test_three_public_of_final_accounts_is_the_actual_outcome(corpus_warehouse) -> None:
+    """财政局 2024 决算 prints 0.95 under 预算数 and blank 决算数 cells: it spent nothing."""
+    assert query(
+        corpus_warehouse,
+        """SELECT t.total, t.reception, t.basis FROM v_three_public t
+           JOIN v_documents d USING (document_id) WHERE d.path = ?""",
+        SH_FINAL,
+    ) == [(Decimal(0), Decimal(0), "actual")]

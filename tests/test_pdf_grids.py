@@ -48,6 +48,17 @@ def test_an_amount_ruled_onto_its_own_row_joins_its_label() -> None:
     assert ["301", "工资福利支出", "10,204.52"] in [row.texts for row in table.rows]
 
 
+def test_a_merged_header_over_wrapped_sub_headers_keeps_its_columns_apart() -> None:
+    document = corpus_document("2018_yusuan_jiangsu_jianchayuan.pdf")
+    table = table_with(document, "1,384.74")
+    assert table.rows[-1].texts == [
+        "1,384.74", "484.30", "100.00", "267.80", "", "267.80", "116.50", "200.44", "700.00"
+    ]  # fmt: skip
+    assert ["", "", "（境）费", "小计", "公务用车购置费", "运行维护费", "待费", "", ""] in [
+        row.texts for row in table.rows
+    ]
+
+
 def test_a_table_continued_under_a_different_ruling_keeps_its_columns() -> None:
     document = corpus_document("2017_yusuan_jiangsu_renda-changweihui-bgt.pdf")
     table = next(t for t in document.tables if any("一、财政拨款" in row.texts for row in t.rows))
@@ -67,4 +78,12 @@ def test_lines_wrapped_at_the_right_margin_are_one_paragraph() -> None:
     assert (
         "（一）收入预算总计 13649.07 万元。全部由省财政拨款。"
         "与上年相比增加 844.15 万元，增长 6.59%。" in texts
+    )
+
+
+def test_numbers_set_lower_in_a_latin_font_stay_in_their_line() -> None:
+    document = corpus_document("2024_juesuan_shanghai-putuo_caizhengju.pdf")
+    assert (
+        "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.79%；其他收入6.2万元，占0.21%；"
+        in [paragraph.text for paragraph in document.paragraphs]
     )

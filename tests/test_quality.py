@@ -290,8 +290,19 @@ def test_a_kuan_under_a_class_that_does_not_exist_does_not_nest() -> None:
     ],
 )
 def test_each_table_must_be_published_or_explained(status, passed, severity) -> None:
-    [row] = run(tables=[table(9, status)]).to_dicts()
+    results = run(tables=[table(9, status)])
+    [row] = results.filter(pl.col("check_id") == "completeness.table_published").to_dicts()
     assert (row["passed"], row["severity"]) == (passed, severity)
+
+
+def test_a_note_calling_a_table_with_data_empty_is_a_warning() -> None:
+    note = "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"
+    results = run(tables=[{**table(8), "explanation": note}, table(9)])
+    rows = results.filter(pl.col("check_id") == "completeness.note_agrees_with_data")
+    assert rows.select("table_no", "passed", "severity").rows() == [
+        (8, False, "warning"),
+        (9, True, "warning"),
+    ]
 
 
 def test_negative_amounts_and_unparsed_cells_are_implausible() -> None:

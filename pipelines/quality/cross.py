@@ -34,17 +34,20 @@ def _key(fact: dict, by: str | None) -> str:
     return ""
 
 
-def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tuple[Decimal, dict]]:
+def _figure(
+    facts: list[dict], template: str, figure: Figure, by: str | None
+) -> dict[str, tuple[Decimal, dict]]:
     """Amounts of one figure per key, with the first fact as the place to look. A side whose
     总计 adds balances (决算) is read at its current-year total (本年收入合计); a table with no
     total row (支出预算总表 printed as one row) has its items' sum as its total."""
     topics = table_topics()
     matched: dict[str, list[dict]] = {"total": [], "items": [], "current": []}
     roles = {"total": "total", "item": "items", "component": "items", "subtotal": "current"}
+    measures = figure.read_measures(template)
     for fact in facts:
         if (
             topics.get((fact["template"], fact["table_no"])) == figure.topic
-            and fact["measure"] in figure.measures
+            and fact["measure"] in measures
             and fact["row_role"] in roles
             and (not figure.section or fact["section"] == figure.section)
             and (not figure.economic_code or fact["economic_code"] == figure.economic_code)
@@ -80,10 +83,10 @@ def _figure(facts: list[dict], figure: Figure, by: str | None) -> dict[str, tupl
     return sums
 
 
-def _side(facts: list[dict], figures: tuple[Figure, ...], by: str | None):
+def _side(facts: list[dict], template: str, figures: tuple[Figure, ...], by: str | None):
     combined: dict[str, tuple[Decimal, dict]] = {}
     for figure in figures:
-        for key, (amount, anchor) in _figure(facts, figure, by).items():
+        for key, (amount, anchor) in _figure(facts, template, figure, by).items():
             total, first = combined.get(key, (Decimal(0), anchor))
             combined[key] = (total + amount, first)
     return combined
@@ -91,7 +94,8 @@ def _side(facts: list[dict], figures: tuple[Figure, ...], by: str | None):
 
 def _evaluate(document_id: str, template: str, rule: CrossRule, facts: list[dict]) -> list[dict]:
     """One comparison per key; a rule with nothing on either side is still recorded (0 = 0)."""
-    left, right = _side(facts, rule.left, rule.by), _side(facts, rule.right, rule.by)
+    left = _side(facts, template, rule.left, rule.by)
+    right = _side(facts, template, rule.right, rule.by)
     keys = set(left) | set(right)
     if rule.by == "measure":  # only sources both tables print can be compared
         for figure in (*rule.left, *rule.right):

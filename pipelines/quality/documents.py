@@ -53,6 +53,30 @@ def completeness_comparisons(tables: pl.DataFrame, warnings: pl.DataFrame) -> li
                 "source_column": None,
             }
         )
+    for table in tables.filter(pl.col("status") == "data").to_dicts():
+        note = table["explanation"]
+        found.append(
+            {
+                "document_id": table["document_id"],
+                "check_id": "completeness.note_agrees_with_data",
+                "rule_family": "completeness",
+                "severity": "warning",
+                "table_no": table["table_no"],
+                "subject": table["table_name"],
+                "expected": "data",
+                "observed": note or "data",
+                "difference": None,
+                "status": "empty_note_over_data" if note else "data",
+                "message_zh": f"表{table['table_no']} {table['table_name']}："
+                + (f"有数据，但注释称空表：{note}" if note else "有数据，注释未称空表"),
+                "message_en": f"table {table['table_no']} {table['table_name']}: "
+                + (f"has data, yet its note says it is empty: {note}" if note else "has data"),
+                "source_line": table["source_line"],
+                "source_page": table["source_page"],
+                "source_row": None,
+                "source_column": None,
+            }
+        )
     for table in tables.to_dicts():
         severity, zh, en = COMPLETENESS[table["status"]]
         found.append(

@@ -89,7 +89,10 @@ NARRATIVE_TARGETS: tuple[Target, ...] = (
         measures=("public_use",),
     ),
     Target(
-        r"基本支出情况", None, Figure("general_budget_basic", TOTAL, "items"), by="economic_code"
+        r"基本支出情况",
+        None,
+        Figure("general_budget_basic", TOTAL, "items", parts=("personnel", "public_use")),
+        by="economic_code",
     ),
     Target(r"三公", r"“三公”经费财政拨款", Figure("three_public", TOTAL, "items")),
     Target(r"三公", None, Figure("three_public", THREE_PUBLIC, "items"), measures=THREE_PUBLIC),
@@ -168,7 +171,8 @@ def _amount_rows(
                 continue
         if target.measures and not target.subject:
             figure = replace(figure, measures=(claim["measure"],))
-        sums = _figure(facts, figure, "function_code" if target.by == "function_code" else None)
+        by = "function_code" if target.by == "function_code" else None
+        sums = _figure(facts, template, figure, by)
         if target.by == "function_code":
             expected = sums.get(key_filter, (Decimal(0), None))[0]
         elif target.by == "economic_code":
@@ -178,7 +182,7 @@ def _amount_rows(
                     for f in facts
                     if f["table_no"] == table_no
                     and f["economic_code"] == key_filter
-                    and f["measure"] == "total"
+                    and f["measure"] in figure.read_measures(template)
                     and f["row_role"] == "item"
                 ),
                 Decimal(0),
@@ -229,7 +233,7 @@ def _named_base(
     for pattern, figure in SHARE_BASES:
         spec = topic_table(template, figure.topic)
         if re.fullmatch(pattern, label) and spec and describes(template, figure):
-            sums = _figure(facts, figure, None)
+            sums = _figure(facts, template, figure, None)
             if sums:
                 return (
                     claim["share_base"],

@@ -102,9 +102,9 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
     found = []
     has_total_row = any(f["row_role"] == "total" for f in facts)
     columns = defaultdict(list)
-    for fact in facts:
-        columns[fact["column_label"]].append(fact)
-    for column, column_facts in columns.items():
+    for fact in facts:  # side-by-side blocks print one column label over different measures
+        columns[(fact["column_label"], fact["measure"])].append(fact)
+    for (column, _), column_facts in columns.items():
         items = [f for f in column_facts if f["row_role"] == "item"]
         totals = [f for f in column_facts if f["row_role"] == "total"]
         leaves = lowest_level(items, code_of)

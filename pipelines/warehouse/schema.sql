@@ -109,7 +109,8 @@ CREATE TABLE document_table (
     printed_title  VARCHAR,
     printed_number VARCHAR,               -- 表一, 表二 ... as printed
     unit           VARCHAR,
-    explanation    VARCHAR,               -- what the document says about an empty table
+    explanation    VARCHAR,               -- what the document says about an empty table (also
+                                          -- a note calling a table with data empty)
     fact_count     INTEGER NOT NULL,
     source_line    INTEGER,
     source_page    INTEGER,
@@ -328,13 +329,16 @@ SELECT
     coalesce(sum(f.amount) FILTER (WHERE f.measure = 'vehicle_total'), 0)    AS vehicle_total,
     coalesce(sum(f.amount) FILTER (WHERE f.measure = 'vehicle_purchase'), 0) AS vehicle_purchase,
     coalesce(sum(f.amount) FILTER (WHERE f.measure = 'vehicle_running'), 0)  AS vehicle_running,
-    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'reception'), 0)        AS reception
+    coalesce(sum(f.amount) FILTER (WHERE f.measure = 'reception'), 0)        AS reception,
+    CASE d.kind WHEN 'final_accounts' THEN 'actual' ELSE 'budget' END        AS basis
 FROM document_table t
 JOIN dim_table dt ON dt.template = t.template AND dt.table_no = t.table_no
 JOIN dim_document d ON d.document_id = t.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN fact_budget_line f
        ON f.document_id = t.document_id AND f.template = t.template AND f.table_no = t.table_no
+      -- a 决算 table prints the plan beside the outcome: a document's figures are its own kind's
+      AND f.basis = CASE d.kind WHEN 'final_accounts' THEN 'actual' ELSE 'budget' END
 WHERE dt.topic = 'three_public' AND t.status <> 'missing'
 GROUP BY ALL;
 
