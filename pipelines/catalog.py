@@ -137,6 +137,9 @@ class RowSpec:
     # this year's total alone (本年收入合计), which other tables' totals equal where the side's
     # 总计 adds balances brought forward or carried over
     current_year_total: bool = False
+    # the funding-source rows printed right under it break it down by fund (决算: 年初财政拨款
+    # 结转和结余, then 一、一般公共预算财政拨款 21.63): they are its components, not income
+    parts_by_fund_follow: bool = False
 
 
 @dataclass(frozen=True)
@@ -968,13 +971,13 @@ FINAL_INCOME_ROWS = (
     RowSpec("other_income", NUMBERED + r"其他收入"),
     RowSpec(None, r"本年收入合计", role="subtotal", is_total=True, current_year_total=True),
     RowSpec("non_fiscal_balance_used", r"使用非财政拨款结余.*"),
-    RowSpec("opening_balance", r"年初(财政拨款)?结转和结余"),
+    RowSpec("opening_balance", r"年初(财政拨款)?结转和结余", parts_by_fund_follow=True),
     RowSpec(None, r"总计", role="total", is_total=True),
 )
 FINAL_EXPENSE_ROWS = (
     RowSpec(None, r"本年支出合计", role="subtotal", is_total=True, current_year_total=True),
     RowSpec("balance_distribution", r"结余分配"),
-    RowSpec("closing_balance", r"年末(财政拨款)?结转和结余"),
+    RowSpec("closing_balance", r"年末(财政拨款)?结转和结余", parts_by_fund_follow=True),
     RowSpec(None, r"总计", role="total", is_total=True),
 )
 ACTUAL = (ColumnSpec("total", r"(决算数|金额|合计)"),)

@@ -10,7 +10,7 @@ guessed at: it becomes a warning beside the facts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.catalog import (
     BASES,
@@ -181,6 +181,16 @@ def _holds_text(table: RecognisedTable, column: Column) -> bool:
     return bool(filled) and not any(is_amount(text) for text in filled)
 
 
+def _repeats_header(texts: list[str], columns: tuple[Column, ...]) -> bool:
+    """Whether a data row is the header printed again (a table continued on the next page
+    repeats its 项目 | 合计 | 基本支出 rows): each text is a label of its own column's header."""
+    filled = [(index, text) for index, text in enumerate(texts) if text]
+    return bool(filled) and all(
+        index < len(columns) and normalise_label(text) in columns[index].path
+        for index, text in filled
+    )
+
+
 def _column_blocks(table: RecognisedTable) -> list[list[Column]]:
     """The table's columns, cut into the side-by-side blocks its description names: a block
     starts at each code column that follows an amount column (决算 表六 prints 人员经费 and
@@ -265,6 +275,8 @@ def _grid_block_facts(
     name_columns = [c for c in key_columns if c is not project_column]
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
+        if _repeats_header(texts, table.columns):
+            continue
 
         def text_of(column: Column | None, texts: list[str] = texts) -> str:
             return texts[column.index] if column and column.index < len(texts) else ""
@@ -340,7 +352,8 @@ def _side_labels(rows: list[list[str]], labels: list[Column]) -> list[str]:
     bare 小计 under a level label (一般公共预算资金 / 小计). A level label spans the rows of its
     group. Where a PDF centres that merged label vertically, a group's 小计 comes before the
     label: a 小计 with no open group (none yet, or the last one already had its 小计) takes
-    the level label printed further down, before the next 小计."""
+    the level label printed further down, before the next 小计, and that label, when its
+    row comes, does not open the group again."""
     values = [
         [normalise_label(texts[c.index]) if c.index < len(texts) else "" for c in labels]
         for texts in rows
@@ -353,7 +366,7 @@ def _side_labels(rows: list[list[str]], labels: list[Column]) -> list[str]:
 
     found, parent, closed = [], "", True
     for index, row in enumerate(values):
-        if level(index):
+        if level(index) and (level(index) != parent or not closed):
             parent, closed = level(index), False
         label = next((value for value in reversed(row) if value), "")
         if label == "小计" and levelled:
@@ -383,10 +396,11 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
         side.section: _side_labels([row.texts for row in table.data_rows], label_columns)
         for side, label_columns, _ in sides
     }
+    broken_down: dict[str, RowSpec | None] = {}  # per side: the row whose parts by fund follow
     for position_in_rows, row in enumerate(table.data_rows):
         row_index = table.header_rows + position_in_rows
         texts = row.texts
-        if not any(texts):
+        if not any(texts) or _repeats_header(texts, table.columns):
             continue
         labels = {section: found[position_in_rows] for section, found in row_labels.items()}
         for side, _, amount_columns in sides:
@@ -410,6 +424,15 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                     function_code = function_class_of(label)
                     if function_code:  # 一、一般公共服务支出: the class's name, unnumbered
                         row_label = re.sub("^" + NUMBERED, "", label)
+            if label:
+                parent = broken_down.get(side.section)
+                if parent and row_spec and row_spec.role == "item" and row_spec.measure:
+                    # 一、一般公共预算财政拨款 under 年初财政拨款结转和结余: that balance's part
+                    row_spec = replace(row_spec, measure=parent.measure, role="component")
+                else:
+                    broken_down[side.section] = (
+                        row_spec if row_spec and row_spec.parts_by_fund_follow else None
+                    )
             row_role = row_spec.role if row_spec else "item"
             printed = False
             for position, column in enumerate(amount_columns):

@@ -56,7 +56,14 @@ PROFILE: tuple[ProfileItem, ...] = (
         rf"执法执勤用车\s*\d+\s*辆，价值\s*{N}\s*万元",
         "万元",
     ),
-    ProfileItem("assets", "other_vehicles", rf"其他车辆\s*{N}\s*辆", "辆"),
+    # the national vehicle categories (公务用车分类): 部级领导干部用车 … 其他用车
+    ProfileItem("assets", "ministerial_vehicles", rf"部级领导干部用车\s*{N}\s*辆", "辆"),
+    ProfileItem("assets", "leader_vehicles", rf"主要领导干部用车\s*{N}\s*辆", "辆"),
+    ProfileItem("assets", "confidential_vehicles", rf"机要通信用车\s*{N}\s*辆", "辆"),
+    ProfileItem("assets", "emergency_vehicles", rf"应急保障用车\s*{N}\s*辆", "辆"),
+    ProfileItem("assets", "special_vehicles", rf"特种专业技术用车\s*{N}\s*辆", "辆"),
+    ProfileItem("assets", "retiree_vehicles", rf"离退休干部用车\s*{N}\s*辆", "辆"),
+    ProfileItem("assets", "other_vehicles", rf"其他(车辆|用车)\s*{N}\s*辆", "辆"),
     ProfileItem(
         "assets", "other_vehicles_value", rf"其他车辆\s*\d+\s*辆，价值\s*{N}\s*万元", "万元"
     ),

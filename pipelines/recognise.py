@@ -28,7 +28,7 @@ CODE_PART = re.compile(r"^(类|款|项)$")
 CODE_COLUMN = re.compile(r"^(类|款|项|.*科目代码|.*科目编码|.*分类代码|.*分类编码|代码|编码)$")
 KEY_LABEL = re.compile(
     r"^(类|款|项|项目|科目|项目名称|单位名称|功能分类|经济分类|.*编码|.*代码|.*名称|功能分类科目"
-    r"|经济分类科目)$"
+    r"|经济分类科目|序号)$"
 )
 EMPTY_NOTE = re.compile(r"空表|无内容")
 BOILERPLATE_NOTE = "无内容应公开空表并说明情况。"

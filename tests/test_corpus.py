@@ -80,6 +80,7 @@ KEY_FIGURES = [
     (JS_JC17, {"table_no": 9, "measure": "reception"}, "156.55"),
     (JS_JC18, INCOME_TOTAL, "21955.35"),
     (JS_JC18, {"table_no": 1, "section": "income", "measure": "other_funds"}, "14.39"),
+    (JS_JC18, {"table_no": 2, "measure": "other_funds"}, "14.39"),
     (JS_JC18, {**BY_USE, "measure": "basic_expenditure"}, "13994.31"),
     (JS_JC18, {**BY_USE, "measure": "project_expenditure"}, "5573.00"),
     (JS_JC18, {**BY_USE, "measure": "reserve_fund"}, "2388.04"),
@@ -353,3 +354,34 @@ def test_three_public_of_final_accounts_is_the_actual_outcome(corpus_warehouse) 
            JOIN v_documents d USING (document_id) WHERE d.path = ?""",
         SH_FINAL,
     ) == [(Decimal(0), Decimal(0), "actual")]
+
+
+def test_jiangsu_income_tables_total_their_groups_from_the_top(corpus_warehouse) -> None:
+    """收入预算总表 opens with 收入总计 and centres each group's label below its 小计."""
+    found = verdicts(corpus_warehouse, JS_JC18, "side.total_is_subtotal_plus_items_below")
+    assert ("收入 收入总计", "21955.35", "21955.35", True) in found
+    assert all(passed for *_, passed in found)
+
+
+@pytest.mark.parametrize(("file", "vehicles"), [(JS_JC19, "55"), (SH_WL, "7")])
+def test_vehicles_add_up_over_the_national_categories(corpus_warehouse, file, vehicles) -> None:
+    """检察院 2019: 一般公务用车13辆、执法执勤用车40辆、其他用车2辆 = 55;
+    万里街道: 部级领导干部用车0辆 … 其他用车7辆 = 7."""
+    assert verdicts(corpus_warehouse, file, "narrative.assets_add_up") == [
+        ("vehicles", vehicles, vehicles, True)
+    ]
+
+
+def test_a_rate_per_person_in_yuan_is_not_a_unit_mismatch(corpus_warehouse) -> None:
+    """工会经费人均定额增加1000元 in a document in 万元."""
+    claims = query(
+        corpus_warehouse,
+        """SELECT c.amount, c.unit FROM narrative_claim c
+           JOIN raw_file r ON r.document_id = c.document_id
+           WHERE r.source_file = ? AND c.subject LIKE '%人均定额%'""",
+        JS_RD19,
+    )
+    assert [(a.normalize(), u) for a, u in claims] == [(Decimal("1E+3"), "元")]
+    assert all(
+        passed for *_, passed in verdicts(corpus_warehouse, JS_RD19, "plausibility.narrative_unit")
+    )

@@ -87,3 +87,24 @@ def test_numbers_set_lower_in_a_latin_font_stay_in_their_line() -> None:
         "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.79%；其他收入6.2万元，占0.21%；"
         in [paragraph.text for paragraph in document.paragraphs]
     )
+
+
+def test_a_table_whose_last_digits_reach_past_its_ruling_continues_on_the_next_page() -> None:
+    document = corpus_document("2024_juesuan_shanghai-putuo_caizhengju.pdf")
+    table = table_with(document, "财政事务")
+    rows = [row.texts[:6] for row in table.rows]
+    assert ["210", "11", "", "行政事业单位医疗", "60.99", "60.99"] in rows
+    assert ["221", "02", "03", "购房补贴", "258.50", "258.50"] in rows
+    assert "210 11 60.99 60.99" not in [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_text_outside_the_page_is_not_read() -> None:
+    """Page 11 of 人大 2017 carries the next sheet's cells below its bottom edge, unprinted."""
+    document = corpus_document("2017_yusuan_jiangsu_renda-changweihui-bgt.pdf")
+    pages = {
+        row.position.page
+        for table in document.tables
+        for row in table.rows
+        if "7,666.68" in row.texts
+    }
+    assert 11 not in pages and pages

@@ -37,7 +37,8 @@ def _key(fact: dict, by: str | None) -> str:
 def _figure(
     facts: list[dict], template: str, figure: Figure, by: str | None
 ) -> dict[str, tuple[Decimal, dict]]:
-    """Amounts of one figure per key, with the first fact as the place to look. A side whose
+    """Amounts of one figure per key, with the first fact as the place to look; compared by
+    code, only coded rows count (a side's balance rows are no class). A side whose
     总计 adds balances (决算) is read at its current-year total (本年收入合计); a table with no
     total row (支出预算总表 printed as one row) has its items' sum as its total."""
     topics = table_topics()
@@ -53,6 +54,7 @@ def _figure(
             and (not figure.economic_code or fact["economic_code"] == figure.economic_code)
             and not (figure.without_economic_code and fact["economic_code"])
             and (not figure.project or re.search(figure.project, fact["project_name"] or ""))
+            and (by not in ("class", "function_code") or fact["function_code"])
         ):
             matched[roles[fact["row_role"]]].append(fact)
     current = next(

@@ -9,6 +9,8 @@ import polars as pl
 
 from pipelines.quality.frame import amount_text
 
+# a rate per person or a quota (工会经费人均定额增加1000元) is rightly written in 元
+PER_PERSON_RATE = re.compile(r"人均|每人|定额|标准")
 UPPER_BOUND_WAN = Decimal(10_000_000)  # 1000 亿元: more than any single department line
 COMPLETENESS = {
     "data": ("error", "已公开，有数据", "published with data"),
@@ -235,7 +237,7 @@ def narrative_plausibility(
                     claim["source_page"],
                 )
             )
-        if unit and claim["unit"]:
+        if unit and claim["unit"] and not PER_PERSON_RATE.search(claim["subject"] or ""):
             ok = claim["unit"] == unit
             found.append(
                 _status_row(

@@ -364,7 +364,17 @@ SUMS = (
     (
         "narrative.assets_add_up",
         "vehicles",
-        ("general_vehicles", "enforcement_vehicles", "other_vehicles"),
+        (
+            "general_vehicles",
+            "ministerial_vehicles",
+            "leader_vehicles",
+            "confidential_vehicles",
+            "emergency_vehicles",
+            "enforcement_vehicles",
+            "special_vehicles",
+            "retiree_vehicles",
+            "other_vehicles",
+        ),
         "车辆数应等于各类车辆之和",
         "vehicles equal the sum of their kinds",
     ),

@@ -198,12 +198,12 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                     f"({column}) {section} subtotal equals the items above it",
                 )
             )
-        if total:
+        if total:  # printed last, or first (Jiangsu 收入预算总表 opens with 收入总计)
             start = subtotal["source_row"] if subtotal else -1
             below = [
                 f
                 for f in ordered
-                if f["row_role"] == "item" and start < f["source_row"] < total["source_row"]
+                if f["row_role"] == "item" and start < f["source_row"] != total["source_row"]
             ]
             base = subtotal["amount"] if subtotal else Decimal(0)
             found.append(

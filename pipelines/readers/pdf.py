@@ -340,13 +340,10 @@ def _page_blocks(page, page_number: int) -> list[tuple[float, _Line | _RawTable]
     ]
 
     def outside(obj) -> bool:
-        return not any(
-            t.bbox[0] - 1 <= obj["x0"]
-            and obj["x1"] <= t.bbox[2] + 1
-            and t.bbox[1] - 1 <= obj["top"]
-            and obj["bottom"] <= t.bbox[3] + 1
-            for t in found
-        )
+        """Whether a character lies outside every table, by its midpoint as pdfplumber assigns
+        characters to cells (digits set low may reach past a table's last ruling)."""
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in found)
 
     text_page = page.filter(lambda obj: obj.get("object_type") != "char" or outside(obj))
     for number, line in enumerate(
@@ -418,6 +415,9 @@ def read_pdf(data: bytes, source: str) -> Document:
     characters = 0
     with pdf:
         for page_number, page in enumerate(pdf.pages, start=1):
+            # what lies outside the page is not printed (a spreadsheet export may leave other
+            # sheets' cells there): only the page's own area is read
+            page = page.within_bbox(page.bbox)
             characters += len(page.chars)
             for index, (_, block) in enumerate(_page_blocks(page, page_number)):
                 previous = placed[-1] if placed else None
