@@ -31,6 +31,7 @@ KEY_LABEL = re.compile(
     r"|经济分类科目|序号)$"
 )
 EMPTY_NOTE = re.compile(r"空表|无内容")
+NONE_NOTE = re.compile(r"[（(]?(本(部门|单位))?无.{1,30}?[)）]?。?")
 BOILERPLATE_NOTE = "无内容应公开空表并说明情况。"
 
 
@@ -312,8 +313,14 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
 
 
 def _is_note(text: str) -> bool:
+    """A line under a table that remarks on it: 备注/注/说明, an empty-table note, or a bare
+    statement of what there is none of, as Jiangsu prints it: (无政府性基金支出）."""
     label = normalise_label(text)
-    return label.startswith(("备注", "注：", "注:", "说明：")) or bool(EMPTY_NOTE.search(label))
+    return (
+        label.startswith(("备注", "注：", "注:", "说明："))
+        or bool(EMPTY_NOTE.search(label))
+        or bool(NONE_NOTE.fullmatch(label))
+    )
 
 
 EMPTY_CLAIM = re.compile(r".*(空表|无数据|无.{0,30}(预算|支出|收入|经费)).*")

@@ -385,3 +385,14 @@ def test_a_rate_per_person_in_yuan_is_not_a_unit_mismatch(corpus_warehouse) -> N
     assert all(
         passed for *_, passed in verdicts(corpus_warehouse, JS_RD19, "plausibility.narrative_unit")
     )
+
+
+def test_an_empty_table_explained_by_a_bare_none_statement(corpus_warehouse) -> None:
+    """人大 2017 prints "(无政府性基金支出）" under its empty 政府性基金支出预算表."""
+    assert query(
+        corpus_warehouse,
+        """SELECT t.status, t.explanation FROM document_table t
+           JOIN raw_file r ON r.document_id = t.document_id
+           WHERE r.source_file = ? AND t.table_name = '政府性基金支出预算表'""",
+        JS_RD,
+    ) == [("empty_explained", "(无政府性基金支出）")]
