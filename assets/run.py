@@ -1,4 +1,5 @@
-"""`make run`: run the build job through Dagster on the project's persistent instance."""
+"""`make run`: run the build job through Dagster on the project's persistent instance, in this
+process or, with `GONGKAI_EXECUTOR=dask`, on the dask cluster (see `assets.distributed`)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ import sys
 
 import dagster as dg
 
-from assets.definitions import defs
+from assets.definitions import defs, reconstructable_build
+from assets.distributed import Execution, shared_run_config
+from assets.resources import GongkaiPaths
 
 
 def main() -> int:
-    job = defs.resolve_job_def("build_warehouse")
-    result = job.execute_in_process(instance=dg.DagsterInstance.get())
+    execution = Execution.from_environment()
+    instance = dg.DagsterInstance.get()
+    if execution.executor == "local":
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance)
+    else:
+        result = dg.execute_job(
+            reconstructable_build(execution),
+            instance=instance,
+            run_config=shared_run_config(GongkaiPaths()),
+        )
     if not result.success:
         print("build failed; see the run in the Dagster UI (make ui)", file=sys.stderr)
         return 1

@@ -6,15 +6,21 @@ not through Dagster's IO manager, so the load step is the warehouse's single wri
 
 from __future__ import annotations
 
+import os
+import socket
+
 import dagster as dg
 import polars as pl
 
+from assets.distributed import Execution, shard_of, unread_files
 from assets.resources import GongkaiPaths
 from pipelines.build import (
     DEFAULT_WORKERS,
+    ExtractionCache,
     check_quality,
     combine_facts,
     extract_documents,
+    extract_files,
     inventory_raw_files,
 )
 from pipelines.download import fetch_all, load_sources
@@ -84,38 +90,95 @@ def raw_file_inventory(paths: GongkaiPaths) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(
-    group_name=GROUP,
-    deps=[raw_file_inventory],
-    description="Each raw file read, its tables recognised and turned into facts — or "
-    "quarantined with the reason. Staged as Parquet, one facts file per document.",
-)
-def parsed_documents(paths: GongkaiPaths) -> dg.MaterializeResult:
-    inventory = pl.read_parquet(paths.staging.inventory)
-    manifest = extract_documents(paths.raw_path, inventory, paths.staging, workers=DEFAULT_WORKERS)
-    quarantined = manifest.filter(pl.col("status") == "quarantined")
-    return dg.MaterializeResult(
-        metadata={
-            "documents_loaded": manifest.filter(pl.col("status") == "loaded").height,
-            "files_quarantined": quarantined.height,
-            "duplicates": manifest.filter(pl.col("status") == "duplicate").height,
-            "tables_found": int(manifest["tables_found"].sum() or 0),
-            "documents": markdown_table(
-                manifest.select(
-                    "source_file",
-                    "status",
-                    "department",
-                    "fiscal_year",
-                    "kind",
-                    "unit",
-                    "tables_found",
-                    "fact_count",
-                    "warning_count",
-                    "reason",
-                )
-            ),
-        }
+def _read_shard(index: int, execution: Execution) -> dg.OpDefinition:
+    @dg.op(
+        name=f"read_shard_{index}",
+        ins={"inventory": dg.In(dg.Nothing)},
+        out=dg.Out(dg.Nothing),
+        description=f"Reads the new files of shard {index} of {execution.shards} (by content "
+        "hash) into the extraction cache, so the staging step finds them read.",
     )
+    def read_shard(context, paths: GongkaiPaths) -> None:
+        inventory = pl.read_parquet(paths.staging.inventory)
+        cache = ExtractionCache(paths.staging.root)
+        files = [
+            (row, source_file, sha256, size_bytes)
+            for row, source_file, sha256, size_bytes in unread_files(inventory, cache)
+            if shard_of(sha256, execution.shards) == index
+        ]
+        results = extract_files(paths.raw_path, files, execution.processes, cache, None).values()
+        context.add_output_metadata(
+            {
+                "files_read": len(files),
+                "loaded": sum(result.status == "loaded" for result in results),
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+            }
+        )
+
+    return read_shard
+
+
+def _stage_documents(execution: Execution) -> dg.OpDefinition:
+    @dg.op(
+        ins={"inventory": dg.In(dg.Nothing), "shards_read": dg.In(dg.Nothing)},
+        out=dg.Out(dg.Nothing),
+        description="Every raw file's document, from the cache or read now; duplicates, joined "
+        "text parts and superseded versions marked; staged as Parquet.",
+    )
+    def stage_documents(context, paths: GongkaiPaths) -> None:
+        inventory = pl.read_parquet(paths.staging.inventory)
+        manifest = extract_documents(
+            paths.raw_path, inventory, paths.staging, workers=execution.processes
+        )
+        quarantined = manifest.filter(pl.col("status") == "quarantined")
+        context.add_output_metadata(
+            {
+                "documents_loaded": manifest.filter(pl.col("status") == "loaded").height,
+                "files_quarantined": quarantined.height,
+                "duplicates": manifest.filter(pl.col("status") == "duplicate").height,
+                "tables_found": int(manifest["tables_found"].sum() or 0),
+                "documents": markdown_table(
+                    manifest.select(
+                        "source_file",
+                        "status",
+                        "department",
+                        "fiscal_year",
+                        "kind",
+                        "unit",
+                        "tables_found",
+                        "fact_count",
+                        "warning_count",
+                        "reason",
+                    )
+                ),
+            }
+        )
+
+    return stage_documents
+
+
+def parsed_documents_asset(execution: Execution) -> dg.AssetsDefinition:
+    """`parsed_documents` for one way of executing: the shard steps (none by default), then the
+    step that stages every document, which alone sees all files at once."""
+    shards = [_read_shard(index, execution) for index in range(execution.shards)]
+    stage = _stage_documents(execution)
+
+    @dg.graph_asset(
+        name="parsed_documents",
+        group_name=GROUP,
+        ins={"raw_file_inventory": dg.AssetIn(dagster_type=dg.Nothing)},
+        description="Each raw file read, its tables recognised and turned into facts — or "
+        "quarantined with the reason. Staged as Parquet, one facts file per document.",
+    )
+    def parsed_documents(raw_file_inventory):
+        read = [read_shard(inventory=raw_file_inventory) for read_shard in shards]
+        return stage(inventory=raw_file_inventory, shards_read=read)
+
+    return parsed_documents
+
+
+parsed_documents = parsed_documents_asset(Execution())
 
 
 @dg.asset(
@@ -157,7 +220,7 @@ def budget_facts(paths: GongkaiPaths) -> dg.MaterializeResult:
     "expectations/suites; one row per check per subject, passing ones included.",
 )
 def data_quality(paths: GongkaiPaths) -> dg.MaterializeResult:
-    results = check_quality(paths.staging)
+    results = check_quality(paths.staging, DEFAULT_WORKERS)
     by_family = (
         results.group_by("rule_family")
         .agg(

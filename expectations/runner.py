@@ -74,3 +74,43 @@ def judge(comparisons: dict[str, pl.DataFrame]) -> pl.DataFrame:
     if not judged:
         return pl.DataFrame(schema={**next(iter(comparisons.values())).schema, **RESULT_SCHEMA})
     return pl.concat(judged)
+
+
+def _sql_predicate(expectation: dict) -> str:
+    """A suite's expectation as a DuckDB predicate; like GE, a NULL value is not unexpected."""
+    kwargs = expectation["kwargs"]
+    column = f'"{kwargs["column"]}"'
+    if expectation["type"] == "expect_column_values_to_be_between":
+        test = f"CAST({column} AS DOUBLE) BETWEEN {kwargs['min_value']} AND {kwargs['max_value']}"
+    elif expectation["type"] == "expect_column_values_to_be_in_set":
+        values = ", ".join("'" + value.replace("'", "''") + "'" for value in kwargs["value_set"])
+        test = f"{column} IN ({values})"
+    else:
+        raise ValueError(f"no SQL form for {expectation['type']}")
+    return f"({column} IS NULL OR {test})"
+
+
+def judge_sql(comparisons: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The same suites applied as plain DuckDB SQL, without Great Expectations: the yardstick
+    `make bench` measures GE against, and a check that the suites mean what they say."""
+    import duckdb
+
+    judged = []
+    with duckdb.connect() as connection:
+        for family, frame in comparisons.items():
+            if frame.height == 0:
+                continue
+            definition = suite_definition(family)
+            passes = " AND ".join(_sql_predicate(e) for e in definition["expectations"])
+            undecided = definition["meta"]["undecided_statuses"]
+            unsure = ", ".join("'" + status + "'" for status in undecided) or "NULL"
+            connection.register("comparison", frame.to_arrow())
+            verdicts = connection.sql(
+                f"SELECT CASE WHEN status IN ({unsure}) THEN NULL ELSE {passes} END AS passed "
+                "FROM comparison"
+            ).pl()
+            connection.unregister("comparison")
+            judged.append(frame.with_columns(verdicts["passed"]))
+    if not judged:
+        return pl.DataFrame(schema={**next(iter(comparisons.values())).schema, **RESULT_SCHEMA})
+    return pl.concat(judged)

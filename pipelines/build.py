@@ -16,11 +16,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 from pathlib import Path
 
 import polars as pl
 
+from expectations.runner import RESULT_SCHEMA, SUITES_DIR
 from pipelines.extract import (
     CLAIM_SCHEMA,
     CODE_SCHEMA,
@@ -35,6 +36,7 @@ from pipelines.extract import (
 )
 from pipelines.profile import PROFILE_SCHEMA
 from pipelines.quality import QualityInput, comparisons
+from pipelines.quality.frame import COMPARISON_SCHEMA
 from pipelines.settings import MAX_FILE_BYTES
 from pipelines.staging import Staging
 from pipelines.warehouse.load import WarehouseSummary, load_warehouse
@@ -188,14 +190,15 @@ class ExtractionCache:
         partial.replace(self.folder / f"{result.sha256}.pickle")
 
 
-def _extract_all(
+def extract_files(
     raw_dir: Path,
     pending: list[tuple[int, str, str, int]],
     workers: int,
     cache: ExtractionCache,
     progress,
 ) -> dict[int, DocumentResult]:
-    """Extract the files not in the cache, in parallel across `workers` processes."""
+    """Each pending file's result: from the cache, or read in parallel across `workers`
+    processes and put in the cache (a shard step on a cluster worker calls this too)."""
     found: dict[int, DocumentResult] = {}
     missing = []
     for index, source_file, sha256, size_bytes in pending:
@@ -343,7 +346,7 @@ def extract_documents(
             first_seen[sha256] = source_file
             pending.append((index, source_file, sha256, size_bytes))
         results.append(result)
-    extracted = _extract_all(raw_dir, pending, workers, ExtractionCache(staging.root), progress)
+    extracted = extract_files(raw_dir, pending, workers, ExtractionCache(staging.root), progress)
     results = [result or extracted[index] for index, result in enumerate(results)]
     join_text_parts(results)
     mark_superseded(results)
@@ -379,11 +382,50 @@ def combine_facts(staging: Staging) -> pl.DataFrame:
     return facts
 
 
-def check_quality(staging: Staging) -> pl.DataFrame:
-    """Run every rule family over the staged run and stage the verdicts."""
-    from expectations.runner import judge
+def checks_version() -> str:
+    """What a check's verdict depends on besides the document: the pipeline's code and
+    reference data, the suites, and the polars version that hashes the inputs."""
+    digest = hashlib.sha256(f"{parser_version()}|{pl.__version__}".encode())
+    for suite in sorted(SUITES_DIR.glob("*.json")):
+        digest.update(suite.read_bytes())
+    return digest.hexdigest()[:16]
 
-    results = judge(comparisons(QualityInput.from_staging(staging)))
+
+def _compare(data: QualityInput, document_ids: pl.Series, workers: int) -> dict[str, pl.DataFrame]:
+    """The comparisons of some documents, in parts across `workers` processes where there are
+    enough documents to pay for starting them (each rule reads one document at a time)."""
+    ids = document_ids.sort().to_list()
+    # a daemon process (a dask worker) may not start processes: it compares in its own
+    if workers <= 1 or len(ids) < 400 or current_process().daemon:
+        return comparisons(data.only(document_ids))
+    size = -(-len(ids) // (4 * workers))
+    parts = [data.only(pl.Series(ids[start : start + size])) for start in range(0, len(ids), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        compared = list(pool.map(comparisons, parts))
+    return {family: pl.concat([part[family] for part in compared]) for family in compared[0]}
+
+
+def check_quality(staging: Staging, workers: int = 1) -> pl.DataFrame:
+    """Run every rule family over the staged run and stage the verdicts.
+
+    Rules read one document at a time, so a document whose checked inputs are unchanged since
+    the last run (same input key) keeps that run's verdicts; only the others are compared and
+    judged, and Great Expectations is imported only when there are such documents."""
+    data = QualityInput.from_staging(staging)
+    keys = data.input_keys(checks_version())
+    reused = pl.DataFrame(schema={**COMPARISON_SCHEMA, **RESULT_SCHEMA, "input_key": pl.String})
+    if staging.dq_results.exists():
+        previous = pl.read_parquet(staging.dq_results)
+        if set(previous.columns) == set(reused.columns):
+            reused = previous.join(keys, on=["document_id", "input_key"], how="semi")
+    todo = keys.join(reused.select("document_id").unique(), on="document_id", how="anti")
+    fresh = reused.clear()
+    if todo.height:
+        from expectations.runner import judge
+
+        judged = judge(_compare(data, todo["document_id"], workers))
+        fresh = judged.join(keys, on="document_id", how="left").select(reused.columns)
+    results = pl.concat([reused, fresh])
     results.write_parquet(staging.dq_results)
     return results
 
@@ -427,6 +469,6 @@ def build(
     inventory.write_parquet(staging.inventory)
     timed("extract", extract_documents, raw_dir, inventory, staging, max_bytes, progress, workers)
     timed("combine", combine_facts, staging)
-    timed("check", check_quality, staging)
+    timed("check", check_quality, staging, workers)
     loaded = timed("load", load_warehouse, staging, warehouse)
     return BuildSummary(inventory.height, loaded, seconds)

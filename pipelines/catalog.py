@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 # ---- measures -------------------------------------------------------------------------------
 
@@ -1411,7 +1411,9 @@ def describes(template: str, figure: Figure, by_code: bool = False) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def normalise_label(text: str) -> str:
-    """Label text as the description matches it: no white space, one kind of quote."""
+    """Label text as the description matches it: no white space, one kind of quote (cached:
+    the same labels recur in every document)."""
     text = re.sub(r"[\s\u3000]+", "", text)
     return re.sub(r"[“”„‟\"＂「」]", '"', text)

@@ -8,6 +8,7 @@ can always be traced back to the spot in the source a reviewer would open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ class Row:
     cells: tuple[Cell, ...]
     position: Position
 
-    @property
+    @cached_property
     def texts(self) -> list[str]:
+        """The cells' clean texts, computed once: recognition and facts read them many times."""
         return [cell.clean for cell in self.cells]
 
     @property

@@ -28,6 +28,7 @@ from pipelines.recognise import (
     empty_note,
     empty_table_explanation,
     recognise_tables,
+    table_layouts,
 )
 
 FACT_SCHEMA = {
@@ -257,8 +258,9 @@ def _choose_template(document) -> tuple[str | None, list[RecognisedTable]]:
     """The template family whose tables the document publishes most of, and its tables
     recognised against that family alone (titles such as 收支预算总表 recur across families)."""
     best: tuple[int, str | None, list[RecognisedTable]] = (0, None, [])
+    layouts = table_layouts(document)
     for template, specs in TEMPLATES.items():
-        recognised = recognise_tables(document, specs)
+        recognised = recognise_tables(document, specs, layouts)
         found = len({table.spec.number for table in recognised if table.spec})
         if found > best[0]:
             best = (found, template, recognised)

@@ -9,7 +9,8 @@ below, which is what a reader does by eye.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 
 from pipelines.catalog import TableSpec, normalise_label
 from pipelines.document import Document, Paragraph, Row, Table
@@ -222,28 +223,43 @@ def column_paths(
     return tuple(columns)
 
 
-def _match_title(captions: list[str], specs: tuple[TableSpec, ...]) -> tuple[TableSpec | None, str]:
-    """The described table whose title pattern matches a caption line best (longest match);
-    a title wrapped over two or three lines is read joined as well."""
-    best: tuple[int, TableSpec | None, str] = (0, None, "")
+@lru_cache(maxsize=4096)
+def _title_candidates(captions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each caption line normalised, and titles wrapped over two or three lines read joined,
+    with the text to report: computed once per table, matched against every family."""
     wrapped = [
         "".join(captions[start : start + size])
         for size in (2, 3)
         for start in range(len(captions) - size + 1)
     ]
-    for caption in [*captions, *wrapped]:
-        label = normalise_label(caption)
+    return tuple((normalise_label(caption), caption.strip()) for caption in [*captions, *wrapped])
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def _match_title(
+    captions: tuple[str, ...], specs: tuple[TableSpec, ...]
+) -> tuple[TableSpec | None, str]:
+    """The described table whose title pattern matches a caption line best (longest match);
+    a title wrapped over two or three lines is read joined as well."""
+    best: tuple[int, TableSpec | None, str] = (0, None, "")
+    for label, caption in _title_candidates(captions):
         for spec in specs:
             for pattern in spec.titles:
-                found = re.search(pattern, label)
+                found = _compiled(pattern).search(label)
                 if found and len(found.group(0)) > best[0]:
-                    best = (len(found.group(0)), spec, caption.strip())
+                    best = (len(found.group(0)), spec, caption)
     return best[1], best[2]
 
 
-def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[RecognisedTable]:
-    """Recognise every table of a document against the described tables."""
-    recognised = []
+def table_layouts(document: Document) -> list[RecognisedTable]:
+    """Every table's captions, header and columns, note, department and unit: what does not
+    depend on which family describes it, so a document is laid out once and its titles
+    matched against each family (`recognise_tables`)."""
+    layouts = []
     blocks = document.blocks
     carried: list[str] = []  # a grid holding only a title and unit line titles the next one
     for position, block in enumerate(blocks):
@@ -268,7 +284,6 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
         caption_rows = _caption_rows(block)
         in_table = ["  ".join(t for t in row.texts if t) for row in block.rows[:caption_rows]]
         captions = before + in_table
-        spec, title = _match_title(captions, specs)
         header_end = _header_rows(block.rows, caption_rows)
         header_rows = block.rows[caption_rows:header_end]
         header = [row.texts for row in header_rows]
@@ -295,11 +310,11 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
             (m.group(1).strip() for c in captions if (m := DEPARTMENT.search(c))), None
         )
         unit = next((m.group(1) for c in captions if (m := UNIT.search(c))), None)
-        recognised.append(
+        layouts.append(
             RecognisedTable(
                 table=block,
-                spec=spec,
-                title=title,
+                spec=None,
+                title="",
                 printed_number=number,
                 captions=tuple(captions),
                 department=department,
@@ -309,6 +324,20 @@ def recognise_tables(document: Document, specs: tuple[TableSpec, ...]) -> list[R
                 note=note,
             )
         )
+    return layouts
+
+
+def recognise_tables(
+    document: Document,
+    specs: tuple[TableSpec, ...],
+    layouts: list[RecognisedTable] | None = None,
+) -> list[RecognisedTable]:
+    """Recognise every table of a document against the described tables (on its layouts,
+    where they are made already)."""
+    recognised = []
+    for layout in table_layouts(document) if layouts is None else layouts:
+        spec, title = _match_title(layout.captions, specs)
+        recognised.append(replace(layout, spec=spec, title=title))
     return recognised
 
 

@@ -69,3 +69,47 @@ def test_parallel_extraction_gives_the_same_warehouse(raw, tmp_path) -> None:
                 [connection.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES]
             )
     assert exports[0] == exports[1]
+
+
+def checked(monkeypatch) -> list[list[str]]:
+    """Record the documents each check stage compares."""
+    calls = []
+    original = build_module.comparisons
+
+    def recording(data):
+        calls.append(sorted(data.documents["document_id"].to_list()))
+        return original(data)
+
+    monkeypatch.setattr(build_module, "comparisons", recording)
+    return calls
+
+
+def verdicts(warehouse) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute("SELECT * FROM dq_result ORDER BY ALL").fetchall()
+
+
+def test_a_second_run_checks_only_documents_whose_inputs_changed(raw, tmp_path, monkeypatch):
+    warehouse = tmp_path / "w" / "gongkai.duckdb"
+    first = build(raw, warehouse, workers=1)
+    before = verdicts(warehouse)
+    calls = checked(monkeypatch)
+    build(raw, warehouse, workers=1)
+    assert calls == [] and verdicts(warehouse) == before
+    shutil.copy(KEZHOU, raw / "kezhou-again.txt")  # a copy: no new document
+    (raw / "new.txt").write_text(
+        CHANGJI.read_text(encoding="utf-8").replace("昌吉回族自治州", "伊犁哈萨克自治州"),
+        encoding="utf-8",
+    )
+    again = build(raw, warehouse, workers=1)
+    assert len(calls) == 1 and len(calls[0]) == 1
+    assert again.warehouse.checks > first.warehouse.checks
+
+
+def test_a_new_checks_version_checks_everything_again(raw, tmp_path, monkeypatch) -> None:
+    warehouse = tmp_path / "w" / "gongkai.duckdb"
+    build(raw, warehouse, workers=1)
+    calls = checked(monkeypatch)
+    monkeypatch.setattr(build_module, "checks_version", lambda: "changed-suites")
+    build(raw, warehouse, workers=1)
+    assert [len(documents) for documents in calls] == [2]

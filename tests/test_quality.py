@@ -8,7 +8,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from expectations.runner import judge
+from expectations.runner import judge, judge_sql
 from pipelines.extract import (
     CLAIM_SCHEMA,
     CODE_SCHEMA,
@@ -428,3 +428,11 @@ def test_narrative_agreements_of_the_seeds_pass(seed_results) -> None:
     assert passed["一般公共预算"] == "narrative.share_recomputes"  # 98.41% of 1483.22
     assert passed["一般公共预算拨款基本支出"] == "narrative.change_agrees_with_percent"
     assert set(narrative.filter(pl.col("check_id").str.ends_with("adds_up"))["passed"]) == {True}
+
+
+def test_the_suites_as_plain_sql_give_the_same_verdicts_as_great_expectations(extracted):
+    for result in extracted.values():
+        compared = comparisons(QualityInput.from_result(result))
+        by_ge, by_sql = judge(compared), judge_sql(compared)
+        assert by_sql["passed"].to_list() == by_ge["passed"].to_list()
+        assert False in by_ge["passed"].to_list()  # there are findings to agree on

@@ -141,6 +141,51 @@ class QualityInput:
             profile=pl.read_parquet(staging.profile),
         )
 
+    @property
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def only(self, document_ids: pl.Series) -> QualityInput:
+        """The input restricted to some documents: every rule reads one document at a time."""
+        return QualityInput(
+            **{
+                name: frame.filter(pl.col("document_id").is_in(document_ids.implode()))
+                for name, frame in self.frames.items()
+            }
+        )
+
+    def input_keys(self, version: str) -> pl.DataFrame:
+        """Per document, a key of everything its checks read (each staged frame's rows, and
+        `version`: the code and suites that check them): equal keys, equal results."""
+        parts = []
+        for name, frame in self.frames.items():
+            hashes = frame.select(
+                "document_id", frame.drop("document_id").hash_rows(seed=7).alias("row")
+            )
+            parts.append(
+                hashes.group_by("document_id").agg(
+                    pl.lit(name).alias("frame"),
+                    pl.len().alias("rows"),
+                    (pl.col("row") // 2**32).sum().alias("high"),
+                    (pl.col("row") % 2**32).sum().alias("low"),
+                )
+            )
+        return (
+            pl.concat(parts)
+            .sort("document_id", "frame")
+            .group_by("document_id", maintain_order=True)
+            .agg(
+                pl.concat_str(
+                    pl.lit(version), pl.col("frame"), pl.col("rows"), pl.col("high"), pl.col("low")
+                )
+                .str.join("|")
+                .hash(seed=7)
+                .cast(pl.String)
+                .alias("input_key")
+            )
+            .filter(pl.col("document_id").is_in(self.documents["document_id"].implode()))
+        )
+
 
 def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
     """One comparison frame per rule family."""

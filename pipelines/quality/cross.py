@@ -85,19 +85,43 @@ def _figure(
     return sums
 
 
-def _side(facts: list[dict], template: str, figures: tuple[Figure, ...], by: str | None):
+class DocumentFigures:
+    """A document's facts indexed by table topic, each figure read once: the cross-table rules
+    and the narrative's claims ask for the same figures again and again."""
+
+    def __init__(self, facts: list[dict]) -> None:
+        topics = table_topics()
+        self.facts = facts
+        self.by_topic: dict[str | None, list[dict]] = defaultdict(list)
+        for fact in facts:
+            self.by_topic[topics.get((fact["template"], fact["table_no"]))].append(fact)
+        self._read: dict[tuple, dict[str, tuple[Decimal, dict]]] = {}
+
+    def read(
+        self, template: str, figure: Figure, by: str | None
+    ) -> dict[str, tuple[Decimal, dict]]:
+        """The figure's amounts per key (see `_figure`)."""
+        key = (template, figure, by)
+        if key not in self._read:
+            self._read[key] = _figure(self.by_topic.get(figure.topic, []), template, figure, by)
+        return self._read[key]
+
+
+def _side(figures: DocumentFigures, template: str, side: tuple[Figure, ...], by: str | None):
     combined: dict[str, tuple[Decimal, dict]] = {}
-    for figure in figures:
-        for key, (amount, anchor) in _figure(facts, template, figure, by).items():
+    for figure in side:
+        for key, (amount, anchor) in figures.read(template, figure, by).items():
             total, first = combined.get(key, (Decimal(0), anchor))
             combined[key] = (total + amount, first)
     return combined
 
 
-def _evaluate(document_id: str, template: str, rule: CrossRule, facts: list[dict]) -> list[dict]:
+def _evaluate(
+    document_id: str, template: str, rule: CrossRule, figures: DocumentFigures
+) -> list[dict]:
     """One comparison per key; a rule with nothing on either side is still recorded (0 = 0)."""
-    left = _side(facts, template, rule.left, rule.by)
-    right = _side(facts, template, rule.right, rule.by)
+    left = _side(figures, template, rule.left, rule.by)
+    right = _side(figures, template, rule.right, rule.by)
     keys = set(left) | set(right)
     if rule.by == "measure":  # only sources both tables print can be compared
         for figure in (*rule.left, *rule.right):
@@ -144,11 +168,12 @@ def cross_table_comparisons(
         by_document[fact["document_id"]].append(fact)
     found = []
     for document_id, template in documents.select("document_id", "template").iter_rows():
+        figures = DocumentFigures(by_document[document_id])
         for rule in CROSS_RULES:
-            figures = (*rule.left, *rule.right)
-            if {figure.topic for figure in figures} <= published[document_id] and all(
+            named = (*rule.left, *rule.right)
+            if {figure.topic for figure in named} <= published[document_id] and all(
                 describes(template, figure, by_code=rule.by in ("class", "function_code"))
-                for figure in figures
+                for figure in named
             ):
-                found += _evaluate(document_id, template, rule, by_document[document_id])
+                found += _evaluate(document_id, template, rule, figures)
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 
 import polars as pl
 
@@ -27,6 +28,7 @@ COMPARISON_SCHEMA = {
 }
 
 
+@lru_cache(maxsize=65536)
 def amount_text(value: Decimal | None) -> str:
     """An amount as people write it: 1483.22, 6.6, 0 — no exponent, no trailing zeros."""
     if value is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -29,7 +30,7 @@ from pipelines.catalog import (
     normalise_label,
     topic_table,
 )
-from pipelines.quality.cross import _figure
+from pipelines.quality.cross import DocumentFigures
 from pipelines.quality.frame import amount_text, arithmetic_row
 
 FAMILY = "narrative"
@@ -136,11 +137,16 @@ def _resolve_code(claim: dict, names: dict[str, str], kind: str) -> str | None:
     return claim["economic_code"]
 
 
+@cache
+def _pattern(text: str) -> re.Pattern:
+    return re.compile(text)
+
+
 def _matches(target: Target, claim: dict) -> bool:
-    if claim["amount_wan"] is None or not re.search(target.section, claim["section"] or ""):
+    if claim["amount_wan"] is None or not _pattern(target.section).search(claim["section"] or ""):
         return False
     if target.subject:
-        return bool(re.fullmatch(target.subject, claim["subject"]))
+        return bool(_pattern(target.subject).fullmatch(claim["subject"]))
     if target.measures:
         return claim["measure"] in target.measures
     return target.by is not None
@@ -150,7 +156,7 @@ def _amount_rows(
     document_id: str,
     template: str,
     claims: list[dict],
-    facts: list[dict],
+    figures: DocumentFigures,
     codes: dict[str, dict[str, str]],
 ) -> list[dict]:
     found = []
@@ -172,14 +178,14 @@ def _amount_rows(
         if target.measures and not target.subject:
             figure = replace(figure, measures=(claim["measure"],))
         by = "function_code" if target.by == "function_code" else None
-        sums = _figure(facts, template, figure, by)
+        sums = figures.read(template, figure, by)
         if target.by == "function_code":
             expected = sums.get(key_filter, (Decimal(0), None))[0]
         elif target.by == "economic_code":
             expected = sum(
                 (
                     f["amount"]
-                    for f in facts
+                    for f in figures.facts
                     if f["table_no"] == table_no
                     and f["economic_code"] == key_filter
                     and f["measure"] in figure.read_measures(template)
@@ -224,7 +230,7 @@ def _beyond(printed: Decimal, computed: Decimal) -> Decimal:
 
 
 def _named_base(
-    claim: dict, template: str | None, facts: list[dict]
+    claim: dict, template: str | None, figures: DocumentFigures
 ) -> tuple[str, Decimal, int] | None:
     """The table figure a share names as its base (占“三公”经费的X%), with its table number."""
     if not claim["share_base"] or template is None:
@@ -233,7 +239,7 @@ def _named_base(
     for pattern, figure in SHARE_BASES:
         spec = topic_table(template, figure.topic)
         if re.fullmatch(pattern, label) and spec and describes(template, figure):
-            sums = _figure(facts, template, figure, None)
+            sums = figures.read(template, figure, None)
             if sums:
                 return (
                     claim["share_base"],
@@ -244,7 +250,7 @@ def _named_base(
 
 
 def _share_rows(
-    document_id: str, template: str | None, claims: list[dict], facts: list[dict]
+    document_id: str, template: str | None, claims: list[dict], figures: DocumentFigures
 ) -> list[dict]:
     """A share is recomputed against the base it names where that is a table figure, else
     against the amount the sentence before it states."""
@@ -252,7 +258,7 @@ def _share_rows(
     for index, claim in enumerate(claims):
         if claim["share_percent"] is None or claim["amount_wan"] is None:
             continue
-        named = _named_base(claim, template, facts)
+        named = _named_base(claim, template, figures)
         if named:
             base_subject, base_amount = f"{named[0]}（表{named[2]}）", named[1]
         else:
@@ -443,9 +449,10 @@ def narrative_comparisons(
             for kind in ("function_code", "economic_code")
         }
         template = next((f["template"] for f in document_facts if f["template"] in TEMPLATES), None)
+        figures = DocumentFigures(document_facts)
         if template:
-            found += _amount_rows(document_id, template, records, document_facts, names)
-        found += _share_rows(document_id, template, records, document_facts)
+            found += _amount_rows(document_id, template, records, figures, names)
+        found += _share_rows(document_id, template, records, figures)
         found += _change_rows(document_id, records)
     for (document_id,), document_profile in profile.group_by(["document_id"], maintain_order=True):
         found += _sum_rows(document_id, document_profile.to_dicts())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 import polars as pl
 
@@ -223,12 +225,14 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
 
 
 def _by_table(facts: pl.DataFrame):
-    for (document_id, template, table_no), table in facts.group_by(
-        ["document_id", "template", "table_no"], maintain_order=True
+    """Each described table's facts in reading order (one pass over all facts)."""
+    records = facts.sort("document_id", "template", "table_no", "source_row", "source_column")
+    for (document_id, template, table_no), table in groupby(
+        records.to_dicts(), key=itemgetter("document_id", "template", "table_no")
     ):
         spec = SPECS.get((template, table_no))
         if spec is not None:
-            yield document_id, spec, table.sort("source_row", "source_column").to_dicts()
+            yield document_id, spec, list(table)
 
 
 def within_table_comparisons(facts: pl.DataFrame) -> list[dict]:
