@@ -169,7 +169,7 @@ def parsed_documents_asset(execution: Execution) -> dg.AssetsDefinition:
         group_name=GROUP,
         ins={"raw_file_inventory": dg.AssetIn(dagster_type=dg.Nothing)},
         description="Each raw file read, its tables recognised and turned into facts — or "
-        "quarantined with the reason. Staged as Parquet, one facts file per document.",
+        "quarantined with the reason. Staged as Parquet.",
     )
     def parsed_documents(raw_file_inventory):
         read = [read_shard(inventory=raw_file_inventory) for read_shard in shards]

@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -117,7 +116,7 @@ def _document_row(result: DocumentResult) -> dict:
         "admin_level": metadata.admin_level if metadata else None,
         "unit": metadata.unit if metadata else None,
         "published_date": metadata.published_date if metadata else None,
-        "tables_found": result.tables.filter(pl.col("status") != "missing").height,
+        "tables_found": sum(status != "missing" for status in result.tables["status"]),
         "fact_count": result.facts.height,
         "warning_count": len(result.warnings),
     }
@@ -201,12 +200,13 @@ def extract_files(
     processes and put in the cache (a shard step on a cluster worker calls this too)."""
     found: dict[int, DocumentResult] = {}
     missing = []
-    for index, source_file, sha256, size_bytes in pending:
-        cached = cache.get(sha256, source_file)
-        if cached is not None:
-            found[index] = cached
-        else:
-            missing.append((index, source_file, sha256, size_bytes))
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as threads:  # decoding frees the GIL
+        cached = threads.map(lambda file: cache.get(file[2], file[1]), pending)
+        for (index, source_file, sha256, size_bytes), result in zip(pending, cached, strict=True):
+            if result is not None:
+                found[index] = result
+            else:
+                missing.append((index, source_file, sha256, size_bytes))
     done = len(found)
     if workers > 1 and len(missing) > 1:
         # spawn, not fork: the parent holds polars' and DuckDB's threads, which fork would copy
@@ -350,15 +350,11 @@ def extract_documents(
     results = [result or extracted[index] for index, result in enumerate(results)]
     join_text_parts(results)
     mark_superseded(results)
-    if staging.document_facts.exists():
-        shutil.rmtree(staging.document_facts)
-    staging.document_facts.mkdir(parents=True)
     loaded = [result for result in results if result.status == "loaded"]
-    for result in loaded:
-        result.facts.write_parquet(staging.document_facts / f"{result.document_id}.parquet")
     manifest = pl.DataFrame([_document_row(r) for r in results], schema=DOCUMENT_SCHEMA)
     manifest.write_parquet(staging.documents)
     for path, schema, frames in (
+        (staging.document_facts, FACT_SCHEMA, [r.facts for r in loaded]),
         (staging.tables, TABLE_SCHEMA, [r.tables for r in loaded]),
         (staging.codes, CODE_SCHEMA, [r.codes for r in loaded]),
         (staging.warnings, WARNING_SCHEMA, [r.warnings_frame for r in loaded]),
@@ -372,10 +368,8 @@ def extract_documents(
 
 
 def combine_facts(staging: Staging) -> pl.DataFrame:
-    """All staged document facts as one Parquet file (and frame), in a deterministic order."""
-    files = sorted(staging.document_facts.glob("*.parquet"))
-    frames = [pl.read_parquet(path) for path in files]
-    facts = pl.concat([pl.DataFrame(schema=FACT_SCHEMA), *frames]).sort(
+    """All documents' facts as one Parquet file (and frame), in a deterministic order."""
+    facts = pl.read_parquet(staging.document_facts).sort(
         "document_id", "table_no", "source_row", "source_column"
     )
     facts.write_parquet(staging.facts)
@@ -427,6 +421,7 @@ def check_quality(staging: Staging, workers: int = 1) -> pl.DataFrame:
         fresh = judged.join(keys, on="document_id", how="left").select(reused.columns)
     results = pl.concat([reused, fresh])
     results.write_parquet(staging.dq_results)
+    keys.write_parquet(staging.input_keys)
     return results
 
 

@@ -1,8 +1,8 @@
 """Staged results between extraction and the warehouse load, as Parquet files.
 
-Extraction of many documents writes here (one facts file per document, so extraction can be
-spread over processes); the single warehouse writer reads it all in one step, which is how
-DuckDB's one-writer rule is kept.
+Extraction of many documents (spread over processes, or over a cluster's workers that fill the
+extraction cache) writes here; the single warehouse writer reads it all in one step, which is
+how DuckDB's one-writer rule is kept.
 """
 
 from __future__ import annotations
@@ -61,13 +61,19 @@ class Staging:
 
     @property
     def document_facts(self) -> Path:
-        """Folder of per-document fact files, named by document id."""
-        return self.root / "facts"
+        """The facts of every loaded document, as extraction staged them."""
+        return self.root / "document_facts.parquet"
 
     @property
     def dq_results(self) -> Path:
         """Every data-quality comparison with its verdict."""
         return self.root / "dq_results.parquet"
+
+    @property
+    def input_keys(self) -> Path:
+        """Per loaded document, the key of everything its checks read: what the warehouse load
+        compares to keep a document's rows from the last build."""
+        return self.root / "input_keys.parquet"
 
     @property
     def facts(self) -> Path:

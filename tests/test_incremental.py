@@ -113,3 +113,44 @@ def test_a_new_checks_version_checks_everything_again(raw, tmp_path, monkeypatch
     monkeypatch.setattr(build_module, "checks_version", lambda: "changed-suites")
     build(raw, warehouse, workers=1)
     assert [len(documents) for documents in calls] == [2]
+
+
+WAREHOUSE_TABLES = (
+    *TABLES,
+    "dim_document",
+    "dim_department",
+    "dim_region",
+    "dim_fiscal_year",
+    "dim_function_class",
+    "dim_economic_class",
+    "printed_code",
+    "document_warning",
+    "profile_fact",
+    "performance_indicator",
+    "build_document",
+)
+
+
+def contents(warehouse) -> list[list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return [
+            connection.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in WAREHOUSE_TABLES
+        ]
+
+
+def test_a_warehouse_kept_across_runs_equals_one_built_afresh(raw, tmp_path) -> None:
+    """The second load keeps the unchanged document's rows, drops the removed one's and adds
+    the new one's: the same warehouse as a full build of the folder as it now is."""
+    kept = tmp_path / "kept" / "gongkai.duckdb"
+    build(raw, kept, workers=1)
+    (raw / KEZHOU.name).unlink()
+    (raw / "ili.txt").write_text(
+        CHANGJI.read_text(encoding="utf-8").replace("昌吉回族自治州", "伊犁哈萨克自治州"),
+        encoding="utf-8",
+    )
+    build(raw, kept, workers=1)
+    afresh = tmp_path / "afresh" / "gongkai.duckdb"
+    build(raw, afresh, workers=1)
+    assert contents(kept) == contents(afresh)
+    assert len(contents(kept)[0]) > 0

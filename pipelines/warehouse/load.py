@@ -7,7 +7,9 @@ their snapshot, and a failed build leaves the previous warehouse as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,43 +50,74 @@ def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# Rows that belong to one document, children before parents: a rebuild that keeps a document
+# keeps these rows, one that drops or replaces it deletes them in this order.
+DOCUMENT_TABLES = (
+    "fact_budget_line",
+    "dq_result",
+    "profile_fact",
+    "narrative_claim",
+    "performance_indicator",
+    "performance_project",
+    "printed_code",
+    "document_warning",
+    "document_table",
+    "dim_document",
+)
+
+# Each statement runs with `new_documents` holding the loaded documents this build adds: all
+# of them in a full build, only the new or changed ones when rows are kept from the last build.
 LOAD_SQL = """
+DELETE FROM raw_file;
+
 INSERT INTO raw_file
 SELECT source_file, sha256, size_bytes, format, encoding, document_id, status, reason
 FROM read_parquet($documents);
 
 INSERT INTO dim_region
 SELECT DISTINCT region, region, province, region_level, division_code FROM read_parquet($documents)
-WHERE status = 'loaded' AND region IS NOT NULL;
+WHERE status = 'loaded' AND region IS NOT NULL
+  AND region NOT IN (SELECT region_id FROM dim_region);
 
 INSERT INTO dim_department
 SELECT DISTINCT md5(department)[:16], department, region, admin_level
 FROM read_parquet($documents)
-WHERE status = 'loaded' AND department IS NOT NULL;
+WHERE status = 'loaded' AND department IS NOT NULL
+  AND md5(department)[:16] NOT IN (SELECT department_id FROM dim_department);
 
 INSERT INTO dim_fiscal_year
 SELECT DISTINCT fiscal_year FROM read_parquet($documents)
-WHERE status = 'loaded' AND fiscal_year IS NOT NULL;
+WHERE status = 'loaded' AND fiscal_year IS NOT NULL
+  AND fiscal_year NOT IN (SELECT fiscal_year FROM dim_fiscal_year);
 
 INSERT INTO dim_document
 SELECT document_id, sha256, format, template, kind, fiscal_year,
        CASE WHEN department IS NOT NULL THEN md5(department)[:16] END,
        region, unit, published_date, NULL, NULL, NULL
-FROM read_parquet($documents) WHERE status = 'loaded';
+FROM read_parquet($documents)
+WHERE status = 'loaded' AND document_id IN (SELECT document_id FROM new_documents);
 
-INSERT INTO document_table SELECT * FROM read_parquet($tables);
+INSERT INTO document_table SELECT * FROM read_parquet($tables)
+WHERE document_id IN (SELECT document_id FROM new_documents);
+
 INSERT INTO document_warning
-SELECT document_id, kind, table_no, source_line, source_page, message FROM read_parquet($warnings);
+SELECT document_id, kind, table_no, source_line, source_page, message FROM read_parquet($warnings)
+WHERE document_id IN (SELECT document_id FROM new_documents);
 
-INSERT INTO printed_code SELECT * FROM read_parquet($codes);
+INSERT INTO printed_code SELECT * FROM read_parquet($codes)
+WHERE document_id IN (SELECT document_id FROM new_documents);
 
-INSERT INTO performance_project SELECT * FROM read_parquet($projects);
+INSERT INTO performance_project SELECT * FROM read_parquet($projects)
+WHERE document_id IN (SELECT document_id FROM new_documents);
 
-INSERT INTO performance_indicator SELECT * FROM read_parquet($indicators);
+INSERT INTO performance_indicator SELECT * FROM read_parquet($indicators)
+WHERE document_id IN (SELECT document_id FROM new_documents);
 
-INSERT INTO narrative_claim SELECT * FROM read_parquet($claims);
+INSERT INTO narrative_claim SELECT * FROM read_parquet($claims)
+WHERE document_id IN (SELECT document_id FROM new_documents);
 
-INSERT INTO profile_fact SELECT * FROM read_parquet($profile);
+INSERT INTO profile_fact SELECT * FROM read_parquet($profile)
+WHERE document_id IN (SELECT document_id FROM new_documents);
 
 UPDATE dim_document d SET
     authorized_posts = (SELECT value FROM profile_fact p WHERE p.document_id = d.document_id
@@ -92,7 +125,8 @@ UPDATE dim_document d SET
     actual_headcount = (SELECT value FROM profile_fact p WHERE p.document_id = d.document_id
                         AND p.item = 'actual_headcount'),
     serving_staff = (SELECT value FROM profile_fact p WHERE p.document_id = d.document_id
-                     AND p.item = 'serving');
+                     AND p.item = 'serving')
+WHERE d.document_id IN (SELECT document_id FROM new_documents);
 
 INSERT INTO fact_budget_line
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
@@ -102,9 +136,14 @@ SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_l
        raw_text,
        is_total, source_row, source_column, source_line, source_page
 FROM read_parquet($facts)
+WHERE document_id IN (SELECT document_id FROM new_documents)
 ORDER BY document_id, table_no, source_row, source_column;
 
+DELETE FROM dim_function_class;
+
 INSERT INTO dim_function_class SELECT * FROM read_parquet($function_classes);
+
+DELETE FROM dim_economic_class;
 
 INSERT INTO dim_economic_class SELECT * FROM read_parquet($economic_classes);
 
@@ -113,7 +152,22 @@ SELECT document_id, check_id, rule_family, severity, passed, table_no, subject, 
        observed, difference, status, message_zh, message_en, source_line, source_page,
        source_row, source_column
 FROM read_parquet($dq_results)
+WHERE document_id IN (SELECT document_id FROM new_documents)
 ORDER BY document_id, rule_family, check_id, table_no, source_line NULLS LAST, subject;
+
+DELETE FROM dim_department WHERE department_id NOT IN
+    (SELECT department_id FROM dim_document WHERE department_id IS NOT NULL);
+
+DELETE FROM dim_region WHERE region_id NOT IN
+    (SELECT region_id FROM dim_document WHERE region_id IS NOT NULL
+     UNION SELECT region_id FROM dim_department WHERE region_id IS NOT NULL);
+
+DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN
+    (SELECT fiscal_year FROM dim_document WHERE fiscal_year IS NOT NULL);
+
+DELETE FROM build_document;
+
+INSERT INTO build_document SELECT document_id, input_key FROM read_parquet($input_keys)
 """
 
 
@@ -150,17 +204,67 @@ def _stage_dimensions(staging: Staging) -> dict[str, Path]:
     return paths
 
 
+def _schema_version() -> str:
+    """A warehouse built under other DDL or load statements is not reused: it is rebuilt."""
+    text = SCHEMA_SQL.read_text(encoding="utf-8") + LOAD_SQL
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _reusable(warehouse: Path) -> bool:
+    """Whether the live warehouse was built under this schema, so its rows can be kept."""
+    if not warehouse.exists():
+        return False
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            found = connection.execute(
+                "SELECT value FROM build_state WHERE key = 'schema_version'"
+            ).fetchone()
+    except duckdb.Error:
+        return False
+    return found == (_schema_version(),)
+
+
 def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
-    """Build the warehouse from staged Parquet into a new file, then swap it in."""
+    """Build the warehouse into a new file, then swap it in.
+
+    Where the live warehouse was built under the same schema, the new file starts as its copy:
+    the rows of documents whose input key (everything their checks read, see
+    `QualityInput.input_keys`) is unchanged are kept, the rest deleted, and only new or changed
+    documents are inserted — the same warehouse a full build gives, at the cost of the change.
+    """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_builds(warehouse)
     building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
     dimensions = _stage_dimensions(staging)
+    reuse = _reusable(warehouse)
+    if reuse:
+        shutil.copyfile(warehouse, building)
     try:
         with duckdb.connect(str(building)) as connection:
-            connection.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-            _reference_rows(connection)
+            if not reuse:
+                connection.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+                _reference_rows(connection)
+                connection.execute(
+                    "INSERT INTO build_state VALUES ('schema_version', ?)", [_schema_version()]
+                )
+            keys = str(staging.input_keys)
+            connection.execute(
+                """CREATE TEMP TABLE kept AS
+                   SELECT document_id FROM build_document
+                   JOIN read_parquet(?) USING (document_id, input_key)""",
+                [keys],
+            )
+            connection.execute(
+                """CREATE TEMP TABLE new_documents AS
+                   SELECT document_id FROM read_parquet(?)
+                   WHERE document_id NOT IN (SELECT document_id FROM kept)""",
+                [keys],
+            )
+            for table in DOCUMENT_TABLES:
+                connection.execute(
+                    f"DELETE FROM {table} WHERE document_id NOT IN (SELECT document_id FROM kept)"
+                )
             parameters = {
                 "documents": str(staging.documents),
                 "tables": str(staging.tables),
@@ -171,6 +275,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "claims": str(staging.claims),
                 "profile": str(staging.profile),
                 "dq_results": str(staging.dq_results),
+                "input_keys": keys,
                 **{name: str(path) for name, path in dimensions.items()},
                 "facts": str(staging.facts),
             }

@@ -589,3 +589,15 @@ FROM dq_result q
 JOIN dim_document d ON d.document_id = q.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 GROUP BY ALL;
+
+-- ---- build bookkeeping: what the last build loaded, so the next loads only what changed -------
+
+CREATE TABLE build_state (
+    key   VARCHAR PRIMARY KEY,            -- schema_version: the DDL and load statements built under
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE build_document (
+    document_id VARCHAR PRIMARY KEY,      -- a loaded document
+    input_key   VARCHAR NOT NULL          -- the key of everything its checks read
+);
