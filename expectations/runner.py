@@ -104,10 +104,10 @@ def judge_sql(comparisons: dict[str, pl.DataFrame]) -> pl.DataFrame:
             passes = " AND ".join(_sql_predicate(e) for e in definition["expectations"])
             undecided = definition["meta"]["undecided_statuses"]
             unsure = ", ".join("'" + status + "'" for status in undecided) or "NULL"
-            connection.register("comparison", frame.to_arrow())
+            connection.register("comparison", frame.with_row_index("row").to_arrow())
             verdicts = connection.sql(
                 f"SELECT CASE WHEN status IN ({unsure}) THEN NULL ELSE {passes} END AS passed "
-                "FROM comparison"
+                "FROM comparison ORDER BY row"  # a parallel scan need not keep the order
             ).pl()
             connection.unregister("comparison")
             judged.append(frame.with_columns(verdicts["passed"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -94,8 +95,9 @@ def inventory_raw_files(raw_dir: Path) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=INVENTORY_SCHEMA)
 
 
-def _document_row(result: DocumentResult) -> dict:
+def _document_row(result: DocumentResult, counts: dict[str, tuple[int, int]]) -> dict:
     metadata = result.metadata
+    tables_found, fact_count = counts.get(result.document_id, (0, 0))
     return {
         "source_file": result.source_file,
         "sha256": result.sha256,
@@ -116,8 +118,8 @@ def _document_row(result: DocumentResult) -> dict:
         "admin_level": metadata.admin_level if metadata else None,
         "unit": metadata.unit if metadata else None,
         "published_date": metadata.published_date if metadata else None,
-        "tables_found": sum(status != "missing" for status in result.tables["status"]),
-        "fact_count": result.facts.height,
+        "tables_found": tables_found,
+        "fact_count": fact_count,
         "warning_count": len(result.warnings),
     }
 
@@ -182,11 +184,85 @@ class ExtractionCache:
         result.profile = result.profile.with_columns(pl.lit(source_file).alias("source_file"))
         return result
 
+    def prune(self) -> None:
+        """Remove the entries of other parser versions: they are never read again."""
+        for folder in self.folder.parent.glob("*"):
+            if folder.is_dir() and folder != self.folder:
+                shutil.rmtree(folder, ignore_errors=True)
+
     def put(self, result: DocumentResult) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = self.folder / f".{result.sha256}.part"
         partial.write_bytes(pickle.dumps(result))
         partial.replace(self.folder / f"{result.sha256}.pickle")
+
+
+FRAME_SCHEMAS = {
+    "facts": FACT_SCHEMA,
+    "tables": TABLE_SCHEMA,
+    "codes": CODE_SCHEMA,
+    "projects": PROJECT_SCHEMA,
+    "indicators": INDICATOR_SCHEMA,
+    "claims": CLAIM_SCHEMA,
+    "profile": PROFILE_SCHEMA,
+}
+EMPTY_FRAMES = {kind: pl.DataFrame(schema=schema) for kind, schema in FRAME_SCHEMAS.items()}
+COMPACT_EVERY = 200  # documents whose frames are concatenated at a time
+
+
+class StagedFrames:
+    """Every document's frames of a run, one frame per kind. A document's own small frames cost
+    several times the memory of their rows (a polars frame per kind per document), so each
+    result's frames move here as the result arrives and are concatenated in batches."""
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, list[pl.DataFrame]] = {kind: [] for kind in FRAME_SCHEMAS}
+        self.pending: dict[str, list[pl.DataFrame]] = {kind: [] for kind in FRAME_SCHEMAS}
+        self.counts: dict[str, tuple[int, int]] = {}  # document id: (tables found, facts)
+
+    def take(self, result: DocumentResult) -> None:
+        self.counts[result.document_id] = (
+            sum(status != "missing" for status in result.tables["status"]),
+            result.facts.height,
+        )
+        for kind in FRAME_SCHEMAS:
+            self.pending[kind].append(getattr(result, kind))
+            setattr(result, kind, EMPTY_FRAMES[kind])
+        if len(self.pending["facts"]) >= COMPACT_EVERY:
+            self._compact()
+
+    def _compact(self) -> None:
+        for kind, frames in self.pending.items():
+            if frames:
+                self.chunks[kind].append(pl.concat(frames, rechunk=True))
+                self.pending[kind] = []
+
+    def frame(self, kind: str) -> pl.DataFrame:
+        self._compact()
+        self.chunks[kind] = [pl.concat([EMPTY_FRAMES[kind], *self.chunks[kind]])]
+        return self.chunks[kind][0]
+
+    def join_parts(self, joins: list[tuple[str, str]]) -> None:
+        """Text parts' claims and profile moved to the documents they join, (part, tables)
+        in order: a part's claims are numbered after those the tables document already has."""
+        claims = self.frame("claims")
+        counts = dict(claims.group_by("document_id").len().iter_rows())
+        rows = []
+        for part, tables in joins:
+            offset = counts.get(tables, 0)
+            counts[tables] = offset + counts.get(part, 0)
+            rows.append((part, tables, offset))
+        moves = pl.DataFrame(
+            rows,
+            schema={"document_id": pl.String, "joined_to": pl.String, "offset": pl.Int32},
+            orient="row",
+        )
+        for kind in ("claims", "profile"):
+            moved = self.frame(kind).join(moves, on="document_id", how="left")
+            keyed = [pl.coalesce("joined_to", "document_id").alias("document_id")]
+            if kind == "claims":
+                keyed.append((pl.col("claim_no") + pl.col("offset").fill_null(0)).cast(pl.Int32))
+            self.chunks[kind] = [moved.with_columns(keyed).drop("joined_to", "offset")]
 
 
 def extract_files(
@@ -195,16 +271,26 @@ def extract_files(
     workers: int,
     cache: ExtractionCache,
     progress,
+    frames: StagedFrames | None = None,
 ) -> dict[int, DocumentResult]:
     """Each pending file's result: from the cache, or read in parallel across `workers`
-    processes and put in the cache (a shard step on a cluster worker calls this too)."""
+    processes and put in the cache (a shard step on a cluster worker calls this too). With
+    `frames`, each result's frames move there as it arrives."""
     found: dict[int, DocumentResult] = {}
     missing = []
+
+    def arrived(index: int, result: DocumentResult, new: bool) -> None:
+        if new and result.status in ("loaded", TEXT_PART):
+            cache.put(result)
+        if frames is not None:
+            frames.take(result)
+        found[index] = result
+
     with ThreadPoolExecutor(max_workers=max(workers, 1)) as threads:  # decoding frees the GIL
         cached = threads.map(lambda file: cache.get(file[2], file[1]), pending)
         for (index, source_file, sha256, size_bytes), result in zip(pending, cached, strict=True):
             if result is not None:
-                found[index] = result
+                arrived(index, result, new=False)
             else:
                 missing.append((index, source_file, sha256, size_bytes))
     done = len(found)
@@ -214,26 +300,25 @@ def extract_files(
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(_extract, raw_dir, f, s, n): i for i, f, s, n in missing}
             for future in as_completed(futures):
-                found[futures[future]] = future.result()
+                result = future.result()
+                arrived(futures[future], result, new=True)
                 done += 1
                 if progress:
-                    progress(done, len(pending), found[futures[future]].source_file)
+                    progress(done, len(pending), result.source_file)
     else:
         for index, source_file, sha256, size_bytes in missing:
-            found[index] = _extract(raw_dir, source_file, sha256, size_bytes)
+            arrived(index, _extract(raw_dir, source_file, sha256, size_bytes), new=True)
             done += 1
             if progress:
                 progress(done, len(pending), source_file)
-    for index, *_ in missing:
-        if found[index].status in ("loaded", TEXT_PART):
-            cache.put(found[index])
     return found
 
 
-def join_text_parts(results: list[DocumentResult]) -> None:
+def join_text_parts(results: list[DocumentResult], frames: StagedFrames) -> None:
     """A disclosure published as a text file and a tables file is one document: each text part
     lends its narrative and profile to the loaded file of the same department, year and kind
     (the same scope preferred) and is marked `joined`; a part with no such file is quarantined."""
+    joins: list[tuple[str, str]] = []
     loaded: dict[tuple, list[DocumentResult]] = {}
     for result in results:
         meta = result.metadata
@@ -250,27 +335,13 @@ def join_text_parts(results: list[DocumentResult]) -> None:
             )
             continue
         tables = max(candidates, key=lambda r: (r.metadata.scope == meta.scope, r.source_file))
-        offset = tables.claims.height
-        tables.claims = pl.concat(
-            [
-                tables.claims,
-                part.claims.with_columns(
-                    pl.lit(tables.document_id).alias("document_id"),
-                    (pl.col("claim_no") + offset).cast(pl.Int32),
-                ),
-            ]
-        )
-        tables.profile = pl.concat(
-            [
-                tables.profile,
-                part.profile.with_columns(pl.lit(tables.document_id).alias("document_id")),
-            ]
-        )
+        joins.append((part.document_id, tables.document_id))
         part.status = "joined"
         part.reason = (
             f"the text part of {tables.source_file}: its narrative is read with that file's "
             "tables as one document"
         )
+    frames.join_parts(joins)
 
 
 def mark_superseded(results: list[DocumentResult]) -> None:
@@ -346,24 +417,34 @@ def extract_documents(
             first_seen[sha256] = source_file
             pending.append((index, source_file, sha256, size_bytes))
         results.append(result)
-    extracted = extract_files(raw_dir, pending, workers, ExtractionCache(staging.root), progress)
+    frames = StagedFrames()
+    cache = ExtractionCache(staging.root)
+    extracted = extract_files(raw_dir, pending, workers, cache, progress, frames)
+    cache.prune()
     results = [result or extracted[index] for index, result in enumerate(results)]
-    join_text_parts(results)
+    join_text_parts(results, frames)
     mark_superseded(results)
     loaded = [result for result in results if result.status == "loaded"]
-    manifest = pl.DataFrame([_document_row(r) for r in results], schema=DOCUMENT_SCHEMA)
+    manifest = pl.DataFrame(
+        [_document_row(r, frames.counts) for r in results], schema=DOCUMENT_SCHEMA
+    )
     manifest.write_parquet(staging.documents)
-    for path, schema, frames in (
-        (staging.document_facts, FACT_SCHEMA, [r.facts for r in loaded]),
-        (staging.tables, TABLE_SCHEMA, [r.tables for r in loaded]),
-        (staging.codes, CODE_SCHEMA, [r.codes for r in loaded]),
-        (staging.warnings, WARNING_SCHEMA, [r.warnings_frame for r in loaded]),
-        (staging.projects, PROJECT_SCHEMA, [r.projects for r in loaded]),
-        (staging.indicators, INDICATOR_SCHEMA, [r.indicators for r in loaded]),
-        (staging.claims, CLAIM_SCHEMA, [r.claims for r in loaded]),
-        (staging.profile, PROFILE_SCHEMA, [r.profile for r in loaded]),
+    loaded_ids = pl.Series([result.document_id for result in loaded], dtype=pl.String)
+    for path, kind in (
+        (staging.document_facts, "facts"),
+        (staging.tables, "tables"),
+        (staging.codes, "codes"),
+        (staging.projects, "projects"),
+        (staging.indicators, "indicators"),
+        (staging.claims, "claims"),
+        (staging.profile, "profile"),
     ):
-        pl.concat([pl.DataFrame(schema=schema), *frames]).write_parquet(path)
+        frames.frame(kind).filter(pl.col("document_id").is_in(loaded_ids.implode())).write_parquet(
+            path
+        )
+    pl.concat(
+        [pl.DataFrame(schema=WARNING_SCHEMA), *(r.warnings_frame for r in loaded)]
+    ).write_parquet(staging.warnings)
     return manifest
 
 
@@ -392,7 +473,7 @@ def _compare(data: QualityInput, document_ids: pl.Series, workers: int) -> dict[
     # a daemon process (a dask worker) may not start processes: it compares in its own
     if workers <= 1 or len(ids) < 400 or current_process().daemon:
         return comparisons(data.only(document_ids))
-    size = -(-len(ids) // (4 * workers))
+    size = min(250, -(-len(ids) // (2 * workers)))  # small parts: a part's rows are dicts
     parts = [data.only(pl.Series(ids[start : start + size])) for start in range(0, len(ids), size)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         compared = list(pool.map(comparisons, parts))
