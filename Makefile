@@ -36,8 +36,8 @@ test: setup
 ui: setup
 	$(VENV)/bin/dagster dev --host 127.0.0.1 --port 3000 --workspace workspace.yaml
 
-## Speed of each reader, and end to end on synthetic corpora (BENCH_SIZES, default 1000),
-## written to benchmarks/results/.
+## Reader speed, and the Dagster job end to end on synthetic corpora (BENCH_SIZES, default
+## 1000,10000), written to benchmarks/results/.
 bench: setup
 	$(VENV)/bin/python benchmarks/formats.py
 	$(VENV)/bin/python benchmarks/corpus.py

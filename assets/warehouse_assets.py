@@ -229,11 +229,12 @@ def data_quality(paths: GongkaiPaths) -> dg.MaterializeResult:
             pl.col("passed").is_null().sum().alias("undecided"),
         )
         .sort("rule_family")
+        .collect()
     )
-    failed = results.filter(pl.col("passed") == False)  # noqa: E712
+    failed = results.filter(pl.col("passed") == False).collect()  # noqa: E712
     return dg.MaterializeResult(
         metadata={
-            "evaluated": results.height,
+            "evaluated": int(by_family["evaluated"].sum()),
             "failed": failed.height,
             "errors": failed.filter(pl.col("severity") == "error").height,
             "by_family": markdown_table(by_family),

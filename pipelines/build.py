@@ -35,7 +35,7 @@ from pipelines.extract import (
     extract_file,
 )
 from pipelines.profile import PROFILE_SCHEMA
-from pipelines.quality import QualityInput, comparisons
+from pipelines.quality import QualityInput, comparisons, input_keys, staged_scans
 from pipelines.quality.frame import COMPARISON_SCHEMA
 from pipelines.settings import MAX_FILE_BYTES
 from pipelines.staging import Staging
@@ -211,12 +211,16 @@ COMPACT_EVERY = 200  # documents whose frames are concatenated at a time
 
 
 class StagedFrames:
-    """Every document's frames of a run, one frame per kind. A document's own small frames cost
-    several times the memory of their rows (a polars frame per kind per document), so each
-    result's frames move here as the result arrives and are concatenated in batches."""
+    """Every document's frames of a run, one file set per kind in a folder of staging. A
+    document's own small frames cost several times the memory of their rows, and a run's rows
+    may not fit in memory at all, so each result's frames move here as the result arrives and
+    are written out in batches."""
 
-    def __init__(self) -> None:
-        self.chunks: dict[str, list[pl.DataFrame]] = {kind: [] for kind in FRAME_SCHEMAS}
+    def __init__(self, folder: Path) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.folder = folder
+        self.files: dict[str, list[Path]] = {kind: [] for kind in FRAME_SCHEMAS}
         self.pending: dict[str, list[pl.DataFrame]] = {kind: [] for kind in FRAME_SCHEMAS}
         self.counts: dict[str, tuple[int, int]] = {}  # document id: (tables found, facts)
 
@@ -229,24 +233,28 @@ class StagedFrames:
             self.pending[kind].append(getattr(result, kind))
             setattr(result, kind, EMPTY_FRAMES[kind])
         if len(self.pending["facts"]) >= COMPACT_EVERY:
-            self._compact()
+            self._write()
 
-    def _compact(self) -> None:
+    def _write(self) -> None:
         for kind, frames in self.pending.items():
             if frames:
-                self.chunks[kind].append(pl.concat(frames, rechunk=True))
+                path = self.folder / f"{kind}-{len(self.files[kind]):05d}.parquet"
+                pl.concat(frames).write_parquet(path)
+                self.files[kind].append(path)
                 self.pending[kind] = []
 
-    def frame(self, kind: str) -> pl.DataFrame:
-        self._compact()
-        self.chunks[kind] = [pl.concat([EMPTY_FRAMES[kind], *self.chunks[kind]])]
-        return self.chunks[kind][0]
+    def scan(self, kind: str) -> pl.LazyFrame:
+        self._write()
+        return pl.concat(
+            [EMPTY_FRAMES[kind].lazy(), *(pl.scan_parquet(path) for path in self.files[kind])]
+        )
 
     def join_parts(self, joins: list[tuple[str, str]]) -> None:
         """Text parts' claims and profile moved to the documents they join, (part, tables)
         in order: a part's claims are numbered after those the tables document already has."""
-        claims = self.frame("claims")
-        counts = dict(claims.group_by("document_id").len().iter_rows())
+        if not joins:
+            return
+        counts = dict(self.scan("claims").group_by("document_id").len().collect().iter_rows())
         rows = []
         for part, tables in joins:
             offset = counts.get(tables, 0)
@@ -258,11 +266,18 @@ class StagedFrames:
             orient="row",
         )
         for kind in ("claims", "profile"):
-            moved = self.frame(kind).join(moves, on="document_id", how="left")
             keyed = [pl.coalesce("joined_to", "document_id").alias("document_id")]
             if kind == "claims":
                 keyed.append((pl.col("claim_no") + pl.col("offset").fill_null(0)).cast(pl.Int32))
-            self.chunks[kind] = [moved.with_columns(keyed).drop("joined_to", "offset")]
+            path = self.folder / f"{kind}-joined.parquet"
+            self.scan(kind).join(moves.lazy(), on="document_id", how="left").with_columns(
+                keyed
+            ).drop("joined_to", "offset").sink_parquet(path)
+            self.files[kind] = [path]
+
+    def write(self, kind: str, path: Path, document_ids: list[str]) -> None:
+        """The frames of some documents (the loaded ones) staged in one file."""
+        self.scan(kind).filter(pl.col("document_id").is_in(document_ids)).sink_parquet(path)
 
 
 def extract_files(
@@ -417,7 +432,7 @@ def extract_documents(
             first_seen[sha256] = source_file
             pending.append((index, source_file, sha256, size_bytes))
         results.append(result)
-    frames = StagedFrames()
+    frames = StagedFrames(staging.root / "frames")
     cache = ExtractionCache(staging.root)
     extracted = extract_files(raw_dir, pending, workers, cache, progress, frames)
     cache.prune()
@@ -429,7 +444,7 @@ def extract_documents(
         [_document_row(r, frames.counts) for r in results], schema=DOCUMENT_SCHEMA
     )
     manifest.write_parquet(staging.documents)
-    loaded_ids = pl.Series([result.document_id for result in loaded], dtype=pl.String)
+    loaded_ids = [result.document_id for result in loaded]
     for path, kind in (
         (staging.document_facts, "facts"),
         (staging.tables, "tables"),
@@ -439,9 +454,8 @@ def extract_documents(
         (staging.claims, "claims"),
         (staging.profile, "profile"),
     ):
-        frames.frame(kind).filter(pl.col("document_id").is_in(loaded_ids.implode())).write_parquet(
-            path
-        )
+        frames.write(kind, path, loaded_ids)
+    shutil.rmtree(frames.folder)
     pl.concat(
         [pl.DataFrame(schema=WARNING_SCHEMA), *(r.warnings_frame for r in loaded)]
     ).write_parquet(staging.warnings)
@@ -466,44 +480,67 @@ def checks_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _compare(data: QualityInput, document_ids: pl.Series, workers: int) -> dict[str, pl.DataFrame]:
-    """The comparisons of some documents, in parts across `workers` processes where there are
-    enough documents to pay for starting them (each rule reads one document at a time)."""
-    ids = document_ids.sort().to_list()
-    # a daemon process (a dask worker) may not start processes: it compares in its own
-    if workers <= 1 or len(ids) < 400 or current_process().daemon:
-        return comparisons(data.only(document_ids))
-    size = min(250, -(-len(ids) // (2 * workers)))  # small parts: a part's rows are dicts
-    parts = [data.only(pl.Series(ids[start : start + size])) for start in range(0, len(ids), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        compared = list(pool.map(comparisons, parts))
-    return {family: pl.concat([part[family] for part in compared]) for family in compared[0]}
+VERDICT_SCHEMA = {**COMPARISON_SCHEMA, **RESULT_SCHEMA, "input_key": pl.String}
+CHECK_PART = 250  # documents a check process compares and judges at a time
 
 
-def check_quality(staging: Staging, workers: int = 1) -> pl.DataFrame:
-    """Run every rule family over the staged run and stage the verdicts.
+def _check_part(staging_root: Path, document_ids: list[str], out: Path) -> None:
+    """Some documents compared and judged, their verdicts written to `out`: each part is read
+    from staging on its own, so no process holds every document's rows at once."""
+    from expectations.runner import judge
+
+    staging = Staging(staging_root)
+    judged = judge(comparisons(QualityInput.from_staging(staging, document_ids)))
+    keys = pl.read_parquet(staging.input_keys)
+    judged.join(keys, on="document_id", how="left").select(list(VERDICT_SCHEMA)).write_parquet(out)
+
+
+def _check_parts(staging: Staging, document_ids: list[str], workers: int) -> list[Path]:
+    """The documents' verdicts in part files, across `workers` processes where there are
+    enough documents to pay for starting them."""
+    folder = staging.root / "checks"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    ids = sorted(document_ids)
+    parts = [ids[start : start + CHECK_PART] for start in range(0, len(ids), CHECK_PART)]
+    outs = [folder / f"part-{number:05d}.parquet" for number in range(len(parts))]
+    # a daemon process (a dask worker) may not start processes: it checks in its own
+    if workers <= 1 or len(parts) < 2 or current_process().daemon:
+        for part, out in zip(parts, outs, strict=True):
+            _check_part(staging.root, part, out)
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            list(pool.map(_check_part, [staging.root] * len(parts), parts, outs))
+    return outs
+
+
+def check_quality(staging: Staging, workers: int = 1) -> pl.LazyFrame:
+    """Run every rule family over the staged run and stage the verdicts (returned as a scan).
 
     Rules read one document at a time, so a document whose checked inputs are unchanged since
     the last run (same input key) keeps that run's verdicts; only the others are compared and
-    judged, and Great Expectations is imported only when there are such documents."""
-    data = QualityInput.from_staging(staging)
-    keys = data.input_keys(checks_version())
-    reused = pl.DataFrame(schema={**COMPARISON_SCHEMA, **RESULT_SCHEMA, "input_key": pl.String})
-    if staging.dq_results.exists():
-        previous = pl.read_parquet(staging.dq_results)
-        if set(previous.columns) == set(reused.columns):
-            reused = previous.join(keys, on=["document_id", "input_key"], how="semi")
-    todo = keys.join(reused.select("document_id").unique(), on="document_id", how="anti")
-    fresh = reused.clear()
-    if todo.height:
-        from expectations.runner import judge
-
-        judged = judge(_compare(data, todo["document_id"], workers))
-        fresh = judged.join(keys, on="document_id", how="left").select(reused.columns)
-    results = pl.concat([reused, fresh])
-    results.write_parquet(staging.dq_results)
+    judged, a part at a time, and Great Expectations is imported only when there are such
+    documents."""
+    keys = input_keys(staged_scans(staging), checks_version())
     keys.write_parquet(staging.input_keys)
-    return results
+    sources: list[pl.LazyFrame] = [pl.LazyFrame(schema=VERDICT_SCHEMA)]
+    reused = pl.DataFrame(schema={"document_id": pl.String})
+    if staging.dq_results.exists():
+        previous = pl.scan_parquet(staging.dq_results)
+        if previous.collect_schema().names() == list(VERDICT_SCHEMA):
+            kept = previous.join(keys.lazy(), on=["document_id", "input_key"], how="semi")
+            staged = staging.root / "dq_results.kept.parquet"
+            kept.sink_parquet(staged)
+            sources.append(pl.scan_parquet(staged))
+            reused = pl.scan_parquet(staged).select("document_id").unique().collect()
+    todo = keys.join(reused, on="document_id", how="anti")["document_id"].to_list()
+    if todo:
+        sources += [pl.scan_parquet(out) for out in _check_parts(staging, todo, workers)]
+    building = staging.root / "dq_results.building.parquet"
+    pl.concat(sources).sink_parquet(building)
+    building.replace(staging.dq_results)
+    (staging.root / "dq_results.kept.parquet").unlink(missing_ok=True)
+    return pl.scan_parquet(staging.dq_results)
 
 
 @dataclass(frozen=True)

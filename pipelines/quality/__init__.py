@@ -129,16 +129,17 @@ class QualityInput:
         )
 
     @classmethod
-    def from_staging(cls, staging: Staging) -> QualityInput:
-        documents = pl.read_parquet(staging.documents).filter(pl.col("status") == "loaded")
+    def from_staging(cls, staging: Staging, document_ids: list[str] | None = None) -> QualityInput:
+        """The staged run's input, or only some documents' (read without the others)."""
         return cls(
-            facts=pl.read_parquet(staging.facts),
-            tables=pl.read_parquet(staging.tables),
-            codes=pl.read_parquet(staging.codes),
-            warnings=pl.read_parquet(staging.warnings),
-            documents=documents,
-            claims=pl.read_parquet(staging.claims),
-            profile=pl.read_parquet(staging.profile),
+            **{
+                name: (
+                    scan
+                    if document_ids is None
+                    else scan.filter(pl.col("document_id").is_in(document_ids))
+                ).collect()
+                for name, scan in staged_scans(staging).items()
+            }
         )
 
     @property
@@ -154,37 +155,52 @@ class QualityInput:
             }
         )
 
-    def input_keys(self, version: str) -> pl.DataFrame:
-        """Per document, a key of everything its checks read (each staged frame's rows, and
-        `version`: the code and suites that check them): equal keys, equal results."""
-        parts = []
-        for name, frame in self.frames.items():
-            hashes = frame.select(
-                "document_id", frame.drop("document_id").hash_rows(seed=7).alias("row")
-            )
-            parts.append(
-                hashes.group_by("document_id").agg(
-                    pl.lit(name).alias("frame"),
-                    pl.len().alias("rows"),
-                    (pl.col("row") // 2**32).sum().alias("high"),
-                    (pl.col("row") % 2**32).sum().alias("low"),
-                )
-            )
-        return (
-            pl.concat(parts)
-            .sort("document_id", "frame")
-            .group_by("document_id", maintain_order=True)
-            .agg(
-                pl.concat_str(
-                    pl.lit(version), pl.col("frame"), pl.col("rows"), pl.col("high"), pl.col("low")
-                )
-                .str.join("|")
-                .hash(seed=7)
-                .cast(pl.String)
-                .alias("input_key")
-            )
-            .filter(pl.col("document_id").is_in(self.documents["document_id"].implode()))
+
+def staged_scans(staging: Staging) -> dict[str, pl.LazyFrame]:
+    """Each frame the checks read, as a scan of its staged file (loaded documents only)."""
+    return {
+        "facts": pl.scan_parquet(staging.facts),
+        "tables": pl.scan_parquet(staging.tables),
+        "codes": pl.scan_parquet(staging.codes),
+        "warnings": pl.scan_parquet(staging.warnings),
+        "documents": pl.scan_parquet(staging.documents).filter(pl.col("status") == "loaded"),
+        "claims": pl.scan_parquet(staging.claims),
+        "profile": pl.scan_parquet(staging.profile),
+    }
+
+
+def input_keys(frames: dict[str, pl.LazyFrame], version: str) -> pl.DataFrame:
+    """Per loaded document, a key of everything its checks read (each frame's rows, and
+    `version`: the code and suites that check them): equal keys, equal results. Computed on
+    scans, so a run's frames need not be held in memory."""
+    parts = [
+        frame.select("document_id", pl.struct(pl.exclude("document_id")).hash(seed=7).alias("row"))
+        .group_by("document_id")
+        .agg(
+            pl.lit(name).alias("frame"),
+            pl.len().alias("rows"),
+            (pl.col("row") // 2**32).sum().alias("high"),
+            (pl.col("row") % 2**32).sum().alias("low"),
         )
+        for name, frame in frames.items()
+    ]
+    loaded = frames["documents"].select("document_id")
+    return (
+        pl.concat(parts)
+        .join(loaded, on="document_id", how="semi")
+        .sort("document_id", "frame")
+        .group_by("document_id", maintain_order=True)
+        .agg(
+            pl.concat_str(
+                pl.lit(version), pl.col("frame"), pl.col("rows"), pl.col("high"), pl.col("low")
+            )
+            .str.join("|")
+            .hash(seed=7)
+            .cast(pl.String)
+            .alias("input_key")
+        )
+        .collect(engine="streaming")
+    )
 
 
 def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:

@@ -210,8 +210,9 @@ def _schema_version() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _reusable(warehouse: Path) -> bool:
-    """Whether the live warehouse was built under this schema, so its rows can be kept."""
+def _reusable(warehouse: Path, keys: Path) -> bool:
+    """Whether the live warehouse was built under this schema and holds documents this build
+    keeps, so starting from its copy saves work."""
     if not warehouse.exists():
         return False
     try:
@@ -219,9 +220,14 @@ def _reusable(warehouse: Path) -> bool:
             found = connection.execute(
                 "SELECT value FROM build_state WHERE key = 'schema_version'"
             ).fetchone()
+            kept = connection.execute(
+                """SELECT count(*) FROM build_document
+                   JOIN read_parquet(?) USING (document_id, input_key)""",
+                [str(keys)],
+            ).fetchone()
     except duckdb.Error:
         return False
-    return found == (_schema_version(),)
+    return found == (_schema_version(),) and kept[0] > 0
 
 
 def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
@@ -237,7 +243,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
     building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
     dimensions = _stage_dimensions(staging)
-    reuse = _reusable(warehouse)
+    reuse = _reusable(warehouse, staging.input_keys)
     if reuse:
         shutil.copyfile(warehouse, building)
     try:
