@@ -69,6 +69,7 @@ def start_build(raw: Path, warehouse: Path) -> subprocess.Popen:
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its reading processes die with it, as in a killed job
     )
 
 
@@ -78,7 +79,7 @@ def kill_when(process: subprocess.Popen, condition, timeout: float = 120) -> Non
         assert process.poll() is None, "the build finished before it could be killed"
         assert time.monotonic() < deadline, "the build never reached the point to kill it"
         time.sleep(0.002)
-    os.kill(process.pid, signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
 
 

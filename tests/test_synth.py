@@ -52,6 +52,16 @@ def test_every_fact_of_every_clean_document_is_found_exactly(corpus) -> None:
         assert facts(extract_file(raw / item.file, raw)) == facts(base, item.multiplier)
 
 
+def test_clean_documents_vary_in_unit_and_row_order(corpus) -> None:
+    """The exact-facts test above covers tables in 元 and coded rows in reverse order."""
+    raw, truth, _ = corpus
+    clean = [item for item in truth if item.error is None]
+    in_yuan = next(item for item in clean if item.unit == "元")
+    assert any(item.rows_reversed for item in clean)
+    units = set(extract_file(raw / in_yuan.file, raw).facts["published_unit"])
+    assert units == {"元"}
+
+
 def test_an_injected_sum_error_changes_exactly_one_fact(corpus) -> None:
     raw, truth, _ = corpus
     base = extract_file(BASE, BASE.parent)

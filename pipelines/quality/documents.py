@@ -238,7 +238,8 @@ def narrative_plausibility(
                 )
             )
         if unit and claim["unit"] and not PER_PERSON_RATE.search(claim["subject"] or ""):
-            ok = claim["unit"] == unit
+            # prose in 万元 beside tables in 元 is the norm; 元 where the tables say 万元 is not
+            ok = claim["unit"] in (unit, "万元")
             found.append(
                 _status_row(
                     claim["document_id"],

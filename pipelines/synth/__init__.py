@@ -2,7 +2,9 @@
 
 Each document is the 昌吉 seed (its tables are consistent) under a department name of its own,
 with every amount of its tables and every 万元 figure of its narrative multiplied by a whole
-number (so every sum still holds exactly). A chosen share of documents gets one error:
+number (so every sum still holds exactly), in one of the layouts real documents show: a fifth
+publish their tables in 元 (the narrative staying in 万元), and a third print the coded rows of
+their tables in reverse order. A chosen share of documents gets one error:
 - `sum`: 表三's 合计 total is 1 万元 too high (within-table sums fail);
 - `code`: 表六's 302 01 is printed as 302 88, a code not in the national list;
 - `narrative`: the narrative's 基本工资 is 10 万元 off 表六.
@@ -38,14 +40,24 @@ class SyntheticDocument:
     multiplier: int
     error: str | None
     expected_family: str | None
+    unit: str = "万元"  # the unit its tables are published in
+    rows_reversed: bool = False  # its tables' coded rows printed in reverse order
+
+
+YUAN_PER_WAN = 10_000
 
 
 def _scaled(value: Decimal, multiplier: int) -> str:
     return format((value * multiplier).normalize(), "f")
 
 
-def _scale_tables(document: Document, multiplier: int) -> Document:
-    """Every amount of every recognised table multiplied; codes, names and headers kept."""
+def _is_coded(row: Row) -> bool:
+    return bool(row.cells) and row.cells[0].clean.isdigit()
+
+
+def _scale_tables(document: Document, multiplier: int, reverse: bool) -> Document:
+    """Every amount of every recognised table multiplied; codes, names and headers kept; with
+    `reverse`, the coded rows of each grid in reverse order (its other rows where they were)."""
     tables = {id(t.table): t for t in recognise_tables(document, TABLES) if t.spec}
     blocks = []
     for block in document.blocks:
@@ -63,6 +75,9 @@ def _scale_tables(document: Document, multiplier: int) -> Document:
                 for index, cell in enumerate(row.cells)
             )
             rows.append(Row(cells, row.position))
+        if reverse and recognised.spec.layout == "grid":
+            coded = [row for row in rows if _is_coded(row)][::-1]
+            rows = [coded.pop(0) if _is_coded(row) else row for row in rows]
         blocks.append(Table(tuple(rows), block.position))
     return Document(document.source, document.format, tuple(blocks))
 
@@ -71,12 +86,13 @@ def _scale_narrative(text: str, multiplier: int) -> str:
     return WAN.sub(lambda m: _scaled(Decimal(m.group(1)), multiplier) + m.group(2), text)
 
 
-def _inject(text: str, error: str | None, multiplier: int) -> str:
+def _inject(text: str, error: str | None, multiplier: int, per_wan: int = 1) -> str:
+    """One error; `per_wan` is what 1 万元 is in the tables' unit (10,000 in 元)."""
     if error == "sum":
-        total = _scaled(Decimal("1695.33"), multiplier)
+        total = _scaled(Decimal("1695.33") * per_wan, multiplier)
         marker = f"\t合计\n\t{total}\n"
         at = text.index(marker, text.index("部门支出总体情况表"))
-        wrong = _scaled(Decimal(total) + 1, 1)
+        wrong = _scaled(Decimal(total) + per_wan, 1)
         return text[:at] + f"\t合计\n\t{wrong}\n" + text[at + len(marker) :]
     if error == "code":
         return text.replace("\t302\n\t01\n\t办公费", "\t302\n\t88\n\t办公费", 1)
@@ -99,7 +115,10 @@ def generate(
         department = f"昌吉回族自治州第{number:05d}局"
         multiplier = rng.randint(1, 5)
         error = rng.choice(sorted(ERRORS)) if rng.random() < error_rate else None
-        document = _scale_tables(base, multiplier)
+        unit = "元" if rng.random() < 0.2 else "万元"
+        per_wan = YUAN_PER_WAN if unit == "元" else 1
+        reverse = rng.random() < 0.3
+        document = _scale_tables(base, multiplier * per_wan, reverse)
         text = write_text_export(
             Document(
                 document.source,
@@ -112,12 +131,19 @@ def generate(
                 ),
             )
         )
-        text = _inject(text.replace(BASE_DEPARTMENT, department), error, multiplier)
+        text = text.replace(BASE_DEPARTMENT, department).replace("单位：万元", f"单位：{unit}")
+        text = _inject(text, error, multiplier, per_wan)
         name = f"synth-{number:05d}.txt"
         (out / name).write_text(text, encoding="utf-8")
         truth.append(
             SyntheticDocument(
-                name, department, multiplier, error, ERRORS.get(error) if error else None
+                name,
+                department,
+                multiplier,
+                error,
+                ERRORS.get(error) if error else None,
+                unit,
+                reverse,
             )
         )
     (out / ".truth.json").write_text(

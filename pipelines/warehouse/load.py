@@ -21,6 +21,7 @@ from pipelines.classification import classification_dimension
 from pipelines.staging import Staging
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+LOAD_MEMORY = "1GB"
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,11 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
     if reuse:
         shutil.copyfile(warehouse, building)
     try:
-        with duckdb.connect(str(building)) as connection:
+        with duckdb.connect(
+            str(building),
+            # sorting millions of rows spills to disk rather than holding them all in memory
+            config={"memory_limit": LOAD_MEMORY, "temp_directory": str(staging.root / "spill")},
+        ) as connection:
             if not reuse:
                 connection.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
                 _reference_rows(connection)
