@@ -396,3 +396,18 @@ def test_an_empty_table_explained_by_a_bare_none_statement(corpus_warehouse) -> 
            WHERE r.source_file = ? AND t.table_name = '政府性基金支出预算表'""",
         JS_RD,
     ) == [("empty_explained", "(无政府性基金支出）")]
+
+
+def test_economic_structure_reads_the_final_accounts_blocks(corpus_warehouse) -> None:
+    """决算 表六's codes carry 人员经费 or 公用经费, not 合计, and still make its structure."""
+    rows = query(
+        corpus_warehouse,
+        """SELECT e.economic_code, e.amount FROM v_economic_structure e
+           JOIN v_documents d USING (document_id)
+           WHERE d.path = ? AND e.economic_code IN ('30101', '30201', '301')""",
+        SH_FINAL,
+    )
+    assert sorted((c, a.normalize()) for c, a in rows) == [
+        ("30101", Decimal("262.33")),
+        ("30201", Decimal("21.21")),
+    ]

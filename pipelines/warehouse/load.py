@@ -44,7 +44,14 @@ def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
     connection.executemany(
         "INSERT INTO dim_table VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (spec.template, spec.number, spec.name, spec.layout, spec.code_kind, spec.topic)
+            (
+                spec.template,
+                spec.number,
+                spec.name,
+                "blocks" if spec.blocks else spec.layout,
+                spec.code_kind,
+                spec.topic,
+            )
             for specs in TEMPLATES.values()
             for spec in specs
         ],

@@ -53,7 +53,7 @@ CREATE TABLE dim_table (
     template   VARCHAR NOT NULL,
     table_no   SMALLINT NOT NULL,
     table_name VARCHAR NOT NULL,
-    layout     VARCHAR NOT NULL,          -- grid | two_sided
+    layout     VARCHAR NOT NULL,          -- grid | two_sided | blocks (a grid in side-by-side blocks)
     code_kind  VARCHAR,                   -- function | economic | NULL
     topic      VARCHAR,                   -- what the table is about across templates, e.g. three_public
     PRIMARY KEY (template, table_no)
@@ -484,19 +484,18 @@ GROUP BY ALL;
 -- Basic expenditure (the general-budget basic table: 2020 表六) by economic code at the lowest
 -- printed level, with its share of the document's basic total.
 CREATE VIEW v_economic_structure AS
-WITH coded AS (
+WITH coded AS (  -- a row's total; a block's own measure where blocks stand side by side (决算)
     SELECT f.* FROM fact_budget_line f
     JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
-    WHERE t.topic = 'general_budget_basic' AND f.row_role = 'item' AND f.measure = 'total'
+    WHERE t.topic = 'general_budget_basic' AND f.row_role = 'item'
+      AND (f.measure = 'total' OR t.layout = 'blocks' AND f.measure IN ('personnel', 'public_use'))
       AND f.economic_code IS NOT NULL
+), parents AS (  -- 类 codes whose 款 are printed too
+    SELECT DISTINCT document_id, economic_code[:3] AS economic_code FROM coded
+    WHERE length(economic_code) > 3
 ), items AS (
-    SELECT * FROM coded c
-    WHERE NOT EXISTS (
-        SELECT 1 FROM coded lower
-        WHERE lower.document_id = c.document_id
-          AND length(lower.economic_code) > length(c.economic_code)
-          AND starts_with(lower.economic_code, c.economic_code)
-    )
+    SELECT c.* FROM coded c
+    ANTI JOIN parents p ON p.document_id = c.document_id AND p.economic_code = c.economic_code
 )
 SELECT f.document_id, dep.department_name AS department, d.fiscal_year,
        f.economic_code[:3] AS economic_class, cl.name AS class_name, f.economic_code,
