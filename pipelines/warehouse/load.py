@@ -173,6 +173,10 @@ DELETE FROM dim_region WHERE region_id NOT IN
 DELETE FROM dim_fiscal_year WHERE fiscal_year NOT IN
     (SELECT fiscal_year FROM dim_document WHERE fiscal_year IS NOT NULL);
 
+DELETE FROM mart_economic_structure;
+
+INSERT INTO mart_economic_structure SELECT * FROM economic_structure_rows;
+
 DELETE FROM build_document;
 
 INSERT INTO build_document SELECT document_id, input_key FROM read_parquet($input_keys)
