@@ -34,6 +34,7 @@ from pipelines.extract import (
     DocumentResult,
     extract_file,
 )
+from pipelines.metadata import DocumentMetadata
 from pipelines.profile import PROFILE_SCHEMA
 from pipelines.quality import QualityInput, comparisons, input_keys, staged_scans
 from pipelines.quality.frame import COMPARISON_SCHEMA
@@ -54,6 +55,7 @@ DOCUMENT_SCHEMA = {
     "reason": pl.String,
     "template": pl.String,
     "kind": pl.String,
+    "scope": pl.String,
     "fiscal_year": pl.Int32,
     "department": pl.String,
     "region": pl.String,
@@ -109,6 +111,7 @@ def _document_row(result: DocumentResult, counts: dict[str, tuple[int, int]]) ->
         "reason": result.reason,
         "template": result.template,
         "kind": metadata.kind if metadata else None,
+        "scope": metadata.scope if metadata else None,
         "fiscal_year": metadata.fiscal_year if metadata else None,
         "department": metadata.department if metadata else None,
         "region": metadata.region if metadata else None,
@@ -249,6 +252,15 @@ class StagedFrames:
             [EMPTY_FRAMES[kind].lazy(), *(pl.scan_parquet(path) for path in self.files[kind])]
         )
 
+    def add_staged(self, kind: str, staged: Path, owners: pl.DataFrame) -> None:
+        """The last run's staged rows of some documents (`owners`: document_id, source_file),
+        as one more batch; claims and profile only those read from the document's own file
+        (a joined text part lends its own, again, this run)."""
+        on = ["document_id", "source_file"] if kind in ("claims", "profile") else ["document_id"]
+        path = self.folder / f"{kind}-staged.parquet"
+        pl.scan_parquet(staged).join(owners.lazy().select(on), on=on, how="semi").sink_parquet(path)
+        self.files[kind].append(path)
+
     def join_parts(self, joins: list[tuple[str, str]]) -> None:
         """Text parts' claims and profile moved to the documents they join, (part, tables)
         in order: a part's claims are numbered after those the tables document already has."""
@@ -380,6 +392,78 @@ def mark_superseded(results: list[DocumentResult]) -> None:
             )
 
 
+def _reuse_staged(
+    staging: Staging, pending: list[tuple[int, str, str, int]], frames: StagedFrames
+) -> tuple[dict[int, DocumentResult], list[tuple[int, str, str, int]]]:
+    """Files the last run loaded from the same path and bytes, with this parser version: their
+    results rebuilt from that run's staging (manifest, frames, warnings) in one pass instead of
+    unpickled one by one. Returns them by inventory row, and the files still to be read."""
+    marker = staging.root / "parser_version"
+    if not (
+        marker.exists()
+        and marker.read_text(encoding="utf-8") == parser_version()
+        and staging.documents.exists()
+    ):
+        return {}, pending
+    manifest = pl.read_parquet(staging.documents).filter(pl.col("status") == "loaded")
+    if "scope" not in manifest.columns:
+        return {}, pending
+    rows = {(row["source_file"], row["sha256"]): row for row in manifest.to_dicts()}
+    reused: dict[int, DocumentResult] = {}
+    remaining = []
+    for index, source_file, sha256, size_bytes in pending:
+        row = rows.get((source_file, sha256))
+        if row is None:
+            remaining.append((index, source_file, sha256, size_bytes))
+            continue
+        reused[index] = DocumentResult(
+            source_file=source_file,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            format=row["format"],
+            encoding=row["encoding"],
+            reason=row["reason"],
+            template=row["template"],
+            metadata=DocumentMetadata(
+                department=row["department"],
+                region=row["region"],
+                province=row["province"],
+                fiscal_year=row["fiscal_year"],
+                kind=row["kind"],
+                scope=row["scope"],
+                unit=row["unit"],
+                published_date=row["published_date"],
+                region_level=row["region_level"],
+                division_code=row["division_code"],
+                admin_level=row["admin_level"],
+            ),
+            **EMPTY_FRAMES,
+        )
+        frames.counts[reused[index].document_id] = (row["tables_found"], row["fact_count"])
+    if not reused:
+        return {}, pending
+    owners = pl.DataFrame(
+        [(r.document_id, r.source_file) for r in reused.values()],
+        schema={"document_id": pl.String, "source_file": pl.String},
+        orient="row",
+    )
+    for kind, staged in (
+        ("facts", staging.document_facts),
+        ("tables", staging.tables),
+        ("codes", staging.codes),
+        ("projects", staging.projects),
+        ("indicators", staging.indicators),
+        ("claims", staging.claims),
+        ("profile", staging.profile),
+    ):
+        frames.add_staged(kind, staged, owners)
+    by_document = {result.document_id: result for result in reused.values()}
+    warnings = pl.read_parquet(staging.warnings).join(owners, on="document_id", how="semi")
+    for item in warnings.to_dicts():
+        by_document[item.pop("document_id")].warnings.append(item)
+    return reused, remaining
+
+
 def extract_documents(
     raw_dir: Path,
     inventory: pl.DataFrame,
@@ -434,7 +518,8 @@ def extract_documents(
         results.append(result)
     frames = StagedFrames(staging.root / "frames")
     cache = ExtractionCache(staging.root)
-    extracted = extract_files(raw_dir, pending, workers, cache, progress, frames)
+    reused, pending = _reuse_staged(staging, pending, frames)
+    extracted = {**reused, **extract_files(raw_dir, pending, workers, cache, progress, frames)}
     cache.prune()
     results = [result or extracted[index] for index, result in enumerate(results)]
     join_text_parts(results, frames)
@@ -459,6 +544,7 @@ def extract_documents(
     pl.concat(
         [pl.DataFrame(schema=WARNING_SCHEMA), *(r.warnings_frame for r in loaded)]
     ).write_parquet(staging.warnings)
+    (staging.root / "parser_version").write_text(parser_version(), encoding="utf-8")
     return manifest
 
 

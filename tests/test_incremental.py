@@ -11,7 +11,7 @@ import pytest
 import pipelines.build as build_module
 from pipelines.build import build
 
-from .conftest import CHANGJI, KEZHOU
+from .conftest import CHANGJI, KEZHOU, RAW_DIR
 
 TABLES = ("fact_budget_line", "dq_result", "document_table", "raw_file", "narrative_claim")
 
@@ -154,3 +154,34 @@ def test_a_warehouse_kept_across_runs_equals_one_built_afresh(raw, tmp_path) -> 
     build(raw, afresh, workers=1)
     assert contents(kept) == contents(afresh)
     assert len(contents(kept)[0]) > 0
+
+
+def test_a_rerun_rebuilds_documents_from_staging_with_their_joined_text_parts(
+    tmp_path, monkeypatch
+):
+    """人大 2019 is a tables PDF and a text PDF: the second run takes the tables file's rows
+    from the last run's staging (not from the pickled results) and joins the text part again,
+    as a fresh build does."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in (
+        "2019_yusuan_jiangsu_renda-changweihui-bgt_tables.pdf",
+        "2019_yusuan_jiangsu_renda-changweihui-bgt_text.pdf",
+    ):
+        shutil.copy(RAW_DIR / "corpus" / name, raw / name)
+    shutil.copy(CHANGJI, raw / CHANGJI.name)
+    kept = tmp_path / "kept" / "gongkai.duckdb"
+    build(raw, kept, workers=1)
+    unpickled = []
+    original = build_module.ExtractionCache.get
+
+    def recording(cache, sha256, source_file):
+        unpickled.append(source_file)
+        return original(cache, sha256, source_file)
+
+    monkeypatch.setattr(build_module.ExtractionCache, "get", recording)
+    build(raw, kept, workers=1)
+    assert unpickled == ["2019_yusuan_jiangsu_renda-changweihui-bgt_text.pdf"]
+    afresh = tmp_path / "afresh" / "gongkai.duckdb"
+    build(raw, afresh, workers=1)
+    assert contents(kept) == contents(afresh)
