@@ -213,6 +213,19 @@ EMPTY_FRAMES = {kind: pl.DataFrame(schema=schema) for kind, schema in FRAME_SCHE
 COMPACT_EVERY = 200  # documents whose frames are concatenated at a time
 
 
+def staged_frame_paths(staging: Staging) -> dict[str, Path]:
+    """Where each kind of frame of the loaded documents is staged."""
+    return {
+        "facts": staging.document_facts,
+        "tables": staging.tables,
+        "codes": staging.codes,
+        "projects": staging.projects,
+        "indicators": staging.indicators,
+        "claims": staging.claims,
+        "profile": staging.profile,
+    }
+
+
 class StagedFrames:
     """Every document's frames of a run, one file set per kind in a folder of staging. A
     document's own small frames cost several times the memory of their rows, and a run's rows
@@ -447,15 +460,7 @@ def _reuse_staged(
         schema={"document_id": pl.String, "source_file": pl.String},
         orient="row",
     )
-    for kind, staged in (
-        ("facts", staging.document_facts),
-        ("tables", staging.tables),
-        ("codes", staging.codes),
-        ("projects", staging.projects),
-        ("indicators", staging.indicators),
-        ("claims", staging.claims),
-        ("profile", staging.profile),
-    ):
+    for kind, staged in staged_frame_paths(staging).items():
         frames.add_staged(kind, staged, owners)
     by_document = {result.document_id: result for result in reused.values()}
     warnings = pl.read_parquet(staging.warnings).join(owners, on="document_id", how="semi")
@@ -530,15 +535,7 @@ def extract_documents(
     )
     manifest.write_parquet(staging.documents)
     loaded_ids = [result.document_id for result in loaded]
-    for path, kind in (
-        (staging.document_facts, "facts"),
-        (staging.tables, "tables"),
-        (staging.codes, "codes"),
-        (staging.projects, "projects"),
-        (staging.indicators, "indicators"),
-        (staging.claims, "claims"),
-        (staging.profile, "profile"),
-    ):
+    for kind, path in staged_frame_paths(staging).items():
         frames.write(kind, path, loaded_ids)
     shutil.rmtree(frames.folder)
     pl.concat(

@@ -142,19 +142,6 @@ class QualityInput:
             }
         )
 
-    @property
-    def frames(self) -> dict[str, pl.DataFrame]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-    def only(self, document_ids: pl.Series) -> QualityInput:
-        """The input restricted to some documents: every rule reads one document at a time."""
-        return QualityInput(
-            **{
-                name: frame.filter(pl.col("document_id").is_in(document_ids.implode()))
-                for name, frame in self.frames.items()
-            }
-        )
-
 
 def staged_scans(staging: Staging) -> dict[str, pl.LazyFrame]:
     """Each frame the checks read, as a scan of its staged file (loaded documents only)."""
