@@ -7,7 +7,7 @@ VENV := .venv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: setup run test ui ui-check lint bench fuzz report clean
+.PHONY: setup run test ui ui-check lint bench eval fuzz report clean
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -41,6 +41,12 @@ ui: setup
 bench: setup
 	$(VENV)/bin/python benchmarks/formats.py
 	$(VENV)/bin/python benchmarks/corpus.py
+
+## gongkai on real disclosures (EVAL_DIR, default ../shared/corpus): files accounted for, printed
+## numbers read, checks passing, metadata, hand-read truth; written to benchmarks/results/eval.md.
+EVAL_DIR ?= ../shared/corpus
+eval: setup
+	$(VENV)/bin/gongkai eval $(EVAL_DIR)
 
 ## Coverage-guided fuzzing of each reader (atheris) for FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

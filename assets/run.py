@@ -33,7 +33,8 @@ def main() -> int:
         f"{inventory['raw_files'].value} raw files: "
         f"{loaded['documents'].value} documents read, {loaded['tables_found'].value} tables found, "
         f"{loaded['facts'].value} facts loaded, {loaded['files_quarantined'].value} files "
-        f"quarantined, {parsed['duplicates'].value} duplicates; {loaded['checks'].value} checks, "
+        f"quarantined, {loaded['not_disclosures'].value} not disclosures, "
+        f"{parsed['duplicates'].value} duplicates; {loaded['checks'].value} checks, "
         f"{loaded['findings'].value} findings ({loaded['error_findings'].value} errors) "
         f"→ {loaded['path'].value}"
     )

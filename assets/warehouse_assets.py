@@ -136,6 +136,7 @@ def _stage_documents(execution: Execution) -> dg.OpDefinition:
             {
                 "documents_loaded": manifest.filter(pl.col("status") == "loaded").height,
                 "files_quarantined": quarantined.height,
+                "not_disclosures": manifest.filter(pl.col("status") == "not_disclosure").height,
                 "duplicates": manifest.filter(pl.col("status") == "duplicate").height,
                 "tables_found": int(manifest["tables_found"].sum() or 0),
                 "documents": markdown_table(
@@ -260,6 +261,7 @@ def warehouse(paths: GongkaiPaths) -> dg.MaterializeResult:
             "tables_found": summary.tables_found,
             "facts": summary.facts,
             "files_quarantined": summary.quarantined,
+            "not_disclosures": summary.not_disclosures,
             "checks": summary.checks,
             "findings": summary.findings,
             "error_findings": summary.error_findings,

@@ -479,7 +479,8 @@ def extract_documents(
 ) -> pl.DataFrame:
     """Extract every inventoried file into staging; returns one row per raw file.
 
-    Every file ends in one state: loaded; quarantined (with the stage and reason); duplicate (the
+    Every file ends in one state: loaded; quarantined (with the stage and reason); not_disclosure
+    (a notice, form or web page under a budget's name, with the evidence); duplicate (the
     same bytes as an earlier file); superseded (an older version of a loaded disclosure);
     or ignored (a hidden file). Only loaded documents contribute facts. Files whose bytes were
     read before by this parser version come from the cache; the rest are read across `workers`
@@ -637,8 +638,8 @@ class BuildSummary:
         return (
             f"{self.raw_files} raw files: {w.documents} documents read, "
             f"{w.tables_found} tables found, {w.facts} facts loaded, "
-            f"{w.quarantined} files quarantined; {w.checks} checks, {w.findings} findings "
-            f"({w.error_findings} errors) → {w.path}"
+            f"{w.quarantined} files quarantined, {w.not_disclosures} not disclosures; "
+            f"{w.checks} checks, {w.findings} findings ({w.error_findings} errors) → {w.path}"
         )
 
 

@@ -200,6 +200,24 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from pipelines.evaluation import evaluate
+    from pipelines.evaluation.report import render
+
+    corpus = Path(args.dir)
+    if not corpus.is_dir():
+        print(f"{corpus}: no such folder of disclosures", file=sys.stderr)
+        return 2
+    evaluation = evaluate(corpus, Path(args.warehouse), args.workers)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    command = f"gongkai eval {args.dir}"
+    out.write_text(render(evaluation, command), encoding="utf-8")
+    print(f"written to {out}")
+    print(evaluation.summary_line())
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from pipelines.synth import generate
 
@@ -283,6 +301,16 @@ def main(argv: list[str] | None = None) -> int:
     report_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE))
     report_parser.add_argument("--raw-dir", default=str(DEFAULT_RAW_DIR))
     report_parser.set_defaults(run=_report)
+    eval_parser = commands.add_parser(
+        "eval",
+        help="measure gongkai on a folder of real disclosures (a warehouse of its own): files "
+        "accounted for, printed numbers read, checks passing, classes, metadata, hand-read truth",
+    )
+    eval_parser.add_argument("dir", nargs="?", default="../shared/corpus")
+    eval_parser.add_argument("--out", default="benchmarks/results/eval.md")
+    eval_parser.add_argument("--warehouse", default="data/eval/gongkai.duckdb")
+    eval_parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    eval_parser.set_defaults(run=_eval)
     synth_parser = commands.add_parser(
         "synth", help="write N synthetic disclosures with known injected errors (and the truth)"
     )

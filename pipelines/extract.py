@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.catalog import TEMPLATES, TableSpec, normalise_label
+from pipelines.disclosure import not_a_disclosure
 from pipelines.facts import UNRECOGNISED, table_facts, warning
 from pipelines.forms import FORM_TITLE, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
@@ -217,6 +218,7 @@ def performance_frames(document_id: str, forms: list) -> tuple[pl.DataFrame, pl.
 
 
 TEXT_PART = "text_part"  # prose without tables, waiting for the tables file it belongs to
+NOT_DISCLOSURE = "not_disclosure"  # a notice, form or web page saved under a budget's name
 
 
 def document_id_of(sha256: str) -> str:
@@ -331,6 +333,10 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
             )
             result.claims = claims_frame(result.document_id, source_file, claims)
             result.profile = profile_frame(document, result.document_id)
+            return result
+        evidence = not_a_disclosure(document)
+        if evidence:
+            result.status, result.reason = NOT_DISCLOSURE, f"not a disclosure: {evidence}"
             return result
         result.status = "quarantined"
         result.reason = (

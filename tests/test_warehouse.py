@@ -54,7 +54,7 @@ def test_every_raw_file_is_accounted_for(warehouse) -> None:
         KEZHOU.name: "loaded",
         CHANGJI.name: "loaded",
         "broken.txt": "quarantined",
-        "notes.txt": "quarantined",
+        "notes.txt": "not_disclosure",
         "scan.pdf": "quarantined",
         "sub/克州 副本.txt": "duplicate",
     }
@@ -66,7 +66,7 @@ def test_quarantine_reasons_name_the_stage_and_the_problem(warehouse) -> None:
     )
     assert reasons["broken.txt"] == "read: binary content that is no document format a reader knows"
     assert reasons["scan.pdf"].startswith("read: corrupt PDF")
-    assert reasons["notes.txt"].startswith("recognise: none of the 0 tables")
+    assert reasons["notes.txt"].startswith("not a disclosure: no title line names a budget")
     assert reasons["sub/克州 副本.txt"] == f"same content as {KEZHOU.name}"
 
 

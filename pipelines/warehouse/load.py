@@ -30,6 +30,7 @@ class WarehouseSummary:
     documents: int
     facts: int
     quarantined: int
+    not_disclosures: int
     tables_found: int
     checks: int
     findings: int
@@ -99,7 +100,7 @@ WHERE status = 'loaded' AND fiscal_year IS NOT NULL
   AND fiscal_year NOT IN (SELECT fiscal_year FROM dim_fiscal_year);
 
 INSERT INTO dim_document
-SELECT document_id, sha256, format, template, kind, fiscal_year,
+SELECT document_id, sha256, format, template, kind, scope, fiscal_year,
        CASE WHEN department IS NOT NULL THEN md5(department)[:16] END,
        region, unit, published_date, NULL, NULL, NULL
 FROM read_parquet($documents)
@@ -308,6 +309,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 """SELECT count(*) FILTER (WHERE status = 'loaded'),
                           (SELECT count(*) FROM fact_budget_line),
                           count(*) FILTER (WHERE status = 'quarantined'),
+                          count(*) FILTER (WHERE status = 'not_disclosure'),
                           (SELECT count(*) FROM document_table WHERE status <> 'missing'),
                           (SELECT count(*) FROM dq_result),
                           (SELECT count(*) FROM dq_result WHERE NOT passed),

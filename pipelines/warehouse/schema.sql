@@ -27,6 +27,7 @@ CREATE TABLE dim_document (
     format         VARCHAR NOT NULL,      -- text, pdf, zip-office, ...
     template       VARCHAR,               -- which described table set it follows, e.g. budget_2020
     kind           VARCHAR,               -- budget (预算) or final_accounts (决算)
+    scope          VARCHAR,               -- department (部门, consolidating its units) | unit (单位)
     fiscal_year    INTEGER REFERENCES dim_fiscal_year (fiscal_year),
     department_id  VARCHAR REFERENCES dim_department (department_id),
     region_id      VARCHAR REFERENCES dim_region (region_id),
@@ -45,7 +46,8 @@ CREATE TABLE raw_file (
     format       VARCHAR NOT NULL,        -- sniffed from the bytes: text, docx, xlsx, pdf, html, …
     encoding     VARCHAR,                 -- how a text format was decoded: utf-8, gb18030, …
     document_id  VARCHAR NOT NULL,
-    status       VARCHAR NOT NULL,        -- loaded | quarantined | duplicate | superseded | joined | ignored
+    status       VARCHAR NOT NULL,        -- loaded | quarantined | not_disclosure | duplicate |
+                                          -- superseded | joined | ignored
     reason       VARCHAR                  -- why it was quarantined, or which file it duplicates
 );
 
@@ -277,6 +279,7 @@ SELECT
     r.format,
     r.encoding,
     d.kind,
+    d.scope,
     d.fiscal_year,
     dep.department_name AS department,
     reg.region_name AS region,
