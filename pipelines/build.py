@@ -71,9 +71,18 @@ DOCUMENT_SCHEMA = {
 }
 
 
+class RawFolderMissing(FileNotFoundError):
+    """The raw folder is not there (a typo, an unmounted disk): building from it would replace
+    every analyst's warehouse with an empty one, so nothing is built."""
+
+
 def raw_files(raw_dir: Path) -> list[Path]:
     """Every file under the raw folder, in a stable order (hidden ones included: every file
     is accounted for)."""
+    if not raw_dir.is_dir():
+        raise RawFolderMissing(
+            f"no raw folder at {raw_dir}: nothing was built and the warehouse is untouched"
+        )
     return sorted(path for path in raw_dir.rglob("*") if path.is_file())
 
 

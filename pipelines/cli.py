@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.build import DEFAULT_WORKERS, build
+from pipelines.build import DEFAULT_WORKERS, RawFolderMissing, build
 from pipelines.extract import extract_file
 from pipelines.quality import QualityInput, comparisons
 from pipelines.quality.report import format_report
@@ -28,9 +28,13 @@ def _progress(number: int, total: int, source_file: str) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    summary = build(
-        Path(args.raw_dir), Path(args.warehouse), progress=_progress, workers=args.workers
-    )
+    try:
+        summary = build(
+            Path(args.raw_dir), Path(args.warehouse), progress=_progress, workers=args.workers
+        )
+    except RawFolderMissing as error:
+        print(error, file=sys.stderr)
+        return 2
     print(summary)
     return 0
 

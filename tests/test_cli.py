@@ -25,6 +25,19 @@ def test_build_runs_the_pipeline_on_any_folder_into_any_file(tmp_path, capsys) -
         assert connection.execute("SELECT count(*) FROM fact_budget_line").fetchone() == (100,)
 
 
+def test_build_from_a_missing_raw_folder_leaves_the_warehouse_untouched(tmp_path, capsys) -> None:
+    raw = tmp_path / "in"
+    raw.mkdir()
+    shutil.copy(CHANGJI, raw / "a.txt")
+    target = tmp_path / "w.duckdb"
+    main(["build", "--raw-dir", str(raw), "--warehouse", str(target)])
+    before = target.read_bytes()
+    missing = tmp_path / "no-such-folder"
+    assert main(["build", "--raw-dir", str(missing), "--warehouse", str(target)]) == 2
+    assert f"no raw folder at {missing}" in capsys.readouterr().err
+    assert target.read_bytes() == before
+
+
 def test_parse_prints_the_table_inventory_of_one_document(capsys) -> None:
     assert main(["parse", str(KEZHOU)]) == 0
     out = capsys.readouterr().out
