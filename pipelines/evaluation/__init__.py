@@ -43,10 +43,6 @@ class Evaluation:
     key_figures: pl.DataFrame
     known_findings: pl.DataFrame
 
-    @property
-    def loaded(self) -> pl.DataFrame:
-        return self.documents
-
     def coverage_share(self) -> float | None:
         printed = int(self.coverage["printed"].sum() or 0)
         return int(self.coverage["read"].sum() or 0) / printed if printed else None

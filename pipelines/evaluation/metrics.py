@@ -110,14 +110,6 @@ def recognition(tables: pl.DataFrame, topics: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def metadata_filled(documents: pl.DataFrame) -> pl.DataFrame:
-    """Per loaded document: which metadata fields are filled."""
-    return documents.select(
-        "source_file",
-        *[pl.col(name).is_not_null().alias(name) for name in METADATA_FIELDS],
-    )
-
-
 def metadata_agreement(documents: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
     """Per file of the truth and field: the value read and whether it is the true one (a field
     the truth leaves empty is not scored)."""
