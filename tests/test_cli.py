@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 
@@ -25,12 +26,18 @@ def test_build_runs_the_pipeline_on_any_folder_into_any_file(tmp_path, capsys) -
         assert connection.execute("SELECT count(*) FROM fact_budget_line").fetchone() == (100,)
 
 
-def test_build_from_a_missing_raw_folder_leaves_the_warehouse_untouched(tmp_path, capsys) -> None:
+def built_warehouse(tmp_path) -> Path:
+    """The 昌吉 seed built by `gongkai build` into a warehouse under `tmp_path`."""
     raw = tmp_path / "in"
     raw.mkdir()
     shutil.copy(CHANGJI, raw / "a.txt")
     target = tmp_path / "w.duckdb"
     main(["build", "--raw-dir", str(raw), "--warehouse", str(target)])
+    return target
+
+
+def test_build_from_a_missing_raw_folder_leaves_the_warehouse_untouched(tmp_path, capsys) -> None:
+    target = built_warehouse(tmp_path)
     before = target.read_bytes()
     missing = tmp_path / "no-such-folder"
     assert main(["build", "--raw-dir", str(missing), "--warehouse", str(target)]) == 2
@@ -54,11 +61,7 @@ def test_parse_of_an_unreadable_file_says_why_and_fails(tmp_path, capsys) -> Non
 
 
 def test_query_answers_from_the_warehouse_as_csv(tmp_path, capsys) -> None:
-    raw = tmp_path / "in"
-    raw.mkdir()
-    shutil.copy(CHANGJI, raw / "a.txt")
-    target = tmp_path / "w.duckdb"
-    main(["build", "--raw-dir", str(raw), "--warehouse", str(target)])
+    target = built_warehouse(tmp_path)
     capsys.readouterr()
     sql = "SELECT department, total, reception FROM v_three_public"
     assert main(["query", sql, "--warehouse", str(target), "--csv"]) == 0
@@ -69,11 +72,7 @@ def test_query_answers_from_the_warehouse_as_csv(tmp_path, capsys) -> None:
 
 
 def test_query_opens_the_warehouse_read_only_and_refuses_writes(tmp_path, capsys) -> None:
-    raw = tmp_path / "in"
-    raw.mkdir()
-    shutil.copy(CHANGJI, raw / "a.txt")
-    target = tmp_path / "w.duckdb"
-    main(["build", "--raw-dir", str(raw), "--warehouse", str(target)])
+    target = built_warehouse(tmp_path)
     assert main(["query", "DELETE FROM fact_budget_line", "--warehouse", str(target)]) == 1
     assert "read-only mode" in capsys.readouterr().err
     with duckdb.connect(str(target), read_only=True) as connection:
