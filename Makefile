@@ -6,6 +6,9 @@ UV_VERSION := 0.13.9
 VENV := .venv
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+# installed packages compiled once: where PYTHONDONTWRITEBYTECODE is set, every start would
+# otherwise compile dagster, polars and the rest again (seconds per command)
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: setup run test ui ui-check lint bench eval fuzz report clean
 

@@ -1,7 +1,7 @@
 """Where the build's steps run, chosen by configuration, and how new files are shared out.
 
-By default the job runs as it always has: in one process (`make run`) or a process per step
-(`make ui`), new files read by a local process pool. With `GONGKAI_EXECUTOR=dask` every step runs
+By default the job runs in one process, whoever starts it (`make run`, the UI, the sensor or the
+schedule), new files read by a local process pool. With `GONGKAI_EXECUTOR=dask` every step runs
 on the dask.distributed cluster at `GONGKAI_DASK_ADDRESS`, and the files the extraction cache does
 not hold yet are read in `GONGKAI_SHARDS` steps — shards by content hash — that run on the workers
 in parallel and fill the shared cache before the one step that needs every document at once.
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
-from dagster_dask import dask_executor
 
 from assets.resources import GongkaiPaths
 from pipelines.build import DEFAULT_WORKERS, ExtractionCache, is_hidden
@@ -66,10 +65,13 @@ class Execution:
         daemon process, which may not start processes of its own."""
         return 1 if self.executor == "dask" else DEFAULT_WORKERS
 
-    def executor_def(self) -> dg.ExecutorDefinition | None:
-        """None keeps Dagster's default executor."""
+    def executor_def(self) -> dg.ExecutorDefinition:
+        """Locally every step runs in the run's own process, as `make run` runs them: a
+        process per step would import everything again for each (minutes over a run)."""
         if self.executor == "local":
-            return None
+            return dg.in_process_executor
+        from dagster_dask import dask_executor  # dask takes seconds to import; only runs on it
+
         return dask_executor.configured({"cluster": {"existing": {"address": self.dask_address}}})
 
 

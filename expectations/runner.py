@@ -91,8 +91,9 @@ def _sql_predicate(expectation: dict) -> str:
 
 
 def judge_sql(comparisons: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """The same suites applied as plain DuckDB SQL, without Great Expectations: the yardstick
-    `make bench` measures GE against, and a check that the suites mean what they say."""
+    """The same suites applied as plain DuckDB SQL, without Great Expectations: what `gongkai
+    check` applies, for a clerk's answer in seconds rather than after GE's import (the tests
+    hold both to identical verdicts), and the yardstick `make bench` measures GE against."""
     import duckdb
 
     judged = []

@@ -92,7 +92,7 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from expectations.runner import judge
+    from expectations.runner import judge_sql
 
     path = Path(args.file).resolve()
     result = extract_file(path, path.parent)
@@ -101,7 +101,7 @@ def _check(args: argparse.Namespace) -> int:
         return 2
     meta = result.metadata
     data = QualityInput.from_result(result)
-    results = judge(comparisons(data))
+    results = judge_sql(comparisons(data))
     heading = f"{meta.department} {meta.fiscal_year} ({result.source_file})"
     print(format_report(results, heading, args.lang))
     errors = results.filter((pl.col("passed") == False) & (pl.col("severity") == "error"))  # noqa: E712

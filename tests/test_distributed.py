@@ -156,7 +156,7 @@ def test_the_shards_are_given_only_content_not_yet_read(tmp_path) -> None:
 
 
 def test_the_executor_is_chosen_by_the_environment() -> None:
-    assert Execution.from_environment({}).executor_def() is None
+    assert Execution.from_environment({}).executor_def().name == "in_process"
     assert Execution.from_environment({}).shards == 0
     on_dask = Execution.from_environment(
         {"GONGKAI_EXECUTOR": "dask", "GONGKAI_DASK_ADDRESS": "tcp://127.0.0.1:8786"}
