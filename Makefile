@@ -18,17 +18,18 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+$(VENV)/.synced: pyproject.toml uv.lock Makefile | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-$(DAGSTER_HOME)/dagster.yaml:
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp dagster.yaml $@
 
 ## Build data/warehouse/gongkai.duckdb from data/raw/ through Dagster, then print a summary.
 run: setup
-	$(VENV)/bin/python -m assets.run 2> $(DAGSTER_HOME)/last-run.log || (cat $(DAGSTER_HOME)/last-run.log; exit 1)
+	$(VENV)/bin/python -m assets.run 2> $(DAGSTER_HOME)/last-run.log || \
+		(tail -n 15 $(DAGSTER_HOME)/last-run.log; echo "(the run's log: $(DAGSTER_HOME)/last-run.log)"; exit 1)
 
 ## The whole test suite.
 test: setup

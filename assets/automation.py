@@ -9,10 +9,13 @@ import dagster as dg
 from assets.resources import GongkaiPaths
 from pipelines.build import inventory_raw_files
 
+WRITES_TAG = "gongkai/writes"
 build_warehouse_job = dg.define_asset_job(
     "build_warehouse",
     selection=dg.AssetSelection.groups("disclosures"),
     description="Raw files → parsed documents → facts → warehouse.",
+    # dagster.yaml lets one run with this tag execute at a time; the others wait in the queue
+    tags={WRITES_TAG: "warehouse"},
 )
 
 daily_build = dg.ScheduleDefinition(

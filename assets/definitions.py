@@ -14,7 +14,7 @@ import dagster as dg
 from assets.automation import build_warehouse_job, daily_build, raw_files_sensor
 from assets.checks import family_checks, warehouse_integrity
 from assets.distributed import Execution
-from assets.resources import GongkaiPaths
+from assets.resources import GongkaiPaths, build_resources
 from assets.warehouse_assets import (
     budget_facts,
     data_quality,
@@ -42,7 +42,7 @@ def gongkai_definitions(execution: Execution) -> dg.Definitions:
         jobs=[build_warehouse_job],
         schedules=[daily_build],
         sensors=[raw_files_sensor],
-        resources={"paths": GongkaiPaths()},
+        resources=build_resources(GongkaiPaths()),
         executor=execution.executor_def(),
     )
 

@@ -12,11 +12,20 @@ from assets.distributed import Execution, shared_run_config
 from assets.resources import GongkaiPaths
 
 
+def _reason(failure: dg.DagsterEvent) -> str:
+    """A failed step's error as one line, without the exception's class path."""
+    error = failure.step_failure_data.error
+    head, _, rest = (error.cause or error).message.strip().partition(": ")
+    return rest if rest and " " not in head else f"{head}: {rest}".rstrip(": ")
+
+
 def main() -> int:
     execution = Execution.from_environment()
     instance = dg.DagsterInstance.get()
     if execution.executor == "local":
-        result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance)
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
     else:
         result = dg.execute_job(
             reconstructable_build(execution),
@@ -24,20 +33,11 @@ def main() -> int:
             run_config=shared_run_config(GongkaiPaths()),
         )
     if not result.success:
-        print("build failed; see the run in the Dagster UI (make ui)", file=sys.stderr)
+        for failure in result.get_step_failure_events():
+            print(f"{failure.step_key} failed: {_reason(failure)}")
+        print("build failed; the run is in the Dagster UI (make ui)")
         return 1
-    inventory = result.asset_materializations_for_node("raw_file_inventory")[0].metadata
-    parsed = result.asset_materializations_for_node("parsed_documents")[0].metadata
-    loaded = result.asset_materializations_for_node("warehouse")[0].metadata
-    print(
-        f"{inventory['raw_files'].value} raw files: "
-        f"{loaded['documents'].value} documents read, {loaded['tables_found'].value} tables found, "
-        f"{loaded['facts'].value} facts loaded, {loaded['files_quarantined'].value} files "
-        f"quarantined, {loaded['not_disclosures'].value} not disclosures, "
-        f"{parsed['duplicates'].value} duplicates; {loaded['checks'].value} checks, "
-        f"{loaded['findings'].value} findings ({loaded['error_findings'].value} errors) "
-        f"→ {loaded['path'].value}"
-    )
+    print(result.asset_materializations_for_node("warehouse")[0].metadata["summary"].value)
     return 0
 
 

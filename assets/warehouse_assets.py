@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 
 import dagster as dg
 import polars as pl
 
 from assets.distributed import Execution, shard_of, unread_files
-from assets.resources import GongkaiPaths
+from assets.resources import BuildLockHeld, GongkaiPaths
 from pipelines.build import (
     DEFAULT_WORKERS,
     ExtractionCache,
+    WouldEmptyWarehouse,
     check_quality,
     combine_facts,
     extract_documents,
     extract_files,
     inventory_raw_files,
+    refuse_emptying,
+    terminal_progress,
 )
 from pipelines.download import fetch_all, load_sources
 from pipelines.warehouse.load import load_warehouse
@@ -48,7 +52,7 @@ def markdown_table(frame: pl.DataFrame, limit: int = 20) -> dg.MetadataValue:
     "data/raw/downloads/: new or changed files only, with retries, a size limit and "
     "content-type checks. A source that fails is reported here and does not stop the run.",
 )
-def downloaded_files(paths: GongkaiPaths) -> dg.MaterializeResult:
+def downloaded_files(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.MaterializeResult:
     sources = load_sources(paths.sources_path)
     held = {sha: path for path, sha, _ in inventory_raw_files(paths.raw_path).iter_rows()}
     results = pl.DataFrame(
@@ -77,8 +81,13 @@ def downloaded_files(paths: GongkaiPaths) -> dg.MaterializeResult:
     deps=[downloaded_files],
     description="Every file under the raw folder, with its SHA-256 and size.",
 )
-def raw_file_inventory(paths: GongkaiPaths) -> dg.MaterializeResult:
+def raw_file_inventory(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.MaterializeResult:
     inventory = inventory_raw_files(paths.raw_path)
+    if not paths.allow_shrink:
+        try:
+            refuse_emptying(inventory, paths.raw_path, paths.warehouse_path)
+        except WouldEmptyWarehouse as error:
+            raise dg.Failure(str(error)) from None
     paths.staging.root.mkdir(parents=True, exist_ok=True)
     inventory.write_parquet(paths.staging.inventory)
     return dg.MaterializeResult(
@@ -98,7 +107,7 @@ def _read_shard(index: int, execution: Execution) -> dg.OpDefinition:
         description=f"Reads the new files of shard {index} of {execution.shards} (by content "
         "hash) into the extraction cache, so the staging step finds them read.",
     )
-    def read_shard(context, paths: GongkaiPaths) -> None:
+    def read_shard(context, paths: GongkaiPaths, build_lock: BuildLockHeld) -> None:
         inventory = pl.read_parquet(paths.staging.inventory)
         cache = ExtractionCache(paths.staging.root)
         files = [
@@ -126,10 +135,14 @@ def _stage_documents(execution: Execution) -> dg.OpDefinition:
         description="Every raw file's document, from the cache or read now; duplicates, joined "
         "text parts and superseded versions marked; staged as Parquet.",
     )
-    def stage_documents(context, paths: GongkaiPaths) -> None:
+    def stage_documents(context, paths: GongkaiPaths, build_lock: BuildLockHeld) -> None:
         inventory = pl.read_parquet(paths.staging.inventory)
         manifest = extract_documents(
-            paths.raw_path, inventory, paths.staging, workers=execution.processes
+            paths.raw_path,
+            inventory,
+            paths.staging,
+            progress=terminal_progress(sys.stdout),  # `make run` in a terminal shows it
+            workers=execution.processes,
         )
         quarantined = manifest.filter(pl.col("status") == "quarantined")
         context.add_output_metadata(
@@ -188,7 +201,7 @@ parsed_documents = parsed_documents_asset(Execution())
     description="Long-format facts of every document: one row per published number, in 万元, "
     "with codes, canonical measure and provenance.",
 )
-def budget_facts(paths: GongkaiPaths) -> dg.MaterializeResult:
+def budget_facts(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.MaterializeResult:
     facts = combine_facts(paths.staging)
     by_table = facts.group_by("table_no", "table_name").len("facts").sort("table_no")
     return dg.MaterializeResult(
@@ -220,7 +233,7 @@ def budget_facts(paths: GongkaiPaths) -> dg.MaterializeResult:
     "completeness, plausibility) checked on every document by the Great Expectations suites in "
     "expectations/suites; one row per check per subject, passing ones included.",
 )
-def data_quality(paths: GongkaiPaths) -> dg.MaterializeResult:
+def data_quality(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.MaterializeResult:
     results = check_quality(paths.staging, DEFAULT_WORKERS)
     by_family = (
         results.group_by("rule_family")
@@ -252,10 +265,11 @@ def data_quality(paths: GongkaiPaths) -> dg.MaterializeResult:
     description="The DuckDB star schema (see pipelines/warehouse/schema.sql), built into a new "
     "file and swapped in atomically.",
 )
-def warehouse(paths: GongkaiPaths) -> dg.MaterializeResult:
+def warehouse(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.MaterializeResult:
     summary = load_warehouse(paths.staging, paths.warehouse_path)
     return dg.MaterializeResult(
         metadata={
+            "summary": str(summary),
             "path": dg.MetadataValue.path(str(summary.path)),
             "documents": summary.documents,
             "tables_found": summary.tables_found,

@@ -29,7 +29,7 @@ import dagster as dg  # noqa: E402
 import duckdb  # noqa: E402
 
 from assets.definitions import defs  # noqa: E402
-from assets.resources import GongkaiPaths  # noqa: E402
+from assets.resources import GongkaiPaths, build_resources  # noqa: E402
 from pipelines.build import DEFAULT_WORKERS  # noqa: E402
 from pipelines.cookbook import recipes  # noqa: E402
 from pipelines.extract import extract_document  # noqa: E402
@@ -61,7 +61,7 @@ def run_job(paths: GongkaiPaths) -> tuple[float, dict[str, float]]:
     started = time.perf_counter()
     result = job.execute_in_process(
         run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        resources={"paths": paths},
+        resources=build_resources(paths),
         instance=instance,
     )
     wall = time.perf_counter() - started
@@ -92,12 +92,12 @@ import sys, time
 started = time.perf_counter()
 import dagster as dg
 from assets.definitions import defs
-from assets.resources import GongkaiPaths
+from assets.resources import GongkaiPaths, build_resources
 imported = time.perf_counter()
 paths = GongkaiPaths(raw_dir=sys.argv[1], warehouse=sys.argv[2], sources=sys.argv[3])
 result = defs.resolve_job_def("build_warehouse").execute_in_process(
     run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-    resources={"paths": paths}, instance=dg.DagsterInstance.ephemeral())
+    resources=build_resources(paths), instance=dg.DagsterInstance.ephemeral())
 assert result.success
 print(imported - started, time.perf_counter() - imported)
 """

@@ -18,7 +18,9 @@ from datetime import date
 from functools import cache
 from multiprocessing import current_process, get_context
 from pathlib import Path
+from typing import TextIO
 
+import duckdb
 import polars as pl
 
 from expectations.runner import RESULT_SCHEMA, SUITES_DIR
@@ -41,6 +43,7 @@ from pipelines.quality.frame import COMPARISON_SCHEMA
 from pipelines.settings import MAX_FILE_BYTES
 from pipelines.staging import Staging
 from pipelines.warehouse.load import WarehouseSummary, load_warehouse
+from pipelines.warehouse.lock import build_lock
 
 DEFAULT_WORKERS = os.cpu_count() or 1
 INVENTORY_SCHEMA = {"source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64}
@@ -74,6 +77,57 @@ DOCUMENT_SCHEMA = {
 class RawFolderMissing(FileNotFoundError):
     """The raw folder is not there (a typo, an unmounted disk): building from it would replace
     every analyst's warehouse with an empty one, so nothing is built."""
+
+
+class WouldEmptyWarehouse(RuntimeError):
+    """The raw folder holds almost nothing where the warehouse holds documents (a wrong or
+    half-copied folder): the build would replace them with almost nothing, so it is refused
+    unless asked for."""
+
+
+def loaded_documents(warehouse: Path) -> int:
+    """How many loaded documents the warehouse holds now (0 where there is no warehouse yet, or
+    none that can be read: then there is nothing to lose)."""
+    if not warehouse.is_file():
+        return 0
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            [(count,)] = connection.execute(
+                "SELECT count(DISTINCT document_id) FROM raw_file WHERE status = 'loaded'"
+            ).fetchall()
+    except duckdb.Error:
+        return 0
+    return count
+
+
+def refuse_emptying(inventory: pl.DataFrame, raw_dir: Path, warehouse: Path) -> None:
+    """Raise `WouldEmptyWarehouse` when the raw folder holds fewer files than a tenth of the
+    documents the warehouse holds (none at all included)."""
+    held = loaded_documents(warehouse)
+    if held and inventory.height * 10 < held:
+        raise WouldEmptyWarehouse(
+            f"{raw_dir} holds {inventory.height} files and {warehouse} {held} loaded "
+            "documents: the build would replace them with almost nothing, so nothing was built "
+            "and the warehouse is untouched (to build it anyway: gongkai build --allow-shrink, "
+            "or allow_shrink: true in the Dagster run's paths config)"
+        )
+
+
+def terminal_progress(stream: TextIO) -> Callable[[int, int, str], None] | None:
+    """A one-line progress bar on `stream` as files are read, when it is a terminal: a first
+    build of many PDFs takes minutes (None where nobody watches)."""
+    if not stream.isatty():
+        return None
+
+    def progress(number: int, total: int, source_file: str) -> None:
+        filled = int(30 * number / max(total, 1))
+        bar = "#" * filled + "." * (30 - filled)
+        stream.write(f"\r[{bar}] {number}/{total} {source_file[:40]:<40}")
+        if number == total:
+            stream.write("\n")
+        stream.flush()
+
+    return progress
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -405,13 +459,21 @@ def mark_superseded(results: list[DocumentResult]) -> None:
     for group in versions.values():
         group.sort(key=lambda r: (r.metadata.published_date or date.min, r.source_file))
         newest = group[-1]
+        kept_date = newest.metadata.published_date
         for older in group[:-1]:
             older.status = "superseded"
-            older.reason = (
-                f"superseded by {newest.source_file}, a newer version of the same disclosure "
-                f"(dated {newest.metadata.published_date or 'undated'}; this one "
-                f"{older.metadata.published_date or 'undated'})"
-            )
+            dated = older.metadata.published_date
+            if dated == kept_date:
+                older.reason = (
+                    f"superseded by {newest.source_file}, another version of the same disclosure "
+                    f"{f'of the same date ({dated})' if dated else 'also undated'}: of versions "
+                    "equally dated the last by file name is kept"
+                )
+            else:
+                older.reason = (
+                    f"superseded by {newest.source_file}, a newer version of the same disclosure "
+                    f"(dated {kept_date or 'undated'}; this one {dated or 'undated'})"
+                )
 
 
 def _reuse_staged(
@@ -643,13 +705,7 @@ class BuildSummary:
     stage_seconds: dict[str, float]  # wall time of each stage, in order
 
     def __str__(self) -> str:
-        w = self.warehouse
-        return (
-            f"{self.raw_files} raw files: {w.documents} documents read, "
-            f"{w.tables_found} tables found, {w.facts} facts loaded, "
-            f"{w.quarantined} files quarantined, {w.not_disclosures} not disclosures; "
-            f"{w.checks} checks, {w.findings} findings ({w.error_findings} errors) → {w.path}"
-        )
+        return str(self.warehouse)
 
 
 def build(
@@ -659,9 +715,15 @@ def build(
     max_bytes: int = MAX_FILE_BYTES,
     progress: Callable[[int, int, str], None] | None = None,
     workers: int = DEFAULT_WORKERS,
+    allow_shrink: bool = False,
+    wait: bool = True,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildSummary:
-    """Run every stage on a raw folder into a warehouse file; `progress` hears of each file."""
-    staging = Staging(staging_root or warehouse.parent / "staging")
+    """Run every stage on a raw folder into a warehouse file; `progress` hears of each file.
+
+    The build holds the warehouse's lock throughout (`wait`, `waiting`: see `build_lock`) and
+    refuses a raw folder that would all but empty the warehouse unless `allow_shrink`."""
+    staging = Staging(staging_root) if staging_root else Staging.of(warehouse)
     seconds: dict[str, float] = {}
 
     def timed(stage: str, function, *args):
@@ -670,11 +732,16 @@ def build(
         seconds[stage] = time.perf_counter() - started
         return value
 
-    inventory = timed("inventory", inventory_raw_files, raw_dir)
-    staging.root.mkdir(parents=True, exist_ok=True)
-    inventory.write_parquet(staging.inventory)
-    timed("extract", extract_documents, raw_dir, inventory, staging, max_bytes, progress, workers)
-    timed("combine", combine_facts, staging)
-    timed("check", check_quality, staging, workers)
-    loaded = timed("load", load_warehouse, staging, warehouse)
+    with build_lock(warehouse, wait, waiting):
+        inventory = timed("inventory", inventory_raw_files, raw_dir)
+        if not allow_shrink:
+            refuse_emptying(inventory, raw_dir, warehouse)
+        staging.root.mkdir(parents=True, exist_ok=True)
+        inventory.write_parquet(staging.inventory)
+        timed(
+            "extract", extract_documents, raw_dir, inventory, staging, max_bytes, progress, workers
+        )
+        timed("combine", combine_facts, staging)
+        timed("check", check_quality, staging, workers)
+        loaded = timed("load", load_warehouse, staging, warehouse)
     return BuildSummary(inventory.height, loaded, seconds)

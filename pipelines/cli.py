@@ -1,40 +1,105 @@
-"""`gongkai`: the pipeline for people and scripts that do not open Dagster."""
+"""`gongkai`: the pipeline for people and scripts that do not open Dagster.
+
+Exit statuses: 0 done; 1 `check` found a rule of severity error failing; 2 the command could not
+be carried out on what it was given (no such file, a folder where a file is wanted, a file that
+is not a readable disclosure or warehouse, SQL refused or invalid, a build that would empty the
+warehouse); 3 another build holds the warehouse (`build --no-wait`). Every such error is one line
+on standard error, the command's name first.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.build import DEFAULT_WORKERS, RawFolderMissing, build
+from pipelines.build import (
+    DEFAULT_WORKERS,
+    RawFolderMissing,
+    WouldEmptyWarehouse,
+    build,
+    terminal_progress,
+)
 from pipelines.extract import extract_file
 from pipelines.quality import QualityInput, comparisons
 from pipelines.quality.report import format_report
 from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+from pipelines.warehouse.lock import WarehouseBusy
+
+UNUSABLE_INPUT = 2
+BUSY = 3
+# `gongkai query` may read the warehouse and nothing else: no file, extension or setting
+QUERY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
 
 
-def _progress(number: int, total: int, source_file: str) -> None:
-    """A one-line progress bar on standard error, when it is a terminal."""
-    if not sys.stderr.isatty():
-        return
-    filled = int(30 * number / max(total, 1))
-    bar = "#" * filled + "." * (30 - filled)
-    sys.stderr.write(f"\r[{bar}] {number}/{total} {source_file[:40]:<40}")
-    if number == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+class CommandError(Exception):
+    """What a command cannot do with what it was given: one line for the user, and the exit
+    status that tells a script why."""
+
+    def __init__(self, message: str, status: int = UNUSABLE_INPUT) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _document_file(name: str) -> Path:
+    """The one file a command reads, or a `CommandError` saying why it cannot be read."""
+    path = Path(name)
+    if path.is_dir():
+        raise CommandError(f"{name} is a folder; give one file (gongkai build reads a folder)")
+    if not path.exists():
+        raise CommandError(f"{name}: no such file")
+    if not os.access(path, os.R_OK):
+        raise CommandError(f"{name}: not readable (permission denied)")
+    return path.resolve()
+
+
+def _open_warehouse(name: str, config: dict | None = None):
+    """The warehouse opened read-only, or a `CommandError`: missing, not DuckDB, not gongkai's."""
+    import duckdb
+
+    warehouse = Path(name)
+    if not warehouse.is_file():
+        raise CommandError(f"no warehouse at {warehouse}: run `make run` or `gongkai build` first")
+    try:
+        connection = duckdb.connect(str(warehouse), read_only=True, config=config or {})
+    except duckdb.Error as error:
+        raise CommandError(f"{warehouse} cannot be opened as a warehouse: {error}") from None
+    [(views,)] = connection.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'v_documents'"
+    ).fetchall()
+    if views == 0:
+        connection.close()
+        raise CommandError(f"{warehouse} is a DuckDB file but not a gongkai warehouse")
+    return connection
 
 
 def _build(args: argparse.Namespace) -> int:
+    def waiting(message: str) -> None:
+        print(message, file=sys.stderr)
+
     try:
         summary = build(
-            Path(args.raw_dir), Path(args.warehouse), progress=_progress, workers=args.workers
+            Path(args.raw_dir),
+            Path(args.warehouse),
+            progress=terminal_progress(sys.stderr),
+            workers=args.workers,
+            allow_shrink=args.allow_shrink,
+            wait=not args.no_wait,
+            waiting=waiting,
         )
-    except RawFolderMissing as error:
-        print(error, file=sys.stderr)
-        return 2
+    except (RawFolderMissing, WouldEmptyWarehouse) as error:
+        raise CommandError(str(error)) from None
+    except WarehouseBusy as error:
+        raise CommandError(str(error), BUSY) from None
     print(summary)
     return 0
 
@@ -49,12 +114,11 @@ def _where(row: dict) -> str:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    result = extract_file(path.resolve(), path.resolve().parent)
+    path = _document_file(args.file)
+    result = extract_file(path, path.parent)
     print(f"{result.source_file}  sha256 {result.sha256[:16]}  format {result.format}")
     if result.status != "loaded":
-        print(f"{result.status}: {result.reason}")
-        return 1
+        raise CommandError(f"{result.source_file}: {result.status}: {result.reason}")
     meta = result.metadata
     print(
         f"{meta.department} · {meta.region or '?'} · {meta.fiscal_year} · {meta.kind} · "
@@ -94,11 +158,10 @@ def _parse(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from expectations.runner import judge_sql
 
-    path = Path(args.file).resolve()
+    path = _document_file(args.file)
     result = extract_file(path, path.parent)
     if result.status != "loaded":
-        print(f"{result.source_file}: {result.status}: {result.reason}")
-        return 2
+        raise CommandError(f"{result.source_file}: {result.status}: {result.reason}")
     meta = result.metadata
     data = QualityInput.from_result(result)
     results = judge_sql(comparisons(data))
@@ -108,31 +171,20 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors.height else 0
 
 
-def _warehouse_exists(warehouse: Path) -> bool:
-    """Whether the warehouse a command reads exists; says what to do when it does not."""
-    if warehouse.exists():
-        return True
-    print(f"no warehouse at {warehouse}: run `make run` or `gongkai build` first", file=sys.stderr)
-    return False
-
-
 def _query(args: argparse.Namespace) -> int:
     import duckdb
 
-    warehouse = Path(args.warehouse)
-    if not _warehouse_exists(warehouse):
-        return 2
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with _open_warehouse(args.warehouse, QUERY_CONFIG) as connection:
         try:
             relation = connection.sql(args.sql)
+            if relation is None:
+                return 0
+            frame = pl.DataFrame(
+                relation.fetchall(), schema=relation.columns, orient="row", infer_schema_length=None
+            )
         except duckdb.Error as error:
-            print(f"query refused: {error}", file=sys.stderr)
-            return 1
-        if relation is None:
-            return 0
-        frame = pl.DataFrame(
-            relation.fetchall(), schema=relation.columns, orient="row", infer_schema_length=None
-        )
+            message = " ".join(str(error).split())
+            raise CommandError(f"query refused: {message}") from None
     if args.format == "csv":
         sys.stdout.write(frame.write_csv())
     elif args.format == "json":
@@ -149,12 +201,11 @@ def _export(args: argparse.Namespace) -> int:
     from pipelines.export import export_csv, export_parquet, fiscal_data_package
 
     warehouse, out = Path(args.warehouse), Path(args.out)
-    if not _warehouse_exists(warehouse):
-        return 2
+    _open_warehouse(args.warehouse).close()
     if args.format == "parquet":
         written = export_parquet(warehouse, out)
     elif args.format == "csv":
-        written = export_csv(warehouse, out)
+        written = export_csv(warehouse, out, bom=not args.no_bom)
     else:
         written = [fiscal_data_package(warehouse, out)]
     print(f"{len(written)} {args.format} outputs written to {out}")
@@ -162,26 +213,20 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import duckdb
-
     from pipelines.report import render_report
 
-    warehouse, raw = Path(args.warehouse), Path(args.raw_dir)
-    if not _warehouse_exists(warehouse):
-        return 2
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    raw = Path(args.raw_dir)
+    with _open_warehouse(args.warehouse) as connection:
         found = connection.execute(
             "SELECT document_id, path FROM v_documents WHERE status = 'loaded' AND "
             "(document_id = ? OR path = ? OR path LIKE '%' || ?)",
             [args.document, args.document, Path(args.document).name],
         ).fetchall()
         if len(found) != 1:
-            print(
+            raise CommandError(
                 f"{args.document}: {len(found)} loaded documents match; give a document id "
-                "or a path under the raw folder",
-                file=sys.stderr,
+                "or a path under the raw folder"
             )
-            return 2
         document_id, source_file = found[0]
         rows = connection.execute(
             "SELECT * FROM dq_result WHERE document_id = ?", [document_id]
@@ -210,8 +255,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     corpus = Path(args.dir)
     if not corpus.is_dir():
-        print(f"{corpus}: no such folder of disclosures", file=sys.stderr)
-        return 2
+        raise CommandError(f"{corpus}: no such folder of disclosures")
     evaluation = evaluate(corpus, Path(args.warehouse), args.workers)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -259,6 +303,18 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_WORKERS,
         help=f"processes reading files in parallel (default {DEFAULT_WORKERS})",
     )
+    build_parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="build even when the raw folder holds fewer files than a tenth of the warehouse's "
+        "documents (refused otherwise: a wrong or empty folder would all but empty it)",
+    )
+    build_parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another build is writing the warehouse, exit with status 3 instead of "
+        "waiting for it",
+    )
     build_parser.set_defaults(run=_build)
     parse_parser = commands.add_parser("parse", help="show what is recognised in one document")
     parse_parser.add_argument("file")
@@ -294,6 +350,11 @@ def main(argv: list[str] | None = None) -> int:
     export_parser.add_argument("format", choices=["parquet", "csv", "fdp"])
     export_parser.add_argument("--out", default="data/export", help="output folder")
     export_parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE))
+    export_parser.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="CSV without the byte order mark written by default for Excel",
+    )
     export_parser.set_defaults(run=_export)
     report_parser = commands.add_parser(
         "report",
@@ -324,7 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     synth_parser.add_argument("--seed", type=int, default=7)
     synth_parser.set_defaults(run=_synth)
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except CommandError as error:
+        print(f"gongkai {args.command}: {error}", file=sys.stderr)
+        return error.status
+    except OSError as error:
+        print(f"gongkai {args.command}: {error}", file=sys.stderr)
+        return UNUSABLE_INPUT
 
 
 if __name__ == "__main__":

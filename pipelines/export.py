@@ -2,7 +2,7 @@
 
 - Parquet: the facts hive-partitioned by fiscal year and region (`fiscal_year=2020/region=…/`),
   and every analyst view as one file;
-- CSV: every analyst view as one UTF-8 file;
+- CSV: every analyst view as one UTF-8 file, with a byte order mark so that Excel opens it;
 - Fiscal Data Package (the OpenSpending format): the facts as CSV with a `datapackage.json`
   describing each field and the fiscal model (amount in CNY with factor 10000 — 万元 — and the
   administrative, functional and economic classifications, year, phase and direction),
@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -88,13 +90,21 @@ def export_parquet(warehouse: Path, out: Path) -> list[Path]:
     return written
 
 
-def export_csv(warehouse: Path, out: Path) -> list[Path]:
+def export_csv(warehouse: Path, out: Path, bom: bool = True) -> list[Path]:
+    """Every analyst view as a UTF-8 CSV file. With `bom` (the default) each starts with a byte
+    order mark: Excel on a Chinese Windows reads a CSV without one as GBK and shows mojibake."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with _connect(warehouse) as connection:
         for view in VIEWS:
             target = out / f"{view}.csv"
-            connection.execute(f"COPY (SELECT * FROM {view}) TO '{target}' (HEADER)")
+            plain = target.with_name(f".{target.name}.plain") if bom else target
+            connection.execute(f"COPY (SELECT * FROM {view}) TO '{plain}' (HEADER)")
+            if bom:
+                with plain.open("rb") as source, target.open("wb") as sink:
+                    sink.write(codecs.BOM_UTF8)
+                    shutil.copyfileobj(source, sink)
+                plain.unlink()
             written.append(target)
     return written
 

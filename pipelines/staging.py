@@ -15,6 +15,12 @@ from pathlib import Path
 class Staging:
     root: Path
 
+    @classmethod
+    def of(cls, warehouse: Path) -> Staging:
+        """A warehouse's own staging folder, named after its file (`gongkai.duckdb.staging`):
+        builds of two warehouses in one folder never touch each other's staged files."""
+        return cls(warehouse.with_name(warehouse.name + ".staging"))
+
     @property
     def inventory(self) -> Path:
         """One row per raw file found: path, content hash, size."""

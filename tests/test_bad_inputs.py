@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.build import build
+from pipelines.build import BuildSummary, build
 from pipelines.extract import extract_file
 
 from .conftest import KEZHOU
@@ -101,13 +101,24 @@ def test_a_table_in_yuan_beside_tables_in_wan_yuan_gives_the_same_amounts(extrac
 
 
 @pytest.fixture(scope="module")
-def bad_run(tmp_path_factory) -> Path:
+def bad_build(tmp_path_factory) -> BuildSummary:
     raw = tmp_path_factory.mktemp("raw")
     for path in BAD.iterdir():
         shutil.copy(path, raw / path.name)
     warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
-    build(raw, warehouse, max_bytes=LIMIT)
-    return warehouse
+    return build(raw, warehouse, max_bytes=LIMIT)
+
+
+@pytest.fixture(scope="module")
+def bad_run(bad_build) -> Path:
+    return bad_build.warehouse.path
+
+
+def test_the_build_summary_accounts_for_every_file_under_its_status(bad_build) -> None:
+    assert str(bad_build).startswith(
+        "14 raw files: 3 loaded, 5 quarantined, 0 not disclosures, 1 duplicates, 4 superseded, "
+        "1 hidden, ignored; "
+    )
 
 
 def documents(warehouse: Path) -> dict[str, tuple]:
@@ -147,6 +158,10 @@ def test_reasons_say_what_was_wrong(bad_run) -> None:
     assert reasons["changji-v1.txt"] == (
         "superseded by changji-v2.txt, a newer version of the same disclosure "
         "(dated 2020-02-01; this one 2020-01-22)"
+    )
+    assert reasons["kezhou-a.txt"] == (
+        "superseded by yuan-table.txt, another version of the same disclosure of the same date "
+        "(2020-01-19): of versions equally dated the last by file name is kept"
     )
 
 

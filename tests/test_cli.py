@@ -1,12 +1,15 @@
-"""`gongkai build` and `gongkai parse`, as a person or a script runs them."""
+"""The `gongkai` commands as a person or a script runs them, mistakes included: every error is
+one line on standard error and a documented exit status."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
 import duckdb
 
+from pipelines.build import terminal_progress
 from pipelines.cli import main
 
 from .conftest import CHANGJI, KEZHOU
@@ -18,9 +21,8 @@ def test_build_runs_the_pipeline_on_any_folder_into_any_file(tmp_path, capsys) -
     shutil.copy(CHANGJI, raw / "a.txt")
     target = tmp_path / "out" / "w.duckdb"
     assert main(["build", "--raw-dir", str(raw), "--warehouse", str(target)]) == 0
-    assert (
-        "1 documents read, 9 tables found, 100 facts loaded, 0 files quarantined"
-        in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith(
+        "1 raw files: 1 loaded, 0 quarantined, 0 not disclosures; 9 tables found, 100 facts loaded;"
     )
     with duckdb.connect(str(target), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM fact_budget_line").fetchone() == (100,)
@@ -56,8 +58,59 @@ def test_parse_prints_the_table_inventory_of_one_document(capsys) -> None:
 def test_parse_of_an_unreadable_file_says_why_and_fails(tmp_path, capsys) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x00")
-    assert main(["parse", str(bad)]) == 1
-    assert "quarantined: read: binary content that is no document format" in capsys.readouterr().out
+    assert main(["parse", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gongkai parse: bad.txt: quarantined: read: binary content that is no")
+    assert err.count("\n") == 1
+
+
+def test_check_of_a_missing_file_is_one_line_and_status_2(tmp_path, capsys) -> None:
+    missing = tmp_path / "no-such-file.pdf"
+    assert main(["check", str(missing)]) == 2
+    assert capsys.readouterr().err == f"gongkai check: {missing}: no such file\n"
+
+
+def test_check_of_a_folder_asks_for_one_file(tmp_path, capsys) -> None:
+    assert main(["check", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"gongkai check: {tmp_path} is a folder; give one file (gongkai build reads a folder)\n"
+    )
+
+
+def test_parse_of_a_missing_file_is_one_line_and_status_2(tmp_path, capsys) -> None:
+    assert main(["parse", str(tmp_path / "gone.docx")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_query_of_a_file_that_is_not_a_warehouse_says_so(tmp_path, capsys) -> None:
+    not_duckdb = tmp_path / "notes.duckdb"
+    not_duckdb.write_text("预算", encoding="utf-8")
+    assert main(["query", "SELECT 1", "--warehouse", str(not_duckdb)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gongkai query: {not_duckdb} cannot be opened as a warehouse")
+    assert err.count("\n") == 1
+
+
+def test_query_of_a_duckdb_file_that_is_not_gongkais_says_so(tmp_path, capsys) -> None:
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    assert main(["query", "SELECT 1", "--warehouse", str(other)]) == 2
+    assert "is a DuckDB file but not a gongkai warehouse" in capsys.readouterr().err
+
+
+def test_export_of_a_missing_warehouse_says_how_to_build_one(tmp_path, capsys) -> None:
+    missing = tmp_path / "none.duckdb"
+    assert main(["export", "csv", "--warehouse", str(missing), "--out", str(tmp_path)]) == 2
+    assert "run `make run` or `gongkai build` first" in capsys.readouterr().err
+
+
+def test_query_with_invalid_sql_is_refused_in_one_line(tmp_path, capsys) -> None:
+    target = built_warehouse(tmp_path)
+    capsys.readouterr()
+    assert main(["query", "SELEC 1", "--warehouse", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gongkai query: query refused: Parser Error: syntax error")
+    assert err.count("\n") == 1
 
 
 def test_query_answers_from_the_warehouse_as_csv(tmp_path, capsys) -> None:
@@ -71,9 +124,30 @@ def test_query_answers_from_the_warehouse_as_csv(tmp_path, capsys) -> None:
     ]
 
 
+def test_query_cannot_write_files_attach_install_or_change_settings(tmp_path, capsys) -> None:
+    target = built_warehouse(tmp_path)
+    written = tmp_path / "x.csv"
+    for sql in (
+        f"COPY (SELECT 1) TO '{written}'",
+        f"EXPORT DATABASE '{tmp_path / 'copy'}'",
+        f"ATTACH '{tmp_path / 'other.duckdb'}' AS other",
+        "INSTALL spatial",
+        "SET threads = 1",
+        "SELECT * FROM read_csv('/etc/hostname')",
+    ):
+        assert main(["query", sql, "--warehouse", str(target)]) == 2, sql
+        assert "query refused" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "in",
+        "w.duckdb",
+        "w.duckdb.lock",
+        "w.duckdb.staging",
+    ]
+
+
 def test_query_opens_the_warehouse_read_only_and_refuses_writes(tmp_path, capsys) -> None:
     target = built_warehouse(tmp_path)
-    assert main(["query", "DELETE FROM fact_budget_line", "--warehouse", str(target)]) == 1
+    assert main(["query", "DELETE FROM fact_budget_line", "--warehouse", str(target)]) == 2
     assert "read-only mode" in capsys.readouterr().err
     with duckdb.connect(str(target), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM fact_budget_line").fetchone() == (100,)
@@ -93,3 +167,20 @@ def test_build_reports_progress_file_by_file(tmp_path) -> None:
     )
     assert [(done, total) for done, total, _ in heard] == [(1, 2), (2, 2)]
     assert sorted(name for _, _, name in heard) == ["a.txt", "b.txt"]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_on_a_terminal_and_nowhere_else() -> None:
+    assert terminal_progress(io.StringIO()) is None
+    screen = Terminal()
+    draw = terminal_progress(screen)
+    draw(1, 2, "a.txt")
+    draw(2, 2, "b.txt")
+    assert screen.getvalue().split("\r")[1:] == [
+        f"[{'#' * 15}{'.' * 15}] 1/2 {'a.txt':<40}",
+        f"[{'#' * 30}] 2/2 {'b.txt':<40}\n",
+    ]

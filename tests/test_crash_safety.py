@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.build import build
+from pipelines.staging import Staging
 
 from .conftest import CHANGJI, KEZHOU
 
@@ -86,7 +87,7 @@ def kill_when(process: subprocess.Popen, condition, timeout: float = 120) -> Non
 def test_killed_during_extraction_the_previous_warehouse_survives(previous) -> None:
     warehouse, raw = previous
     before = counts(warehouse)
-    inventory = warehouse.parent / "staging" / "inventory.parquet"
+    inventory = Staging.of(warehouse).inventory
     inventory.unlink()
     process = start_build(raw, warehouse)
     started = {}
@@ -98,7 +99,7 @@ def test_killed_during_extraction_the_previous_warehouse_survives(previous) -> N
 
     kill_when(process, extracting)
     assert counts(warehouse) == before == (2, 191)
-    build(raw, warehouse)
+    build(raw, warehouse, wait=False)  # the killed build's lock died with it
     assert counts(warehouse) == (VARIANTS, VARIANTS * 91)
 
 

@@ -10,7 +10,7 @@ import duckdb
 from assets.automation import raw_files_sensor
 from assets.checks import family_checks, warehouse_integrity
 from assets.definitions import defs
-from assets.resources import GongkaiPaths
+from assets.resources import GongkaiPaths, build_resources
 from assets.warehouse_assets import (
     budget_facts,
     data_quality,
@@ -71,7 +71,7 @@ def test_materializing_all_assets_builds_the_warehouse(tmp_path) -> None:
             *family_checks,
             warehouse_integrity,
         ],
-        resources={"paths": paths},
+        resources=build_resources(paths),
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success
@@ -95,7 +95,7 @@ def test_the_sensor_requests_a_run_only_when_the_raw_folder_changes(tmp_path) ->
     raw.mkdir()
     shutil.copy(KEZHOU, raw / KEZHOU.name)
     paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "gongkai.duckdb"))
-    with dg.build_sensor_context(resources={"paths": paths}) as context:
+    with dg.build_sensor_context(resources=build_resources(paths)) as context:
         first = raw_files_sensor(context)
         assert isinstance(first, dg.RunRequest)
         context.update_cursor(first.run_key)
@@ -114,8 +114,8 @@ def test_the_sensor_cursor_survives_a_restart_and_ignores_touched_but_unchanged_
     raw.mkdir()
     shutil.copy(KEZHOU, raw / KEZHOU.name)
     paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "gongkai.duckdb"))
-    with dg.build_sensor_context(resources={"paths": paths}) as context:
+    with dg.build_sensor_context(resources=build_resources(paths)) as context:
         cursor = raw_files_sensor(context).run_key
     os.utime(raw / KEZHOU.name, (1, 1))  # a copy or checkout changes times, not content
-    with dg.build_sensor_context(resources={"paths": paths}, cursor=cursor) as restarted:
+    with dg.build_sensor_context(resources=build_resources(paths), cursor=cursor) as restarted:
         assert isinstance(raw_files_sensor(restarted), dg.SkipReason)

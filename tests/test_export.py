@@ -28,9 +28,22 @@ def test_parquet_facts_are_partitioned_by_year_and_region(warehouse, tmp_path) -
 def test_csv_gives_every_analyst_view(warehouse, tmp_path) -> None:
     written = export_csv(warehouse, tmp_path)
     assert len(written) == len(VIEWS)
-    three_public = (tmp_path / "v_three_public.csv").read_text(encoding="utf-8").splitlines()
+    three_public = (tmp_path / "v_three_public.csv").read_text(encoding="utf-8-sig").splitlines()
     assert three_public[0].startswith("document_id,department,fiscal_year,total")
     assert len(three_public) == 3
+
+
+def test_csv_starts_with_a_byte_order_mark_for_excel(warehouse, tmp_path) -> None:
+    export_csv(warehouse, tmp_path)
+    data = (tmp_path / "v_three_public.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfdocument_id,")
+    assert "克州政府办公室" in data.decode("utf-8-sig")
+    assert not any(path.name.startswith(".") for path in tmp_path.iterdir())
+
+
+def test_csv_without_a_byte_order_mark_when_asked(warehouse, tmp_path) -> None:
+    export_csv(warehouse, tmp_path, bom=False)
+    assert (tmp_path / "v_three_public.csv").read_bytes().startswith(b"document_id,")
 
 
 def test_the_fiscal_data_package_validates(warehouse, tmp_path) -> None:

@@ -141,7 +141,7 @@ def test_a_load_that_fails_midway_leaves_the_previous_warehouse_intact(warehouse
     live = tmp_path / "live.duckdb"
     shutil.copy(warehouse, live)
     staging = Staging(tmp_path / "staging")
-    shutil.copytree(warehouse.parent / "staging", staging.root)
+    shutil.copytree(Staging.of(warehouse).root, staging.root)
     staging.facts.write_bytes(b"not parquet")  # tables and dimensions load, then facts fail
     with pytest.raises(duckdb.Error):
         load_warehouse(staging, live)

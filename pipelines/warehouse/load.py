@@ -24,6 +24,18 @@ SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 LOAD_MEMORY = "1GB"
 
 
+# every status a raw file can end in, as the build summary words it
+FILE_STATUSES = {
+    "loaded": "loaded",
+    "joined": "text parts joined to their tables",
+    "quarantined": "quarantined",
+    "not_disclosure": "not disclosures",
+    "duplicate": "duplicates",
+    "superseded": "superseded",
+    "ignored": "hidden, ignored",
+}
+
+
 @dataclass(frozen=True)
 class WarehouseSummary:
     path: Path
@@ -35,6 +47,22 @@ class WarehouseSummary:
     checks: int
     findings: int
     error_findings: int
+    files: dict[str, int]  # raw files by status: they add up to every file of the raw folder
+
+    def __str__(self) -> str:
+        """One line: every raw file under its status (loaded, quarantined and not disclosures
+        always, the other statuses where some file has them), then tables, facts, checks."""
+        statuses = [
+            f"{self.files.get(status, 0)} {words}"
+            for status, words in FILE_STATUSES.items()
+            if self.files.get(status) or status in ("loaded", "quarantined", "not_disclosure")
+        ]
+        return (
+            f"{sum(self.files.values())} raw files: {', '.join(statuses)}; "
+            f"{self.tables_found} tables found, {self.facts} facts loaded; "
+            f"{self.checks} checks, {self.findings} findings ({self.error_findings} errors) "
+            f"→ {self.path}"
+        )
 
 
 def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
@@ -316,9 +344,12 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                           (SELECT count(*) FROM dq_result WHERE NOT passed AND severity = 'error')
                    FROM raw_file"""
             ).fetchone()
+            files = dict(
+                connection.execute("SELECT status, count(*) FROM raw_file GROUP BY 1").fetchall()
+            )
             connection.execute("CHECKPOINT")
         os.replace(building, warehouse)
     finally:
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
-    return WarehouseSummary(warehouse, *counts)
+    return WarehouseSummary(warehouse, *counts, files=files)
