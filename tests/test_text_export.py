@@ -75,7 +75,7 @@ def test_utf8_with_bom_and_utf16_are_read() -> None:
     [
         (b"", "the file is empty"),
         (b"\x00\x01\x02binary junk\x00", "binary content that is no document format"),
-        (b"%PDF-1.7\n...", "corrupt PDF: No /Root object"),
+        (b"%PDF-1.7\n...", r"corrupt PDF: data format error \(PDFium cannot load it\)"),
         (b"PK\x03\x04an-archive-of-something-else", "unsupported format: zip"),
     ],
 )

@@ -1,9 +1,11 @@
 """The amounts a document prints, read independently of gongkai's readers.
 
 Number coverage compares the facts gongkai took from a page with the amounts the page prints.
-The second reading must not share the first one's mistakes, so it uses another engine: PDFium's
-text layer for PDFs (gongkai reads them through pdfminer), the HTML's text nodes through the
-standard library's parser, the Word XML's runs, and plain lines for text files. It knows no
+The second reading must not share the first one's mistakes, so it reads another way: PDFium's
+text layer as PDFium assembles it into lines for PDFs (gongkai takes PDFium's character boxes and
+rebuilds tables, cells and numbers itself; only a character PDFium cannot decode is missed by
+both), the HTML's text nodes through the standard library's parser, the Word XML's runs, and
+plain lines for text files. It knows no
 table, label or header: a token counts as a printed amount by its form and its neighbours alone.
 
 What it leaves out, on purpose: whole numbers under 100 (行次 columns, page and list numbers,

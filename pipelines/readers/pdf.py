@@ -1,4 +1,5 @@
-"""Reader for PDF disclosures with a text layer, by pdfplumber.
+"""Reader for PDF disclosures with a text layer: PDFium's characters and ruling lines (see
+`pdfium_objects`), pdfplumber's table finder and text grouping over them.
 
 Tables are found from their ruling lines. Ruled PDFs draw many more lines than a table has
 columns (a border per merged header, a cell split in one row only), so the grid is rebuilt
@@ -19,16 +20,15 @@ page furniture. A PDF with no text layer (a scan) or a password is refused.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+from pdfplumber.utils import extract_text
 
 from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, Table
 from pipelines.numbers import is_amount
+from pipelines.readers.pdfium_objects import PdfiumPage
 
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+(\s*页)?(\s*/\s*\d+)?[-—–\s]*$")
 TOLERANCE = 2.0
@@ -75,10 +75,16 @@ class _RawTable:
     pages: list[int]
 
 
-def _rejoin_cut_words(boxes: list[_Box], words: list[dict], top: float, bottom: float):
+def _rejoin_cut_words(boxes: list[_Box], amounts: list[dict], top: float, bottom: float):
     """Boxes a sub-cell ruling cut through the middle of a number (`267.8` | `0`) joined again:
     a ruling drawn for the header may reach into a data row, but a number is never two cells.
-    (Chinese words carry no blanks, so only numbers are known to be one word.)"""
+    (Chinese words carry no blanks, so only numbers — the page's `amounts` words — are known
+    to be one word.)"""
+    row_amounts = [
+        word
+        for word in amounts
+        if top - TOLERANCE <= word["top"] and word["bottom"] <= bottom + TOLERANCE
+    ]
     joined: list[_Box] = []
     for box in boxes:
         previous = joined[-1] if joined else None
@@ -88,12 +94,8 @@ def _rejoin_cut_words(boxes: list[_Box], words: list[dict], top: float, bottom: 
             and box.text.strip()
             and abs(previous.x1 - box.x0) <= TOLERANCE
             and any(
-                is_amount(word["text"])
-                and word["x0"] < box.x0 - TOLERANCE / 4
-                and word["x1"] > box.x0 + TOLERANCE / 4
-                and top - TOLERANCE <= word["top"]
-                and word["bottom"] <= bottom + TOLERANCE
-                for word in words
+                word["x0"] < box.x0 - TOLERANCE / 4 and word["x1"] > box.x0 + TOLERANCE / 4
+                for word in row_amounts
             )
         )
         if cut:
@@ -103,17 +105,51 @@ def _rejoin_cut_words(boxes: list[_Box], words: list[dict], top: float, bottom: 
     return joined
 
 
-def _raw_tables(table, page_number: int, words: list[dict]) -> list[_RawTable]:
+def _inside(mid_x: float, mid_y: float, box: tuple[float, float, float, float]) -> bool:
+    """Whether a character's midpoint lies in a box, as pdfplumber assigns it to a cell."""
+    return box[0] <= mid_x < box[2] and box[1] <= mid_y < box[3]
+
+
+def _cell_texts(rows: list, chars: list[dict]) -> list[list[str | None]]:
+    """The text of every cell of a table's rows: pdfplumber's `Table.extract`, given only the
+    characters of the table's area instead of scanning the whole page once per row."""
+    placed = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    texts = []
+    for row in rows:
+        in_row = [item for item in placed if _inside(item[0], item[1], row.bbox)]
+        texts.append(
+            [
+                None
+                if cell is None
+                else extract_text([c for x, y, c in in_row if _inside(x, y, cell)])
+                for cell in row.cells
+            ]
+        )
+    return texts
+
+
+def _raw_tables(table, page_number: int, amounts: list[dict], chars: list[dict]):
     """A ruled table's rows as boxes, cut where a row holding only a title begins another
     table: tables printed close together can share one ruling."""
     tables: list[_RawTable] = []
-    for row, values in zip(table.rows, table.extract(), strict=True):
+    rows = table.rows
+    x0, top, x1, bottom = table.bbox
+    area = [
+        c
+        for c in chars
+        if _inside(
+            (c["x0"] + c["x1"]) / 2,
+            (c["top"] + c["bottom"]) / 2,
+            (x0, top, x1 + 1e-6, bottom + 1e-6),
+        )
+    ]
+    for row, values in zip(rows, _cell_texts(rows, area), strict=True):
         boxes = [
             _Box((text or "").replace("\n", ""), bbox[0], bbox[2])
             for bbox, text in zip(row.cells, values, strict=True)
             if bbox is not None
         ]
-        boxes = _rejoin_cut_words(boxes, words, row.bbox[1], row.bbox[3])
+        boxes = _rejoin_cut_words(boxes, amounts, row.bbox[1], row.bbox[3])
         texts = [re.sub(r"\s+", "", box.text) for box in boxes if box.text.strip()]
         if not tables or (
             len(texts) == 1 and STACKED_TITLE.fullmatch(texts[0]) and tables[-1].rows
@@ -332,18 +368,19 @@ def _starts_new_table(raw: _RawTable) -> bool:
 
 def _page_blocks(page, page_number: int) -> list[tuple[float, _Line | _RawTable]]:
     found = page.find_tables()
-    words = page.extract_words() if found else []
+    amounts = [word for word in page.extract_words() if is_amount(word["text"])] if found else []
     placed: list[tuple[float, _Line | _RawTable]] = [
         (table.bbox[1] + order / 1000, raw)
         for table in found
-        for order, raw in enumerate(_raw_tables(table, page_number, words))
+        for order, raw in enumerate(_raw_tables(table, page_number, amounts, page.chars))
     ]
+    areas = [table.bbox for table in found]
 
     def outside(obj) -> bool:
         """Whether a character lies outside every table, by its midpoint as pdfplumber assigns
         characters to cells (digits set low may reach past a table's last ruling)."""
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in found)
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in areas)
 
     text_page = page.filter(lambda obj: obj.get("object_type") != "char" or outside(obj))
     for number, line in enumerate(
@@ -405,19 +442,24 @@ def _joined(head: str, tail: str) -> str:
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a PDF file's bytes into a `Document`."""
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PdfminerException) as error:
-        cause = error.args[0] if error.args else error
-        if isinstance(cause, PDFPasswordIncorrect) or "password" in str(error).lower():
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
             raise ValueError("encrypted PDF: it needs a password to open") from error
-        raise ValueError(f"corrupt PDF: {error}") from error
+        # "Failed to load document (PDFium: Data format error)." → "data format error"
+        cause = re.search(r"PDFium: ([^)]+)", str(error))
+        reason = cause.group(1).lower() if cause else str(error)
+        raise ValueError(f"corrupt PDF: {reason} (PDFium cannot load it)") from error
     placed: list[_Line | _RawTable] = []
     characters = 0
-    with pdf:
-        for page_number, page in enumerate(pdf.pages, start=1):
+    doctop = 0.0
+    try:
+        for page_number in range(1, len(pdf) + 1):
+            whole = PdfiumPage(pdf[page_number - 1], page_number, doctop)
+            doctop += whole.height
             # what lies outside the page is not printed (a spreadsheet export may leave other
             # sheets' cells there): only the page's own area is read
-            page = page.within_bbox(page.bbox)
+            page = whole.within_bbox(whole.bbox)
             characters += len(page.chars)
             for index, (_, block) in enumerate(_page_blocks(page, page_number)):
                 previous = placed[-1] if placed else None
@@ -431,6 +473,8 @@ def read_pdf(data: bytes, source: str) -> Document:
                     previous.pages.extend(block.pages)
                 else:
                     placed.append(block)
+    finally:
+        pdf.close()
     if characters == 0:
         raise ValueError("no text layer: a scanned PDF needs OCR, which this pipeline does not do")
     blocks: list[Block] = []

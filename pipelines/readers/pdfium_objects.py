@@ -1,0 +1,306 @@
+"""A PDF page's characters and ruling lines read by PDFium (pypdfium2), as pdfplumber's objects.
+
+pdfplumber finds tables, words and text lines in plain dictionaries of characters and lines;
+it gets them from pdfminer, whose pure-Python content parser costs about a tenth of a second per
+page. PDFium parses in C more than ten times faster, so the reader takes its page objects from
+PDFium and keeps pdfplumber's table finder and text grouping on top: `PdfiumPage` is a pdfplumber
+page whose objects come from PDFium. The dictionaries follow pdfminer's conventions:
+
+- a character spans its advance width from its origin, and vertically its font size with the
+  font's descent below the baseline (PDFium's "loose" box), in points from the page's top;
+  characters PDFium generates itself (spaces between words, line breaks) are left out;
+- every straight segment of a painted path becomes a `line`, in page coordinates (the path's
+  and its enclosing forms' matrices applied): pdfminer's rectangles become their four sides,
+  which is what pdfplumber makes of them; curves and unpainted (clipping) paths draw no ruling.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from functools import lru_cache
+
+import pdfplumber.page
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+MOVETO = pdfium_c.FPDF_SEGMENT_MOVETO
+LINETO = pdfium_c.FPDF_SEGMENT_LINETO
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """`inner` then `outer`, as PDF matrices [a b c d e f] compose."""
+    a, b, c, d, e, f = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _matrix(page_object) -> Matrix:
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(page_object, matrix):
+        return IDENTITY
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def _painted(path) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(path, fill, stroke):
+        return True
+    return bool(fill.value or stroke.value)
+
+
+def _segments(path, matrix: Matrix) -> list[tuple[float, float, float, float]]:
+    """A path's straight segments (x0, y0, x1, y1) in page space, closing segments included."""
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    segments = []
+    start = current = None
+    for index in range(pdfium_c.FPDFPath_CountSegments(path)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == MOVETO:
+            start = point
+        elif kind == LINETO and current is not None:
+            segments.append((*current, *point))
+        current = point
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and start != point:
+            segments.append((*point, *start))
+            current = start
+    return segments
+
+
+def _paths(container, count, get, matrix: Matrix, depth: int = 0):
+    """Every path object of a page or form, with its matrix in page space (forms recursed)."""
+    for index in range(count(container)):
+        page_object = get(container, index)
+        kind = pdfium_c.FPDFPageObj_GetType(page_object)
+        placed = _compose(_matrix(page_object), matrix)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield page_object, placed
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+            yield from _paths(
+                page_object,
+                pdfium_c.FPDFFormObj_CountObjects,
+                pdfium_c.FPDFFormObj_GetObject,
+                placed,
+                depth + 1,
+            )
+
+
+class _Placement:
+    """PDF user space to pdfplumber's page space, as pdfminer and pdfplumber place a page: the
+    page's rotation applied, its media box's origin kept, y measured down from the top."""
+
+    def __init__(self, page: pdfium.PdfPage) -> None:
+        x0, y0, x1, y1 = page.get_mediabox()
+        x0, x1 = sorted((x0, x1))
+        y0, y1 = sorted((y0, y1))
+        rotation = page.get_rotation() % 360
+        self.rotation = rotation
+        self.ctm = {
+            90: (0.0, -1.0, 1.0, 0.0, -y0, x1),
+            180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+            270: (0.0, 1.0, -1.0, 0.0, y1, -x0),
+        }.get(rotation, (1.0, 0.0, 0.0, 1.0, -x0, -y0))
+        nx0, ny0, nx1, ny1 = (y0, x0, y1, x1) if rotation in (90, 270) else (x0, y0, x1, y1)
+        self.height = ny1 - ny0
+        self.bbox = (nx0, self.height - ny1, nx1, self.height - ny0)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """(x, top) on the page of a point in user space, to a thousandth of a point: PDFium
+        computes in single precision, and a position the file gives exactly (504) must not
+        come out a hair short of it (503.99997) where the reader compares positions."""
+        a, b, c, d, e, f = self.ctm
+        return (
+            round(a * x + c * y + e + self.bbox[0], 3),
+            round(self.height - (b * x + d * y + f) + self.bbox[1], 3),
+        )
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, ...]:
+        """(x0, top, x1, bottom) on the page of a box in user space."""
+        (ax, ay), (bx, by) = self.point(left, bottom), self.point(right, top)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def _lines(page, placement: _Placement, page_number: int, doctop: float) -> list[dict]:
+    lines = []
+    for path, matrix in _paths(
+        page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, IDENTITY
+    ):
+        if not _painted(path):
+            continue
+        for ux0, uy0, ux1, uy1 in _segments(path, matrix):
+            start, end = placement.point(ux0, uy0), placement.point(ux1, uy1)
+            x0, x1 = sorted((start[0], end[0]))
+            top, bottom = sorted((start[1], end[1]))
+            lines.append(
+                {
+                    "object_type": "line",
+                    "page_number": page_number,
+                    "x0": x0,
+                    "x1": x1,
+                    "y0": placement.height - bottom,
+                    "y1": placement.height - top,
+                    "top": top,
+                    "bottom": bottom,
+                    "doctop": doctop + top,
+                    "width": x1 - x0,
+                    "height": bottom - top,
+                    "pts": [start, end],
+                }
+            )
+    return lines
+
+
+QUARTER = math.pi / 2
+SOFT_HYPHEN = 0x02  # PDFium's code for a hyphen it takes to end a line (RISC-V wrapped after -)
+
+
+class _CharReader:
+    """Reads a text page's characters through PDFium's per-character calls, with one set of
+    output buffers for all of them (a page has thousands)."""
+
+    def __init__(self, text_page) -> None:
+        self.raw = text_page
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.loose = pdfium_c.FS_RECTF()
+        self.edges = [ctypes.c_double() for _ in range(4)]
+        self.origin = (ctypes.c_double(), ctypes.c_double())
+        self.descent = ctypes.c_float()
+        self.descents: dict[int, float] = {}
+
+    def _descent(self, index: int) -> float:
+        """The descent of a character's font per point of size (negative: below the
+        baseline), as the font declares it; read once per font."""
+        font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(self.raw, index))
+        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        if key not in self.descents:
+            found = pdfium_c.FPDFFont_GetDescent(font, 1.0, self.descent)
+            self.descents[key] = self.descent.value if found else 0.0
+        return self.descents[key]
+
+    def _glyph(self, index: int) -> tuple[float, float, float, float] | None:
+        left, right, low, high = self.edges
+        if not pdfium_c.FPDFText_GetCharBox(self.raw, index, left, right, low, high):
+            return None
+        return left.value, low.value, right.value, high.value
+
+    def size_and_angle(self, index: int) -> tuple[float, float]:
+        """The font size as set (Tf) scaled by the character's matrix across its baseline, and
+        the baseline's angle (counter-clockwise, radians) in user space."""
+        matrix = self.matrix
+        pdfium_c.FPDFText_GetMatrix(self.raw, index, matrix)
+        size = pdfium_c.FPDFText_GetFontSize(self.raw, index) * math.hypot(matrix.c, matrix.d)
+        return size, math.atan2(matrix.b, matrix.a) % math.tau
+
+    def box(self, index: int, size: float, angle: float):
+        """A character's box in user space as pdfminer draws it: along its baseline its
+        advance width (PDFium's loose box; the glyph's extent where that is degenerate, as for
+        text set rotated), across it the font size from the font's descent below the
+        baseline."""
+        quarter = round(angle / QUARTER)
+        if abs(angle - quarter * QUARTER) > 0.01:
+            return self._glyph(index)
+        loose = self.loose
+        if not pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, loose):
+            return None
+        low, high = (
+            sorted((loose.left, loose.right))
+            if quarter % 2 == 0
+            else sorted((loose.bottom, loose.top))
+        )
+        if high - low < 1e-3:
+            glyph = self._glyph(index)
+            if glyph is None:
+                return None
+            low, high = (glyph[0], glyph[2]) if quarter % 2 == 0 else (glyph[1], glyph[3])
+        x, y = self.origin
+        pdfium_c.FPDFText_GetCharOrigin(self.raw, index, x, y)
+        below = self._descent(index) * size
+        above = below + size
+        return {
+            0: (low, y.value + below, high, y.value + above),
+            1: (x.value - above, low, x.value - below, high),
+            2: (low, y.value - above, high, y.value - below),
+            3: (x.value + below, low, x.value + above, high),
+        }[quarter % 4]
+
+
+def _chars(page, placement: _Placement, page_number: int, doctop: float) -> list[dict]:
+    text_page = page.get_textpage()
+    turned = math.radians(placement.rotation)
+    height = placement.height
+    chars = []
+    try:
+        reader = _CharReader(text_page.raw)
+        for index in range(text_page.count_chars()):
+            if pdfium_c.FPDFText_IsGenerated(reader.raw, index) == 1:
+                continue
+            code = pdfium_c.FPDFText_GetUnicode(reader.raw, index)
+            if code in (0, 0xFFFE, 0xFFFF):
+                continue
+            size, angle = reader.size_and_angle(index)
+            user_box = reader.box(index, size, angle)
+            if user_box is None:
+                continue
+            x0, top, x1, bottom = placement.box(*user_box)
+            shown = (angle - turned) % math.tau
+            chars.append(
+                {
+                    "object_type": "char",
+                    "page_number": page_number,
+                    "text": "-" if code == SOFT_HYPHEN else chr(code),
+                    "size": size,
+                    "upright": min(shown, math.tau - shown) < 0.01,
+                    "x0": x0,
+                    "x1": x1,
+                    "y0": height - bottom,
+                    "y1": height - top,
+                    "width": x1 - x0,
+                    "height": bottom - top,
+                    "top": top,
+                    "bottom": bottom,
+                    "doctop": doctop + top,
+                }
+            )
+    finally:
+        text_page.close()
+    return chars
+
+
+class PdfiumPage(pdfplumber.page.Page):
+    """A pdfplumber page over a PDFium page: every pdfplumber method that works from objects
+    (find_tables, extract_words, extract_text_lines, filter, within_bbox) works on it."""
+
+    def __init__(self, page: pdfium.PdfPage, page_number: int, initial_doctop: float) -> None:
+        self.pdf = None
+        self.page_obj = None
+        self.root_page = self
+        self.page_number = page_number
+        self.initial_doctop = initial_doctop
+        self._placement = _Placement(page)
+        self.rotation = self._placement.rotation
+        self.mediabox = self.cropbox = self.bbox = self._placement.bbox
+        self.get_textmap = lru_cache()(self._get_textmap)
+        self._pdfium_page = page
+
+    @property
+    def objects(self) -> dict[str, list[dict]]:
+        if not hasattr(self, "_objects"):
+            page, placement = self._pdfium_page, self._placement
+            self._objects = {
+                "char": _chars(page, placement, self.page_number, self.initial_doctop),
+                "line": _lines(page, placement, self.page_number, self.initial_doctop),
+            }
+        return self._objects

@@ -1,0 +1,75 @@
+"""PDFium's characters and ruling lines stand where pdfminer put them, so pdfplumber's table
+finder and text grouping read the same page: upright pages, pages turned 90°, and pages whose
+media box does not start at the origin. (pdfminer is installed with pdfplumber: the yardstick.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+
+from pipelines.document import Paragraph
+from pipelines.readers.pdf import read_pdf
+from pipelines.readers.pdfium_objects import PdfiumPage
+
+ROOT = Path(__file__).resolve().parent.parent
+CAIZHENGJU = ROOT / "data/raw/corpus/2024_juesuan_shanghai-putuo_caizhengju.pdf"
+TURNED = ROOT / "data/raw/corpus/2019_yusuan_jiangsu_renda-changweihui-bgt_tables.pdf"
+OFFSET = ROOT / "tests/fixtures/pdf/offset-mediabox.pdf"  # 上海市公安局 2026, 部门预算 p.7
+PAGES = [(CAIZHENGJU, 8), (TURNED, 1), (OFFSET, 1)]
+
+
+def both(path: Path, number: int):
+    """The page as pdfplumber reads it through pdfminer, and through PDFium."""
+    by_pdfminer = pdfplumber.open(path).pages[number - 1]
+    by_pdfium = PdfiumPage(pdfium.PdfDocument(path)[number - 1], number, 0)
+    return by_pdfminer, by_pdfium
+
+
+def printed(chars: list[dict]) -> list[dict]:
+    return [c for c in chars if c["text"].strip()]
+
+
+def counterpart(char: dict, candidates: list[dict]) -> dict | None:
+    """The character of the other reading with the same text at the same place (within 0.02
+    point) and the same uprightness."""
+    for other in candidates:
+        if (
+            other["text"] == char["text"]
+            and other["upright"] == char["upright"]
+            and all(abs(other[key] - char[key]) <= 0.02 for key in ("x0", "x1", "top", "bottom"))
+        ):
+            return other
+    return None
+
+
+@pytest.mark.parametrize(("path", "number"), PAGES, ids=["upright", "turned", "offset"])
+def test_characters_stand_where_pdfminer_puts_them(path, number) -> None:
+    by_pdfminer, by_pdfium = both(path, number)
+    assert by_pdfium.bbox == pytest.approx(by_pdfminer.bbox, abs=1e-3)
+    theirs = printed(by_pdfminer.chars)
+    ours = printed(by_pdfium.chars)
+    assert len(ours) == len(theirs) > 50
+    for char in ours:
+        match = counterpart(char, theirs)
+        assert match is not None, char
+        theirs.remove(match)
+
+
+@pytest.mark.parametrize(("path", "number"), PAGES, ids=["upright", "turned", "offset"])
+def test_ruling_lines_give_the_table_pdfminer_gives(path, number) -> None:
+    by_pdfminer, by_pdfium = both(path, number)
+    [expected] = by_pdfminer.find_tables()
+    [found] = by_pdfium.find_tables()
+    assert found.bbox == pytest.approx(expected.bbox, abs=0.01)
+    assert found.extract() == expected.extract()
+
+
+def test_a_line_ending_exactly_at_the_margin_still_wraps_into_its_paragraph() -> None:
+    """PDFium computes in single precision (503.99997 where the file says 504): positions are
+    rounded to a thousandth of a point, so the margin test sees the line reach the margin."""
+    document = read_pdf(CAIZHENGJU.read_bytes(), CAIZHENGJU.name)
+    texts = [block.text for block in document.blocks if isinstance(block, Paragraph)]
+    assert any(text.endswith("以及项目支出中合同支付进度条款等原因减少支付。") for text in texts)
