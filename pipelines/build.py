@@ -620,7 +620,7 @@ def extract_documents(
 def combine_facts(staging: Staging) -> pl.DataFrame:
     """All documents' facts as one Parquet file (and frame), in a deterministic order."""
     facts = pl.read_parquet(staging.document_facts).sort(
-        "document_id", "table_no", "source_row", "source_column"
+        "document_id", "table_no", "source_row", "source_column", maintain_order=True
     )
     facts.write_parquet(staging.facts)
     return facts

@@ -135,6 +135,17 @@ def test_a_row_total_that_is_not_its_parts_fails_with_the_difference() -> None:
     )
 
 
+def test_rows_of_two_printed_tables_sharing_a_number_are_checked_each_on_its_own() -> None:
+    """湖州市交通运输局 2026 prints its 表3 again on later pages, each counting rows from 0: a
+    row is its page and row, so each total is held to its own parts and named by its own row."""
+    first = split_row("10", "6", "4", row=4, function_code="201", source_page=25)
+    again = split_row("21", "5", "15", row=4, function_code="214", source_page=26)
+    results = run([*first, *again]).filter(
+        pl.col("check_id") == "across.total_is_basic_plus_project"
+    )
+    assert sorted(results.select("subject", "passed").rows()) == [("201", True), ("214", False)]
+
+
 def test_rounding_within_half_a_hundredth_passes() -> None:
     results = run(split_row("10.004", "6", "4", function_code="2010301"))
     assert verdicts(results, "across.total_is_basic_plus_project") == [True]

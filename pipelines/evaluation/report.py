@@ -54,7 +54,11 @@ def _share(part: int, whole: int) -> str:
 
 
 def _accounting(evaluation: Evaluation) -> str:
-    counts = evaluation.files.group_by("status").len().sort("len", descending=True)
+    counts = (
+        evaluation.files.group_by("status")
+        .len()
+        .sort(["len", "status"], descending=[True, False])  # ties in a fixed order
+    )
     refused = evaluation.files.filter(pl.col("status").is_in(["quarantined", "not_disclosure"]))
     return "\n\n".join(
         [

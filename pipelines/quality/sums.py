@@ -64,11 +64,18 @@ def _row(
     )
 
 
+def _printed_row(fact: dict) -> tuple[int, int]:
+    """Where a fact's row is printed: its page and row. A row number alone is not one row
+    where two printed tables on different pages share a table number (each counts its rows
+    from 0); a text export has no pages, and one table per number."""
+    return (fact["source_page"] or 0, fact["source_row"])
+
+
 def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
     rows = defaultdict(list)
     for fact in facts:
         if rule.section is None or fact["section"] == rule.section:
-            rows[fact["source_row"]].append(fact)
+            rows[_printed_row(fact)].append(fact)
     found = []
     for row in rows.values():
         if rule.parts:
@@ -157,7 +164,7 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
     for fact in facts:
         columns[(fact["section"], fact["column_label"])].append(fact)
     for (section, column), column_facts in columns.items():
-        ordered = sorted(column_facts, key=lambda f: f["source_row"])
+        ordered = sorted(column_facts, key=_printed_row)
         side_zh = {"income": "收入", "expense": "支出"}.get(section, section)
         for index, fact in enumerate(ordered):
             if fact["row_role"] != "item":
@@ -225,8 +232,17 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
 
 
 def _by_table(facts: pl.DataFrame):
-    """Each described table's facts in reading order (one pass over all facts)."""
-    records = facts.sort("document_id", "template", "table_no", "source_row", "source_column")
+    """Each described table's facts in reading order (one pass over all facts); ties keep the
+    order of extraction, so every run pairs the same facts."""
+    records = facts.sort(
+        "document_id",
+        "template",
+        "table_no",
+        "source_page",
+        "source_row",
+        "source_column",
+        maintain_order=True,
+    )
     for (document_id, template, table_no), table in groupby(
         records.to_dicts(), key=itemgetter("document_id", "template", "table_no")
     ):
