@@ -142,6 +142,8 @@ def _lines(page, placement: _Placement, page_number: int, doctop: float) -> list
             continue
         for ux0, uy0, ux1, uy1 in _segments(path, matrix):
             start, end = placement.point(ux0, uy0), placement.point(ux1, uy1)
+            if start[0] != end[0] and start[1] != end[1]:
+                continue  # a slanted stroke is no ruling: pdfplumber's tables use none
             x0, x1 = sorted((start[0], end[0]))
             top, bottom = sorted((start[1], end[1]))
             lines.append(
@@ -184,7 +186,7 @@ class _CharReader:
         """The descent of a character's font per point of size (negative: below the
         baseline), as the font declares it; read once per font."""
         font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(self.raw, index))
-        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        key = ctypes.c_void_p.from_buffer(font).value or 0
         if key not in self.descents:
             found = pdfium_c.FPDFFont_GetDescent(font, 1.0, self.descent)
             self.descents[key] = self.descent.value if found else 0.0
