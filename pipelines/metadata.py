@@ -10,6 +10,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from pipelines.divisions import PARTY, place_of
 from pipelines.document import Document
 from pipelines.recognise import RecognisedTable
 
@@ -58,19 +59,25 @@ def _regions() -> list[dict[str, str]]:
     return sorted(rows, key=lambda row: -len(row["alias"]))
 
 
-def region_of(department: str) -> Region | None:
-    """The region a department belongs to, from the place name its name starts with.
+def region_of(department: str, year: int | None) -> Region | None:
+    """The region a department belongs to, from the place name its name starts with (after a
+    leading 中共/中国共产党: 中共江苏省委办公厅 is 江苏省's).
 
-    Known names and abbreviations (克州 → 克孜勒苏柯尔克孜自治州) come from the shipped
-    gazetteer, with their level and division code; otherwise the leading place name is kept as
-    printed, with no province, level or code.
+    Abbreviations no division list carries (克州 → 克孜勒苏柯尔克孜自治州) come from the shipped
+    list; every other place from the national division list of the document's year, with its
+    level and GB/T 2260 code; a place name that list cannot settle (普陀区 alone: 上海市's or
+    舟山市's) is kept as printed, with no province, level or code.
     """
+    place = PARTY.sub("", department)
     for row in _regions():
-        if department.startswith(row["alias"]):
+        if place.startswith(row["alias"]):
             return Region(
                 row["region_name"], row["province"], row["level"], row["division_code"] or None
             )
-    found = PLACE.match(department)
+    division = place_of(department, year or date.today().year)
+    if division:
+        return Region(division.name, division.province, division.level, division.division_code)
+    found = PLACE.match(place)
     return Region(found.group(1), None, None, None) if found else None
 
 
@@ -137,7 +144,8 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
             except ValueError:
                 continue
             break
-    region = region_of(department) if department else None
+    fiscal_year = int(year_kind[0]) if year_kind else None
+    region = region_of(department, fiscal_year) if department else None
     return DocumentMetadata(
         department=department,
         region=region.name if region else None,
@@ -145,7 +153,7 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
         region_level=region.level if region else None,
         division_code=region.division_code if region else None,
         admin_level=admin_level(department, region) if department else None,
-        fiscal_year=int(year_kind[0]) if year_kind else None,
+        fiscal_year=fiscal_year,
         kind=KINDS[year_kind[1]] if year_kind else None,
         scope=SCOPES.get(_most_common([m.group(1) for t in texts for m in SCOPE.finditer(t)])),
         unit=_most_common([table.unit for table in tables if table.spec]),
