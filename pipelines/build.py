@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 
 from expectations.runner import RESULT_SCHEMA, SUITES_DIR
+from pipelines.departments import department_id
 from pipelines.extract import (
     CLAIM_SCHEMA,
     CODE_SCHEMA,
@@ -61,6 +62,8 @@ DOCUMENT_SCHEMA = {
     "scope": pl.String,
     "fiscal_year": pl.Int32,
     "department": pl.String,
+    "printed_department": pl.String,
+    "department_id": pl.String,
     "region": pl.String,
     "province": pl.String,
     "region_level": pl.String,
@@ -177,6 +180,12 @@ def _document_row(result: DocumentResult, counts: dict[str, tuple[int, int]]) ->
         "scope": metadata.scope if metadata else None,
         "fiscal_year": metadata.fiscal_year if metadata else None,
         "department": metadata.department if metadata else None,
+        "printed_department": metadata.printed_department if metadata else None,
+        "department_id": (
+            department_id(metadata.department, metadata.division_code)
+            if metadata and metadata.department
+            else None
+        ),
         "region": metadata.region if metadata else None,
         "province": metadata.province if metadata else None,
         "region_level": metadata.region_level if metadata else None,
@@ -520,6 +529,7 @@ def _reuse_staged(
                 region_level=row["region_level"],
                 division_code=row["division_code"],
                 admin_level=row["admin_level"],
+                printed_department=row["printed_department"],
             ),
             **EMPTY_FRAMES,
         )

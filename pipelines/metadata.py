@@ -10,6 +10,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from pipelines.departments import canonical_department
 from pipelines.divisions import PARTY, place_of
 from pipelines.document import Document
 from pipelines.recognise import RecognisedTable
@@ -50,6 +51,7 @@ class DocumentMetadata:
     region_level: str | None = None
     division_code: str | None = None
     admin_level: str | None = None  # the department's own level: its region's, or township
+    printed_department: str | None = None  # the department's name as this document prints it
 
 
 @cache
@@ -127,9 +129,10 @@ def _most_common(values: list) -> object | None:
 def document_metadata(document: Document, tables: list[RecognisedTable]) -> DocumentMetadata:
     """What a document says about itself, each item taken where most of the document agrees."""
     texts = [paragraph.text for paragraph in document.paragraphs]
-    department = _most_common([table.department for table in tables if table.spec])
-    if not department:
-        department = _department_from_text(texts)
+    printed = _most_common([table.department for table in tables if table.spec])
+    if not printed:
+        printed = _department_from_text(texts)
+    department = canonical_department(printed) if printed else None
     year_kind = _most_common(
         [m.groups() for t in texts if len(t) <= TITLE_LENGTH for m in YEAR_KIND.finditer(t)]
     ) or _most_common([m.groups() for t in texts for m in YEAR_KIND.finditer(t)])
@@ -148,6 +151,7 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
     region = region_of(department, fiscal_year) if department else None
     return DocumentMetadata(
         department=department,
+        printed_department=printed,
         region=region.name if region else None,
         province=region.province if region else None,
         region_level=region.level if region else None,

@@ -117,10 +117,10 @@ WHERE status = 'loaded' AND region IS NOT NULL
   AND region NOT IN (SELECT region_id FROM dim_region);
 
 INSERT INTO dim_department
-SELECT DISTINCT md5(department)[:16], department, region, admin_level
+SELECT DISTINCT department_id, department, region, admin_level
 FROM read_parquet($documents)
-WHERE status = 'loaded' AND department IS NOT NULL
-  AND md5(department)[:16] NOT IN (SELECT department_id FROM dim_department);
+WHERE status = 'loaded' AND department_id IS NOT NULL
+  AND department_id NOT IN (SELECT department_id FROM dim_department);
 
 INSERT INTO dim_fiscal_year
 SELECT DISTINCT fiscal_year FROM read_parquet($documents)
@@ -129,8 +129,7 @@ WHERE status = 'loaded' AND fiscal_year IS NOT NULL
 
 INSERT INTO dim_document
 SELECT document_id, sha256, format, template, kind, scope, fiscal_year,
-       CASE WHEN department IS NOT NULL THEN md5(department)[:16] END,
-       region, unit, published_date, NULL, NULL, NULL
+       department_id, printed_department, region, unit, published_date, NULL, NULL, NULL
 FROM read_parquet($documents)
 WHERE status = 'loaded' AND document_id IN (SELECT document_id FROM new_documents);
 

@@ -11,8 +11,8 @@ CREATE TABLE dim_region (
 );
 
 CREATE TABLE dim_department (
-    department_id   VARCHAR PRIMARY KEY,  -- hash of the department name as printed
-    department_name VARCHAR NOT NULL,
+    department_id   VARCHAR PRIMARY KEY,  -- hash of its region's division code and its name
+    department_name VARCHAR NOT NULL,     -- canonical: 中共江苏省委办公厅 for every form printed
     region_id       VARCHAR REFERENCES dim_region (region_id),
     admin_level     VARCHAR               -- its region's level, or township (街道, 镇, 乡)
 );
@@ -30,6 +30,7 @@ CREATE TABLE dim_document (
     scope          VARCHAR,               -- department (部门, consolidating its units) | unit (单位)
     fiscal_year    INTEGER REFERENCES dim_fiscal_year (fiscal_year),
     department_id  VARCHAR REFERENCES dim_department (department_id),
+    printed_department VARCHAR,           -- the department's name as this document prints it
     region_id      VARCHAR REFERENCES dim_region (region_id),
     unit           VARCHAR,               -- the unit most of its tables are published in
     published_date DATE,
@@ -282,6 +283,7 @@ SELECT
     d.scope,
     d.fiscal_year,
     dep.department_name AS department,
+    d.printed_department,
     reg.region_name AS region,
     reg.province,
     reg.division_code,
