@@ -29,7 +29,7 @@ def test_csv_gives_every_analyst_view(warehouse, tmp_path) -> None:
     written = export_csv(warehouse, tmp_path)
     assert len(written) == len(VIEWS)
     three_public = (tmp_path / "v_three_public.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert three_public[0].startswith("document_id,department,fiscal_year,total")
+    assert three_public[0].startswith("document_id,department,fiscal_year,scope,total")
     assert len(three_public) == 3
 
 

@@ -323,12 +323,29 @@ FROM fact_budget_line f
 JOIN dim_document d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
 
--- One row per document that publishes the 三公 table; a blank published cell counts as 0.
+-- The documents the marts count. A department publishes its 部门 budget (consolidating its
+-- units) and often its own 单位 (本级) budget too: the 部门 document contains the 单位 one, so of
+-- the two of one department, year and kind only the 部门 one is counted (adding both would count
+-- the 单位's money twice). A 单位 document with no 部门 document beside it counts.
+CREATE VIEW v_reporting_documents AS
+SELECT d.* FROM dim_document d
+WHERE d.scope IS DISTINCT FROM 'unit'
+   OR NOT EXISTS (
+       SELECT 1 FROM dim_document consolidated
+       WHERE consolidated.department_id = d.department_id
+         AND consolidated.fiscal_year = d.fiscal_year
+         AND consolidated.kind = d.kind
+         AND consolidated.scope = 'department'
+   );
+
+-- One row per counted document (v_reporting_documents) that publishes the 三公 table; a blank
+-- published cell counts as 0.
 CREATE VIEW v_three_public AS
 SELECT
     t.document_id,
     dep.department_name AS department,
     d.fiscal_year,
+    d.scope,
     coalesce(sum(f.amount) FILTER (WHERE f.measure = 'total'), 0)            AS total,
     coalesce(sum(f.amount) FILTER (WHERE f.measure = 'abroad'), 0)           AS abroad,
     coalesce(sum(f.amount) FILTER (WHERE f.measure = 'vehicle_total'), 0)    AS vehicle_total,
@@ -338,7 +355,7 @@ SELECT
     CASE d.kind WHEN 'final_accounts' THEN 'actual' ELSE 'budget' END        AS basis
 FROM document_table t
 JOIN dim_table dt ON dt.template = t.template AND dt.table_no = t.table_no
-JOIN dim_document d ON d.document_id = t.document_id
+JOIN v_reporting_documents d ON d.document_id = t.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN fact_budget_line f
        ON f.document_id = t.document_id AND f.template = t.template AND f.table_no = t.table_no
@@ -405,8 +422,8 @@ FROM v_profile WHERE topic = 'procurement';
 
 -- ---- marts: the questions analysts ask ----------------------------------------------------
 
--- One row per document: totals, the basic/project and personnel/public-use splits, 三公, and
--- per-person figures.
+-- One row per counted document (v_reporting_documents): totals, the basic/project and
+-- personnel/public-use splits, 三公, and per-person figures.
 CREATE VIEW v_department_overview AS
 WITH figures AS (
     SELECT f.document_id,
@@ -434,14 +451,14 @@ WITH figures AS (
 )
 SELECT
     d.document_id, dep.department_name AS department, reg.region_name AS region, d.fiscal_year,
-    f.income_total, f.expense_total, coalesce(f.basic_expenditure, 0) AS basic_expenditure,
+    d.scope, f.income_total, f.expense_total, coalesce(f.basic_expenditure, 0) AS basic_expenditure,
     coalesce(f.project_expenditure, 0) AS project_expenditure, f.personnel, f.public_use,
     round(100 * f.personnel / nullif(f.personnel + f.public_use, 0), 2) AS personnel_share_pct,
     t.total AS three_public, t.abroad, t.vehicle_total, t.reception,
     d.authorized_posts, d.actual_headcount, d.serving_staff,
     round(f.personnel / nullif(d.serving_staff, 0), 4) AS personnel_per_serving_staff,
     round(f.basic_expenditure / nullif(d.serving_staff, 0), 4) AS basic_per_serving_staff
-FROM dim_document d
+FROM v_reporting_documents d
 LEFT JOIN figures f USING (document_id)
 LEFT JOIN v_three_public t USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
@@ -449,12 +466,13 @@ LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 
 -- Expenditure (the expenditure table: 2020 表三) rolled up to 类, 款 and 项, with official names
 -- where the reference has them. Where a document prints 类 and 款 rows as well as 项 rows
--- (Jiangsu, Shanghai), only the lowest printed level is rolled up.
+-- (Jiangsu, Shanghai), only the lowest printed level is rolled up. Counted documents only
+-- (v_reporting_documents).
 CREATE VIEW v_function_rollup AS
 WITH coded AS (
     SELECT f.document_id, f.function_code, f.measure, f.amount, d.fiscal_year
     FROM fact_budget_line f
-    JOIN dim_document d USING (document_id)
+    JOIN v_reporting_documents d USING (document_id)
     JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
     WHERE t.topic = 'expenditure' AND f.row_role = 'item' AND f.function_code IS NOT NULL
 ), items AS (
@@ -475,7 +493,7 @@ WITH coded AS (
     SELECT document_id, fiscal_year, 3, function_code, measure, amount
     FROM items WHERE length(function_code) = 7
 )
-SELECT l.document_id, dep.department_name AS department, l.fiscal_year, l.level,
+SELECT l.document_id, dep.department_name AS department, l.fiscal_year, d.scope, l.level,
        l.code AS function_code, c.name AS official_name,
        sum(l.amount) FILTER (WHERE l.measure = 'total') AS total,
        sum(l.amount) FILTER (WHERE l.measure = 'basic_expenditure') AS basic_expenditure,
@@ -487,7 +505,7 @@ LEFT JOIN dim_function_class c ON c.function_code = l.code AND c.year = 2020
 GROUP BY ALL;
 
 -- Basic expenditure (the general-budget basic table: 2020 表六) by economic code at the lowest
--- printed level, with its share of the document's basic total. Deriving the lowest level and
+-- printed level, with its share of the document's basic total; counted documents only. Deriving the lowest level and
 -- the shares over every document costs hundreds of milliseconds at 10,000 documents, so each
 -- load stores the rows (mart_economic_structure) and v_economic_structure reads them.
 CREATE VIEW economic_structure_rows AS
@@ -504,12 +522,12 @@ WITH coded AS (  -- a row's total; a block's own measure where blocks stand side
     SELECT c.* FROM coded c
     ANTI JOIN parents p ON p.document_id = c.document_id AND p.economic_code = c.economic_code
 )
-SELECT f.document_id, dep.department_name AS department, d.fiscal_year,
+SELECT f.document_id, dep.department_name AS department, d.fiscal_year, d.scope,
        f.economic_code[:3] AS economic_class, cl.name AS class_name, f.economic_code,
        coalesce(c.name, f.row_label) AS name, f.amount,
        round(100 * f.amount / sum(f.amount) OVER (PARTITION BY f.document_id), 2) AS share_pct
 FROM items f
-JOIN dim_document d USING (document_id)
+JOIN v_reporting_documents d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_economic_class c ON c.economic_code = f.economic_code AND c.year = 2020
 LEFT JOIN dim_economic_class cl ON cl.economic_code = f.economic_code[:3] AND cl.year = 2020;
@@ -531,7 +549,7 @@ WITH stated AS (
                 AS previous_year
     FROM v_three_public t
 )
-SELECT o.document_id, o.department, o.fiscal_year, o.total, o.abroad, o.vehicle_total,
+SELECT o.document_id, o.department, o.fiscal_year, o.scope, o.total, o.abroad, o.vehicle_total,
        o.reception,
        CASE WHEN o.previous_year = o.fiscal_year - 1 THEN o.previous_total
             ELSE o.total - s.change_wan END AS prior_year_total,
