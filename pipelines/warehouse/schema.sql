@@ -323,6 +323,14 @@ FROM fact_budget_line f
 JOIN dim_document d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
 
+-- The classification list a document of a year is named by: the latest list of that year or
+-- before (30217 is 招待费 in the pre-2018 list, 公务接待费 since), else the earliest there is.
+CREATE MACRO list_year(kind, fiscal_year) AS (
+    SELECT coalesce(max(year) FILTER (WHERE year <= fiscal_year), min(year))
+    FROM (SELECT year FROM dim_economic_class WHERE kind = 'economic'
+          UNION ALL SELECT year FROM dim_function_class WHERE kind = 'function')
+);
+
 -- The documents the marts count. A department publishes its 部门 budget (consolidating its
 -- units) and often its own 单位 (本级) budget too: the 部门 document contains the 单位 one, so of
 -- the two of one department, year and kind only the 部门 one is counted (adding both would count
@@ -501,7 +509,8 @@ SELECT l.document_id, dep.department_name AS department, l.fiscal_year, d.scope,
 FROM levels l
 JOIN dim_document d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
-LEFT JOIN dim_function_class c ON c.function_code = l.code AND c.year = 2020
+LEFT JOIN dim_function_class c ON c.function_code = l.code
+      AND c.year = list_year('function', l.fiscal_year)
 GROUP BY ALL;
 
 -- Basic expenditure (the general-budget basic table: 2020 表六) by economic code at the lowest
@@ -529,8 +538,10 @@ SELECT f.document_id, dep.department_name AS department, d.fiscal_year, d.scope,
 FROM items f
 JOIN v_reporting_documents d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
-LEFT JOIN dim_economic_class c ON c.economic_code = f.economic_code AND c.year = 2020
-LEFT JOIN dim_economic_class cl ON cl.economic_code = f.economic_code[:3] AND cl.year = 2020;
+LEFT JOIN dim_economic_class c ON c.economic_code = f.economic_code
+      AND c.year = list_year('economic', d.fiscal_year)
+LEFT JOIN dim_economic_class cl ON cl.economic_code = f.economic_code[:3]
+      AND cl.year = list_year('economic', d.fiscal_year);
 
 CREATE TABLE mart_economic_structure AS SELECT * FROM economic_structure_rows LIMIT 0;
 
