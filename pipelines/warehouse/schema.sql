@@ -573,17 +573,20 @@ FROM ordered o LEFT JOIN stated s USING (document_id);
 
 -- How completely each document discloses (100 points; the items and weights are in the README).
 CREATE VIEW v_disclosure_completeness AS
-WITH tables AS (
-    SELECT document_id,
-           5 * count(*) FILTER (WHERE status IN ('data', 'empty_explained')) AS tables_points
-    FROM document_table GROUP BY document_id
+WITH tables AS (  -- 45 points for the tables, shared by as many tables as the family prints
+    SELECT t.document_id,
+           round(45.0 * count(*) FILTER (WHERE t.status IN ('data', 'empty_explained'))
+                 / (SELECT count(*) FROM dim_table dt WHERE dt.template = any_value(t.template)),
+                 1) AS tables_points
+    FROM document_table t GROUP BY t.document_id
 ), projects AS (
     SELECT f.document_id, count(DISTINCT f.project_name) AS projects,
            count(DISTINCT p.project_name) AS projects_with_targets
     FROM fact_budget_line f
+    JOIN dim_table dt ON dt.template = f.template AND dt.table_no = f.table_no
     LEFT JOIN performance_project p
            ON p.document_id = f.document_id AND p.project_name = f.project_name
-    WHERE f.table_no = 7 AND f.project_name IS NOT NULL GROUP BY f.document_id
+    WHERE dt.topic = 'project' AND f.project_name IS NOT NULL GROUP BY f.document_id
 ), topics AS (
     SELECT document_id,
            bool_or(topic = 'staffing') AS staffing, bool_or(topic = 'assets') AS assets,
