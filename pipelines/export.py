@@ -47,7 +47,11 @@ FDP_FIELDS = {
     "department": ("string", "Department (编制部门) as printed"),
     "region": ("string", "Region the department belongs to"),
     "fiscal_year": ("integer", "Fiscal year"),
-    "phase": ("string", "budget (预算) or final_accounts (决算)"),
+    "phase": (
+        "string",
+        "budget (a planned figure, 预算数) or final_accounts (an outcome, 决算数), from the "
+        "figure's own basis: a 决算 document's 三公 table prints the plan beside the outcome",
+    ),
     "direction": ("string", "income or expenditure"),
     "table_no": ("integer", "Number of the table in its template"),
     "table_name": ("string", "Name of the table"),
@@ -60,12 +64,14 @@ FDP_FIELDS = {
     "amount": ("number", "Amount in 万元 (ten thousand yuan)"),
 }
 FDP_SQL = """
-SELECT fact_id, f.document_id, department, region, fiscal_year, kind AS phase,
-       CASE WHEN section = 'income' OR table_no = 2 THEN 'income' ELSE 'expenditure' END
+SELECT fact_id, f.document_id, department, region, fiscal_year,
+       CASE f.basis WHEN 'actual' THEN 'final_accounts' ELSE 'budget' END AS phase,
+       CASE WHEN section = 'income' OR dt.topic = 'income' THEN 'income' ELSE 'expenditure' END
            AS direction,
-       table_no, table_name, function_code, economic_code, project_name, row_label, measure,
+       f.table_no, f.table_name, function_code, economic_code, project_name, row_label, measure,
        is_total, amount
 FROM ({facts}) f
+LEFT JOIN dim_table dt ON dt.template = f.template AND dt.table_no = f.table_no
 ORDER BY fact_id
 """
 

@@ -60,3 +60,32 @@ def test_a_damaged_fiscal_data_package_does_not_validate(warehouse, tmp_path) ->
     lines[1] = lines[1].rsplit(",", 1)[0] + ",not-a-number"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert not Package(str(descriptor)).validate().valid
+
+
+def test_a_final_accounts_planned_three_public_figure_is_labelled_budget(tmp_path) -> None:
+    """2024 普陀 财政局's 决算 prints the 三公 plan (预算数) beside the outcome (决算数): in the
+    Fiscal Data Package only the outcome is a final_accounts figure."""
+    import csv
+    import shutil
+    from pathlib import Path
+
+    from pipelines.build import build
+
+    pdf = Path(__file__).resolve().parent.parent / "data/raw/corpus"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(pdf / "2024_juesuan_shanghai-putuo_caizhengju.pdf", raw)
+    build(raw, tmp_path / "gongkai.duckdb")
+    fiscal_data_package(tmp_path / "gongkai.duckdb", tmp_path / "fdp")
+    with (tmp_path / "fdp" / "budget_facts.csv").open(encoding="utf-8") as handle:
+        facts = list(csv.DictReader(handle))
+    with duckdb.connect(str(tmp_path / "gongkai.duckdb"), read_only=True) as connection:
+        planned = {
+            fact_id
+            for (fact_id,) in connection.execute(
+                "SELECT fact_id FROM v_budget_facts WHERE basis = 'budget'"
+            ).fetchall()
+        }
+    assert planned
+    assert {row["phase"] for row in facts if row["fact_id"] in planned} == {"budget"}
+    assert {row["phase"] for row in facts if row["fact_id"] not in planned} == {"final_accounts"}
