@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.catalog import TABLES
+from pipelines.catalog import TABLES, TEMPLATES
 from pipelines.extract import DocumentResult
 from pipelines.readers import read_document
 from pipelines.recognise import RecognisedTable, header_spans, recognise_tables
@@ -111,20 +111,30 @@ def render_report(
         if finding["source_line"] and finding["severity"] in ("error", "warning"):
             flagged.setdefault(finding["source_line"], (finding["severity"], finding["message_zh"]))
     meta = result.metadata
-    facts = result.facts
+    # the charts read tables by class, in every family, and a document's figures of its own
+    # kind: a 决算 prints the plan beside the outcome
+    topics = {spec.number: spec.topic for spec in TEMPLATES.get(result.template or "", ())}
+    basis = "actual" if meta.kind == "final_accounts" else "budget"
+    facts = result.facts.filter(pl.col("basis") == basis).with_columns(
+        pl.col("table_no")
+        .replace_strict(topics, default=None, return_dtype=pl.String)
+        .alias("topic")
+    )
     totals = {
         m: facts.filter(
-            (pl.col("table_no") == n) & (pl.col("row_role") == "total") & (pl.col("measure") == m)
+            (pl.col("topic") == topic) & (pl.col("row_role") == "total") & (pl.col("measure") == m)
         )["amount"].sum()
-        for n, m in (
-            (3, "basic_expenditure"),
-            (3, "project_expenditure"),
-            (6, "personnel"),
-            (6, "public_use"),
+        for topic, m in (
+            ("expenditure", "basic_expenditure"),
+            ("expenditure", "project_expenditure"),
+            ("general_budget_basic", "personnel"),
+            ("general_budget_basic", "public_use"),
         )
     }
     three = {
-        m: facts.filter((pl.col("table_no") == 8) & (pl.col("measure") == m))["amount"].sum()
+        m: facts.filter((pl.col("topic") == "three_public") & (pl.col("measure") == m))[
+            "amount"
+        ].sum()
         for m in ("abroad", "vehicle_purchase", "vehicle_running", "reception")
     }
     inventory = "".join(

@@ -74,3 +74,30 @@ def test_an_unknown_document_is_refused(built, tmp_path, capsys) -> None:
     raw, warehouse = built
     assert main(["report", "nothing-like-this", "--warehouse", str(warehouse)]) == 2
     assert "0 loaded documents match" in capsys.readouterr().err
+
+
+def test_the_three_public_chart_reads_the_three_public_table_of_any_family() -> None:
+    """上海市普陀区人民政府办公室 2025 prints its 三公 as 表9 (the 2020 template's 表8 is its
+    basic-expenditure table): the chart shows 因公出国（境）费 839 and 公务接待费 28.5."""
+    from pathlib import Path
+
+    import polars as pl
+
+    from pipelines.extract import extract_file
+    from pipelines.report import render_report
+
+    path = Path(__file__).resolve().parent.parent / "data/raw/corpus"
+    path = path / "2025_yusuan_shanghai-putuo_qzf-bgs_dept.pdf"
+    no_findings = pl.DataFrame(
+        schema={
+            "passed": pl.Boolean,
+            "severity": pl.String,
+            "table_no": pl.Int16,
+            "source_line": pl.Int32,
+            "message_zh": pl.String,
+        }
+    )
+    page = render_report(path, extract_file(path, path.parent), no_findings)
+    chart = page[page.index("“三公”经费（万元）") :].split("</svg>")[0]
+    values = re.findall(r'font-size="12">([\d.]+)</text>', chart)
+    assert values == ["839", "0", "0", "28.5"]
