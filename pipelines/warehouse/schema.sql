@@ -309,9 +309,12 @@ LEFT JOIN (
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 
+-- Every fact, with the class of its table (dim_table.topic: three_public, expenditure, …) so a
+-- query selects by class in every family; table_no is the table's printed order.
 CREATE VIEW v_budget_facts AS
 SELECT
-    f.fact_id, f.document_id, f.template, f.table_no, f.table_name, f.section, f.row_label,
+    f.fact_id, f.document_id, f.template, f.table_no, f.table_name, dt.topic AS table_class,
+    f.section, f.row_label,
     f.row_role, f.function_code, f.economic_code, f.project_name, f.measure, f.basis,
     f.column_label, f.amount,
     f.published_unit, f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line,
@@ -321,6 +324,7 @@ SELECT
     d.kind
 FROM fact_budget_line f
 JOIN dim_document d USING (document_id)
+LEFT JOIN dim_table dt ON dt.template = f.template AND dt.table_no = f.table_no
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
 
 -- The classification list a document of a year is named by: the latest list of that year or
