@@ -1,9 +1,12 @@
-"""Shared fixtures: the two seed documents as shipped in data/raw/."""
+"""Shared fixtures: the two seed documents as shipped in data/raw/, and warehouses built from
+shipped files."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipelines.catalog import TABLES
@@ -15,6 +18,26 @@ RAW_DIR = Path(__file__).resolve().parent.parent / "data" / "raw"
 KEZHOU = RAW_DIR / "2020_yusuan_xinjiang-kezhou_zhengfu-bangongshi.txt"
 CHANGJI = RAW_DIR / "2020_yusuan_xinjiang-changji_zhengfu-bangongshi.txt"
 SEEDS = {"000": KEZHOU, "004": CHANGJI}
+CORPUS = RAW_DIR / "corpus"  # the real disclosures shipped with the project
+
+
+def warehouse_of(files: list[Path], tmp_path_factory) -> Path:
+    """A warehouse built by `gongkai build` from a raw folder holding just these files."""
+    from pipelines.build import build
+
+    raw = tmp_path_factory.mktemp("raw")
+    for path in files:
+        shutil.copy(path, raw / path.name)
+    warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
+    build(raw, warehouse)
+    return warehouse
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
 # what tells one published number from another, apart from its amount
 FACT_IDENTITY = (
     "table_no",

@@ -3,31 +3,17 @@ completeness score out of 100 whatever the number of tables the family prints.""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from pipelines.build import build
-
-ROOT = Path(__file__).resolve().parent.parent
-JIANCHAYUAN_2017 = ROOT / "data/raw/corpus/2017_yusuan_jiangsu_jianchayuan.pdf"
+from .conftest import CORPUS, query, warehouse_of
 
 
 @pytest.fixture(scope="module")
 def jiangsu_2017(tmp_path_factory) -> Path:
     """江苏省人民检察院's 2017 budget, a family of twelve tables."""
-    raw = tmp_path_factory.mktemp("raw")
-    shutil.copy(JIANCHAYUAN_2017, raw / JIANCHAYUAN_2017.name)
-    warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
-    build(raw, warehouse)
-    return warehouse
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+    return warehouse_of([CORPUS / "2017_yusuan_jiangsu_jianchayuan.pdf"], tmp_path_factory)
 
 
 def test_a_2017_document_is_named_by_the_pre_2018_economic_list(jiangsu_2017) -> None:

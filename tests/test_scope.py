@@ -4,45 +4,32 @@ where both are loaded, so no sum across documents counts the 单位's money twic
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from pipelines.build import build
+from .conftest import CORPUS, query, warehouse_of
 
-ROOT = Path(__file__).resolve().parent.parent
 PAIR = [
-    ROOT / "data/raw/corpus/2025_yusuan_shanghai-putuo_qzf-bgs_dept.pdf",
-    ROOT / "data/raw/corpus/2025_yusuan_shanghai-putuo_qzf-bgs_unit.pdf",
+    CORPUS / "2025_yusuan_shanghai-putuo_qzf-bgs_dept.pdf",
+    CORPUS / "2025_yusuan_shanghai-putuo_qzf-bgs_unit.pdf",
 ]
 
 
 @pytest.fixture(scope="module")
 def pair_warehouse(tmp_path_factory) -> Path:
-    raw = tmp_path_factory.mktemp("pair")
-    for path in PAIR:
-        shutil.copy(path, raw / path.name)
-    warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
-    build(raw, warehouse)
-    return warehouse
-
-
-def rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+    return warehouse_of(PAIR, tmp_path_factory)
 
 
 def test_both_documents_are_loaded_with_their_scope_under_one_department(pair_warehouse) -> None:
-    assert rows(
+    assert query(
         pair_warehouse,
         "SELECT path, scope, department FROM v_documents ORDER BY path",
     ) == [
         (PAIR[0].name, "department", "上海市普陀区人民政府办公室"),
         (PAIR[1].name, "unit", "上海市普陀区人民政府办公室"),
     ]
-    [(departments,)] = rows(
+    [(departments,)] = query(
         pair_warehouse, "SELECT count(DISTINCT department_id) FROM dim_document"
     )
     assert departments == 1
@@ -53,18 +40,18 @@ def test_both_documents_are_loaded_with_their_scope_under_one_department(pair_wa
     ["v_three_public", "v_department_overview", "v_function_rollup", "v_economic_structure"],
 )
 def test_each_mart_counts_the_consolidated_document_only(pair_warehouse, view) -> None:
-    assert rows(pair_warehouse, f"SELECT DISTINCT scope FROM {view}") == [("department",)]
+    assert query(pair_warehouse, f"SELECT DISTINCT scope FROM {view}") == [("department",)]
 
 
 def test_the_three_public_change_has_one_row_per_department_and_year(pair_warehouse) -> None:
-    assert rows(
+    assert query(
         pair_warehouse,
         "SELECT department, fiscal_year, count(*) FROM v_three_public_change GROUP BY ALL",
     ) == [("上海市普陀区人民政府办公室", 2025, 1)]
 
 
 def test_the_unit_documents_facts_stay_queryable(pair_warehouse) -> None:
-    [(units,)] = rows(
+    [(units,)] = query(
         pair_warehouse,
         "SELECT count(*) FROM v_budget_facts f JOIN v_documents d USING (document_id) "
         "WHERE d.scope = 'unit'",
