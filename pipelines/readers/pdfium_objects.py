@@ -85,15 +85,14 @@ def _paths(container, count, get, matrix: Matrix, depth: int = 0):
     for index in range(count(container)):
         page_object = get(container, index)
         kind = pdfium_c.FPDFPageObj_GetType(page_object)
-        placed = _compose(_matrix(page_object), matrix)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield page_object, placed
+            yield page_object, _compose(_matrix(page_object), matrix)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
             yield from _paths(
                 page_object,
                 pdfium_c.FPDFFormObj_CountObjects,
                 pdfium_c.FPDFFormObj_GetObject,
-                placed,
+                _compose(_matrix(page_object), matrix),
                 depth + 1,
             )
 
