@@ -18,7 +18,7 @@ from pipelines.divisions import place_of
 
 LATEST = date.today().year  # a place's name, not its year, is what makes it a party committee
 
-PLACE = r"(.{2,20}?(?:省|自治区|市|州|盟|地区|县|区|旗))"
+PLACE = r"(.{1,20}?(?:省|自治区|市|州|盟|地区|县|区|旗))"
 # (pattern, replacement), applied in order to the name as printed
 ALIASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^中国共产党"), "中共"),

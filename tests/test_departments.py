@@ -41,3 +41,26 @@ def test_a_name_read_from_prose_is_not_made_a_party_committee() -> None:
     """Only a name opening with a real division and 委 is a party committee's (纳入… is a
     misread department from a sentence, and stays what it is)."""
     assert canonical_department("纳入上海市普陀区委社会工作部") == "纳入上海市普陀区委社会工作部"
+
+
+def test_the_warehouse_lists_a_department_once_with_every_name_it_printed(tmp_path) -> None:
+    """克州's office printed as 中国共产党克州委员会办公室 in one year's budget and 中共克州委办公室
+    in the next: one row in v_departments, both names beside it."""
+    from pipelines.build import build
+
+    from .conftest import KEZHOU, query
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = KEZHOU.read_text(encoding="utf-8")
+    (raw / "2020.txt").write_text(
+        text.replace("克州政府办公室", "中国共产党克州委员会办公室"), encoding="utf-8"
+    )
+    (raw / "2021.txt").write_text(
+        text.replace("克州政府办公室", "中共克州委办公室").replace("2020", "2021"),
+        encoding="utf-8",
+    )
+    build(raw, tmp_path / "gongkai.duckdb")
+    sql = "SELECT department, printed_names, documents FROM v_departments"
+    names = ["中共克州委办公室", "中国共产党克州委员会办公室"]
+    assert query(tmp_path / "gongkai.duckdb", sql) == [("中共克州委办公室", names, 2)]

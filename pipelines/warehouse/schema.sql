@@ -309,6 +309,19 @@ LEFT JOIN (
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 
+-- Every department once, under its canonical name, with every form of the name its loaded
+-- documents print (中国共产党江苏省委员会办公厅, 中共江苏省委办公厅, 江苏省委办公厅 are one).
+CREATE VIEW v_departments AS
+SELECT dep.department_id, dep.department_name AS department, reg.region_name AS region,
+       reg.division_code, dep.admin_level,
+       list(DISTINCT d.printed_department ORDER BY d.printed_department)
+           FILTER (WHERE d.printed_department IS NOT NULL) AS printed_names,
+       count(d.document_id) AS documents
+FROM dim_department dep
+LEFT JOIN dim_document d USING (department_id)
+LEFT JOIN dim_region reg ON reg.region_id = dep.region_id
+GROUP BY ALL;
+
 -- Every fact, with the class of its table (dim_table.topic: three_public, expenditure, …) so a
 -- query selects by class in every family; table_no is the table's printed order.
 CREATE VIEW v_budget_facts AS
