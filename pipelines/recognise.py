@@ -26,6 +26,8 @@ DEPARTMENT = re.compile(
 )
 UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
 CODE_PART = re.compile(r"^(类|款|项)$")
+CODE_SHAPE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 204, 款 20405, 项 2040501
+UNLABELLED_CODES = "编码"  # the label given to a column of codes printed without a header
 CODE_COLUMN = re.compile(r"^(类|款|项|.*科目代码|.*科目编码|.*分类代码|.*分类编码|代码|编码)$")
 KEY_LABEL = re.compile(
     r"^(类|款|项|项目|科目|项目名称|单位名称|功能分类|经济分类|.*编码|.*代码|.*名称|功能分类科目"
@@ -223,6 +225,27 @@ def column_paths(
     return tuple(columns)
 
 
+def unlabelled_columns(rows: tuple[Row, ...], width: int) -> tuple[Column, ...]:
+    """The columns of a table printed without a header (a continuation cut off from its first
+    page), so its numbers still become facts: a column of whole numbers shaped like codes
+    (204, 20405, 2040501) before a column of labels is a column of codes, the rest unlabelled."""
+
+    def filled(index: int) -> list[str]:
+        return [row.texts[index] for row in rows if index < len(row.texts) and row.texts[index]]
+
+    def holds_labels(index: int) -> bool:
+        texts = filled(index)
+        return bool(texts) and not any(is_amount(text) for text in texts)
+
+    columns = []
+    for index in range(width):
+        texts = filled(index)
+        codes = bool(texts) and all(CODE_SHAPE.fullmatch(text) for text in texts)
+        path = (UNLABELLED_CODES,) if codes and holds_labels(index + 1) else ()
+        columns.append(Column(index=index, path=path))
+    return tuple(columns)
+
+
 @lru_cache(maxsize=4096)
 def _title_candidates(captions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """Each caption line normalised, and titles wrapped over two or three lines read joined,
@@ -295,7 +318,11 @@ def table_layouts(document: Document) -> list[RecognisedTable]:
                 header.append([t if CODE_PART.match(t) else "" for t in first.texts])
                 spans.append([cell.span for cell in first.cells])
         width = max((len(row.cells) for row in block.rows[caption_rows:]), default=0)
-        columns = column_paths(header, width, spans) if header else ()
+        columns = (
+            column_paths(header, width, spans)
+            if header
+            else unlabelled_columns(block.rows[caption_rows:], width)
+        )
         after = blocks[position + 1] if position + 1 < len(blocks) else None
         note = after.text.strip() if isinstance(after, Paragraph) and _is_note(after.text) else None
         number = next(

@@ -108,3 +108,35 @@ def test_text_outside_the_page_is_not_read() -> None:
         if "7,666.68" in row.texts
     }
     assert 11 not in pages and pages
+
+
+def test_a_table_continues_on_the_next_page_under_the_running_head() -> None:
+    """Suzhou prints 苏州市交通运输局2026年度部门预算公开 over every page: 支出总表 runs on from
+    page 10 under that line, and its rows on page 11 are rows of the same table."""
+    document = corpus_document("2026_yusuan_jiangsu-suzhou_jiaotong-yunshuju.pdf")
+    table = table_with(document, "上缴上级支出")
+    rows = [row.texts[:5] for row in table.rows]
+    assert ["2149901", "公共交通运营补助", "186,525.21", "", "186,525.21"] in rows
+    assert ["2210203", "购房补贴", "3,414.62", "3,414.62", ""] in rows
+    assert table.rows[-1].position.page == 11
+
+
+def test_a_running_head_over_a_new_table_stays_in_its_captions() -> None:
+    document = corpus_document("2026_yusuan_jiangsu-suzhou_jiaotong-yunshuju.pdf")
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert texts.count("苏州市交通运输局2026年度部门预算公开") >= 10
+
+
+def test_a_continued_tables_first_row_without_its_top_ruling_stays_in_the_table() -> None:
+    """2017 高级人民法院 表九 runs on to page 16, whose first row 30206 电费 235.00 has no ruling
+    above it: the table finder leaves it out, and it was once a paragraph between two tables."""
+    document = corpus_document("2017_yusuan_jiangsu_gaojifayuan.pdf")
+    table = next(
+        t
+        for t in document.tables
+        if any(row.texts[0] == "30205" and row.position.page == 15 for row in t.rows)
+    )
+    rows = [(row.texts, row.position.page) for row in table.rows]
+    assert (["30206", "电费", "235.00"], 16) in rows
+    assert (["30207", "邮电费", "105.00"], 16) in rows
+    assert "30206 电费 235.00" not in [paragraph.text for paragraph in document.paragraphs]

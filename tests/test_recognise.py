@@ -116,3 +116,23 @@ def test_a_table_with_no_known_title_is_left_unrecognised() -> None:
     )
     [table] = recognise_tables(document, TABLES)
     assert table.spec is None
+
+
+def test_a_table_without_a_header_has_a_column_of_codes_and_unlabelled_columns() -> None:
+    """2018 高级人民法院, page 12: rows of 表六 cut off from its header on page 11."""
+    from pipelines.recognise import unlabelled_columns
+
+    table = _table([["30109", "职业年金缴费", "530.72"], ["30112", "其他社会保障缴费", "74.56"]])
+    columns = unlabelled_columns(table.rows, table.width)
+    assert [(c.is_code_part, c.path) for c in columns] == [
+        (True, ("编码",)),
+        (False, ()),
+        (False, ()),
+    ]
+
+
+def test_whole_amounts_in_yuan_after_a_label_column_are_not_codes() -> None:
+    from pipelines.recognise import unlabelled_columns
+
+    table = _table([["电费", "23500", "235"], ["水费", "4360", "436"]])
+    assert not any(c.is_code_part for c in unlabelled_columns(table.rows, table.width))

@@ -35,6 +35,8 @@ TOLERANCE = 2.0
 # digits and quotes set in a Latin font sit up to ~40% of the type size below the Chinese text
 # of their line (财政局 2024 决算: 183.1 vs 187.9 at 12 pt); lines are further apart than this
 LINE_TOLERANCE = 5.0
+# a line at the top of this many pages is a running head
+RUNNING_HEAD_PAGES = 3
 STACKED_TITLE = re.compile(
     r"(公开\d*表[一二三四五六七八九十\d]*[：:]?)?.{2,40}?表(（续）)?(（[^）]{1,8}）)?"
     r"(公开\d*表[一二三四五六七八九十\d]*)?(部门[：:].*)?"
@@ -59,12 +61,13 @@ class _Box:
 
 @dataclass(frozen=True)
 class _Line:
-    """A line of text outside tables, with its extent and character size."""
+    """A line of text outside tables, with its extent, character size and words."""
 
     paragraph: Paragraph
     x0: float
     x1: float
     size: float
+    words: tuple[_Box, ...] = ()
 
 
 @dataclass
@@ -390,9 +393,24 @@ def _page_blocks(page, page_number: int) -> list[tuple[float, _Line | _RawTable]
         if text and not PAGE_NUMBER.match(text):
             paragraph = Paragraph(text, Position(page=page_number, line=number))
             size = max((char["size"] for char in line["chars"]), default=10.0)
-            placed.append((line["top"], _Line(paragraph, line["x0"], line["x1"], size)))
+            words = _words(line["chars"], size)
+            placed.append((line["top"], _Line(paragraph, line["x0"], line["x1"], size, words)))
     placed.sort(key=lambda item: item[0])
     return placed
+
+
+def _words(chars: list[dict], size: float) -> tuple[_Box, ...]:
+    """A line's words: runs of characters with less than half a character's gap between."""
+    words: list[_Box] = []
+    for char in chars:
+        if not char["text"].strip():
+            continue
+        if words and char["x0"] - words[-1].x1 < size / 2:
+            last = words[-1]
+            words[-1] = _Box(last.text + char["text"], last.x0, char["x1"])
+        else:
+            words.append(_Box(char["text"], char["x0"], char["x1"]))
+    return tuple(words)
 
 
 def _most_common(values: list[float]) -> float | None:
@@ -439,6 +457,75 @@ def _joined(head: str, tail: str) -> str:
     return head + tail
 
 
+def _running_heads(pages: list[list[_Line | _RawTable]]) -> set[str]:
+    """Lines printed at the top of many pages (the document's name over every page): page
+    furniture, like page numbers."""
+    counts: dict[str, int] = {}
+    for blocks in pages:
+        if blocks and isinstance(blocks[0], _Line):
+            text = re.sub(r"\s+", "", blocks[0].paragraph.text)
+            counts[text] = counts.get(text, 0) + 1
+    return {text for text, count in counts.items() if count >= RUNNING_HEAD_PAGES}
+
+
+def _continued(pages: list[list[_Line | _RawTable]]) -> list[_Line | _RawTable]:
+    """The pages' blocks in order, a table that runs on at the top of the next page joined to
+    the table it continues: the next page starts, after any running head, with a table that
+    has no title of its own, or with lines that are rows of such a table (`_rows_above`)."""
+    heads = _running_heads(pages)
+    placed: list[_Line | _RawTable] = []
+    for blocks in pages:
+        start = 0
+        while (
+            start < len(blocks)
+            and isinstance(blocks[start], _Line)
+            and re.sub(r"\s+", "", blocks[start].paragraph.text) in heads
+        ):
+            start += 1
+        previous = placed[-1] if placed else None
+        end = start
+        while end < len(blocks) and isinstance(blocks[end], _Line):
+            end += 1
+        first = blocks[end] if end < len(blocks) else None
+        if (
+            isinstance(first, _RawTable)
+            and isinstance(previous, _RawTable)
+            and not _starts_new_table(first)
+            and (rows := _rows_above(blocks[start:end], first)) is not None
+        ):
+            previous.rows.extend(rows)
+            previous.pages.extend(first.pages[0] for _ in rows)
+            previous.rows.extend(first.rows)
+            previous.pages.extend(first.pages)
+            placed.extend(blocks[end + 1 :])
+        else:
+            placed.extend(blocks)
+    return placed
+
+
+def _rows_above(lines: list[_Line], table: _RawTable) -> list[list[_Box]] | None:
+    """Lines above a continued table as rows of it, or None where one is not a row.
+
+    A continued table's first row may lack its top ruling, so the table finder leaves it out
+    and its text reads as a line (30206 电费 235.00 over the rest of 表八). A line is a row when
+    it prints an amount and each of its words lies within one of the cells below; its words
+    are placed in those cells."""
+    cells = table.rows[0] if table.rows else []
+    rows = []
+    for line in lines:
+        if not any(is_amount(word.text) for word in line.words):
+            return None
+        texts = ["" for _ in cells]
+        for word in line.words:
+            middle = (word.x0 + word.x1) / 2
+            index = next((i for i, c in enumerate(cells) if c.x0 <= middle <= c.x1), None)
+            if index is None:
+                return None
+            texts[index] += word.text
+        rows.append([_Box(text, cell.x0, cell.x1) for text, cell in zip(texts, cells, strict=True)])
+    return rows
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a PDF file's bytes into a `Document`."""
     try:
@@ -450,7 +537,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         cause = re.search(r"PDFium: ([^)]+)", str(error))
         reason = cause.group(1).lower() if cause else str(error)
         raise ValueError(f"corrupt PDF: {reason} (PDFium cannot load it)") from error
-    placed: list[_Line | _RawTable] = []
+    pages: list[list[_Line | _RawTable]] = []
     characters = 0
     doctop = 0.0
     try:
@@ -461,24 +548,13 @@ def read_pdf(data: bytes, source: str) -> Document:
             # sheets' cells there): only the page's own area is read
             page = whole.within_bbox(whole.bbox)
             characters += len(page.chars)
-            for index, (_, block) in enumerate(_page_blocks(page, page_number)):
-                previous = placed[-1] if placed else None
-                if (
-                    index == 0
-                    and isinstance(block, _RawTable)
-                    and isinstance(previous, _RawTable)
-                    and not _starts_new_table(block)
-                ):
-                    previous.rows.extend(block.rows)
-                    previous.pages.extend(block.pages)
-                else:
-                    placed.append(block)
+            pages.append([block for _, block in _page_blocks(page, page_number)])
     finally:
         pdf.close()
     if characters == 0:
         raise ValueError("no text layer: a scanned PDF needs OCR, which this pipeline does not do")
     blocks: list[Block] = []
-    for block in _paragraphs(placed):
+    for block in _paragraphs(_continued(pages)):
         if isinstance(block, Paragraph):
             blocks.append(block)
         elif (table := _regrid(block)) is not None:
