@@ -14,10 +14,10 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.catalog import TEMPLATES, TableSpec, normalise_label
+from pipelines.catalog import TEMPLATES, TableSpec
 from pipelines.disclosure import not_a_disclosure
 from pipelines.facts import UNRECOGNISED, table_facts, warning
-from pipelines.forms import FORM_TITLE, parse_form
+from pipelines.forms import is_form, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.narrative import canonical_subject, extract_claims
 from pipelines.numbers import is_amount, to_wan_yuan
@@ -362,11 +362,9 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
             _inventory_row(result.document_id, spec, matches[0] if matches else None, fact_count)
         )
     unrecognised = [table for table in recognised if table.spec is None]
-    forms = [
-        t for t in unrecognised if any(FORM_TITLE.search(normalise_label(c)) for c in t.captions)
-    ]
+    forms = [t for t in unrecognised if is_form(t.captions, t.table)]
     result.projects, result.indicators = performance_frames(
-        result.document_id, [parse_form(t.table) for t in forms]
+        result.document_id, [parse_form(t.table, t.captions) for t in forms]
     )
     unknown = [t for t in unrecognised if t not in forms and _has_amounts(t)]
     for number, table in enumerate(unknown, start=1):

@@ -214,3 +214,20 @@ def test_the_report_ends_its_first_paragraph_with_the_summary_line(evaluated) ->
     page = render(evaluated, "gongkai eval corpus")
     assert evaluated.summary_line() in page
     assert page.count("## ") >= 9
+
+
+def test_performance_forms_funds_count_as_read_on_their_page(tmp_path) -> None:
+    from pipelines.build import build
+    from pipelines.evaluation import _frames
+    from tests.conftest import KEZHOU
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(KEZHOU, raw / KEZHOU.name)
+    warehouse = tmp_path / "gongkai.duckdb"
+    build(raw, warehouse)
+    amounts = _frames(warehouse)["form_amounts"]
+    # five forms, each with its 年度资金总额 and 财政拨款 (其他资金 is blank)
+    assert sorted(Decimal(text) for text in amounts["raw_text"]) == [
+        D(7), D(7), D(17), D(17), D(40), D(40), D(50), D(50), D(60), D(60)
+    ]  # fmt: skip

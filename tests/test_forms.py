@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from pipelines.build import build
-from pipelines.forms import parse_target
+from pipelines.document import Cell, Position, Row, Table
+from pipelines.forms import is_form, parse_form, parse_target
 
 from .conftest import KEZHOU
 
@@ -80,3 +81,60 @@ def test_indicators_are_queryable_with_their_project_and_department(tmp_path) ->
             "FROM v_performance_indicators WHERE level3 = '宾客满意率'"
         ).fetchone()
     assert row == ("克州政府办公室", "公务接待费", Decimal(40), ">=", Decimal(98), "%")
+
+
+# 泉州市公安局 2026 部门预算, page 28 (its first rows): a form in five columns whose label
+# column 绩效目标指标 comes before 一级指标, funds labelled 资金总额：/财政拨款：/其他资金：, the
+# project named only in the title, wrapped mid-word over two lines
+QUANZHOU_TITLE = ("301008_泉州市公安局台商投资区分局_科技兴警绩效", "目标表")
+QUANZHOU_FORM = [
+    ["专项资金情况（万元）", "资金总额：", "237.50", "", ""],
+    ["", "财政拨款：", "237.50", "", ""],
+    ["", "其他资金：", "0.00", "", ""],
+    ["项目实施期目标", "深化科技兴警战略，提升公安机关新质战斗力。", "", "", ""],
+    ["绩效目标指标", "一级指标", "二级指标", "三级指标", "目标值"],
+    ["", "成本指标", "经济成本指标", "资金使用率", "100%"],
+    ["", "产出指标", "时效指标", "项目完成时效性", "1年"],
+    ["", "", "数量指标", "执法执勤车辆采购数量", "3辆"],
+]
+
+
+def quanzhou_form() -> Table:
+    position = Position(page=28)
+    rows = tuple(
+        Row(tuple(Cell(text, position) for text in texts), position) for texts in QUANZHOU_FORM
+    )
+    return Table(rows, position)
+
+
+def test_a_form_titled_without_项目支出_is_known_by_its_indicator_header() -> None:
+    assert is_form(QUANZHOU_TITLE, quanzhou_form())
+
+
+def test_a_form_names_its_project_and_unit_in_a_title_wrapped_mid_word() -> None:
+    form = parse_form(quanzhou_form(), QUANZHOU_TITLE)
+    assert (form.project_name, form.budget_unit) == ("科技兴警", "泉州市公安局台商投资区分局")
+
+
+def test_funds_labelled_with_a_colon_are_read_and_a_printed_zero_is_kept() -> None:
+    form = parse_form(quanzhou_form(), QUANZHOU_TITLE)
+    assert (form.total_funds, form.fiscal_funds, form.other_funds) == (
+        Decimal("237.50"),
+        Decimal("237.50"),
+        Decimal("0.00"),
+    )
+    assert form.goal == "深化科技兴警战略，提升公安机关新质战斗力。"
+
+
+def test_indicators_are_read_from_the_columns_their_header_names() -> None:
+    form = parse_form(quanzhou_form(), QUANZHOU_TITLE)
+    assert [(i.level1, i.level2, i.level3, i.target_raw) for i in form.indicators] == [
+        ("成本指标", "经济成本指标", "资金使用率", "100%"),
+        ("产出指标", "时效指标", "项目完成时效性", "1年"),
+        ("产出指标", "数量指标", "执法执勤车辆采购数量", "3辆"),
+    ]
+
+
+def test_a_bare_form_title_under_a_heading_names_no_project() -> None:
+    form = parse_form(quanzhou_form(), ("（二）绩效目标表及说明", "1.项目支出绩效目标表"))
+    assert form.project_name is None

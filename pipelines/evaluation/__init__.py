@@ -103,6 +103,11 @@ def _frames(warehouse: Path) -> dict[str, pl.DataFrame]:
                 FROM fact_budget_line f
                 JOIN raw_file r ON r.document_id = f.document_id AND r.status = 'loaded'
                 LEFT JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no""",
+        "form_amounts": """SELECT r.source_file, p.source_page, CAST(amount AS VARCHAR) AS raw_text
+                FROM performance_project p
+                JOIN raw_file r ON r.document_id = p.document_id AND r.status = 'loaded',
+                UNNEST([p.total_funds, p.fiscal_funds, p.other_funds]) AS funds(amount)
+                WHERE amount IS NOT NULL""",
         "results": """SELECT r.source_file, q.*, t.topic
                 FROM dq_result q
                 JOIN raw_file r ON r.document_id = q.document_id AND r.status = 'loaded'
@@ -139,12 +144,16 @@ def measure(
     ).sort("source_file")
     coverage = [pl.DataFrame(schema=metrics.COVERAGE_SCHEMA)]
     facts = frames["facts"]
+    # a performance form's funds are read into performance_project rather than as facts
+    read = pl.concat(
+        [facts.select("source_file", "source_page", "raw_text"), frames["form_amounts"]]
+    )
     for source_file, status in frames["files"].select("source_file", "status").iter_rows():
         if status not in READ_STATUSES:
             continue
         pages = printed_pages((corpus / source_file).read_bytes())
         if pages is not None:
-            own = facts.filter(pl.col("source_file") == source_file)
+            own = read.filter(pl.col("source_file") == source_file)
             coverage.append(metrics.page_coverage(source_file, pages, own))
     loaded = frames["files"].filter(pl.col("status") == "loaded")
     documents = (

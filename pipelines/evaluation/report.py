@@ -85,7 +85,7 @@ def _coverage(evaluation: Evaluation) -> str:
     short = coverage.filter(pl.col("read") < pl.col("printed")).sort("source_file", "page")
     read, printed = int(coverage["read"].sum() or 0), int(coverage["printed"].sum() or 0)
     lines = [
-        f"Printed amounts read as facts: **{_share(read, printed)}** "
+        f"Printed amounts read (facts, and performance forms' funds): **{_share(read, printed)}** "
         f"on {coverage.height} table pages of {by_file.height} files. Facts that no printed "
         f"amount of their page accounts for: {int(coverage['facts_unprinted'].sum() or 0)} "
         f"(of {int(coverage['facts'].sum() or 0)}).",
