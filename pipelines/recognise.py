@@ -247,15 +247,17 @@ def unlabelled_columns(rows: tuple[Row, ...], width: int) -> tuple[Column, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _title_candidates(captions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Each caption line normalised, and titles wrapped over two or three lines read joined,
-    with the text to report: computed once per table, matched against every family."""
-    wrapped = [
-        "".join(captions[start : start + size])
-        for size in (2, 3)
-        for start in range(len(captions) - size + 1)
-    ]
-    return tuple((normalise_label(caption), caption.strip()) for caption in [*captions, *wrapped])
+def _title_candidates(captions: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The caption lines from the one nearest the table up, each normalised with the text to
+    report, then read joined with the one or two lines above it (a title wrapped over two or
+    three lines): computed once per table, matched against every family."""
+    candidates = []
+    for end in reversed(range(len(captions))):
+        lines = [captions[start : end + 1] for start in (end, end - 1, end - 2) if start >= 0]
+        candidates.append(
+            tuple((normalise_label("".join(part)), "".join(part).strip()) for part in lines)
+        )
+    return tuple(candidates)
 
 
 @cache
@@ -266,16 +268,21 @@ def _compiled(pattern: str) -> re.Pattern:
 def _match_title(
     captions: tuple[str, ...], specs: tuple[TableSpec, ...]
 ) -> tuple[TableSpec | None, str]:
-    """The described table whose title pattern matches a caption line best (longest match);
-    a title wrapped over two or three lines is read joined as well."""
-    best: tuple[int, TableSpec | None, str] = (0, None, "")
-    for label, caption in _title_candidates(captions):
-        for spec in specs:
-            for pattern in spec.titles:
-                found = _compiled(pattern).search(label)
-                if found and len(found.group(0)) > best[0]:
-                    best = (len(found.group(0)), spec, caption)
-    return best[1], best[2]
+    """The described table a table's own title names: the caption line nearest the table that
+    matches a title pattern, the longest match on it winning (财政拨款收支总表 over 收支总表);
+    a title wrapped over two or three lines is read joined where its last line alone matches
+    nothing. Lines further up are a section heading or a 目录 listing other tables' titles."""
+    for readings in _title_candidates(captions):
+        for label, caption in readings:
+            best: tuple[int, TableSpec | None] = (0, None)
+            for spec in specs:
+                for pattern in spec.titles:
+                    found = _compiled(pattern).search(label)
+                    if found and len(found.group(0)) > best[0]:
+                        best = (len(found.group(0)), spec)
+            if best[1] is not None:
+                return best[1], caption
+    return None, ""
 
 
 def table_layouts(document: Document) -> list[RecognisedTable]:
@@ -363,9 +370,19 @@ def recognise_tables(
     where they are made already)."""
     recognised = []
     for layout in table_layouts(document) if layouts is None else layouts:
+        if _is_list(layout.table):
+            recognised.append(layout)
+            continue
         spec, title = _match_title(layout.captions, specs)
         recognised.append(replace(layout, spec=spec, title=title))
     return recognised
+
+
+def _is_list(table: Table) -> bool:
+    """A grid of one column without amounts is a list (a 目录 ruled as a table, its lines
+    titles of the tables that follow), never a disclosure table: even an empty one prints a
+    label and an amount column."""
+    return table.width < 2 and not any(is_amount(text) for row in table.rows for text in row.texts)
 
 
 def _is_note(text: str) -> bool:

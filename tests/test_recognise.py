@@ -136,3 +136,37 @@ def test_whole_amounts_in_yuan_after_a_label_column_are_not_codes() -> None:
 
     table = _table([["电费", "23500", "235"], ["水费", "4360", "436"]])
     assert not any(c.is_code_part for c in unlabelled_columns(table.rows, table.width))
+
+
+def test_the_title_nearest_the_table_names_it_not_the_目录_lines_above() -> None:
+    """2018 省委办公厅, page 3: the last 目录 lines run on to the page of 收支预算总表."""
+    from pipelines.catalog import TEMPLATES
+    from pipelines.document import Paragraph
+
+    lines = [
+        "十、 一般公共预算机关运行经费支出预算表",
+        "十一、 一般公共预算“三公”经费、会议费、培训费支出预算表",
+        "十二、 政府采购支出预算表",
+        "收支预算总表部门：中共江苏省委办公厅 单位：万元",
+    ]
+    grid = _table(
+        [["项目名称", "金额", "功能科目名称", "金额"], ["一、财政拨款", "24,458.43", "", ""]]
+    )
+    blocks = (*(Paragraph(line, Position(line=n)) for n, line in enumerate(lines, 1)), grid)
+    [table] = recognise_tables(Document("d", "pdf", blocks), TEMPLATES["jiangsu_budget_2017"])
+    assert (table.spec.topic, table.title) == ("overview", lines[-1])
+
+
+def test_a_one_column_目录_grid_is_no_table() -> None:
+    """2025 普陀区商务委 ruled its 目录 as a one-column grid; its lines name tables 8 and 9."""
+    from pipelines.catalog import TEMPLATES
+
+    contents = _table(
+        [
+            ["8．2025年部门一般公共预算基本支出部门预算经济分类预算表"],
+            ["9．2025年部门“三公”经费和机关运行经费预算表"],
+            ["六、其他相关情况说明"],
+        ]
+    )
+    [table] = recognise_tables(Document("d", "pdf", (contents,)), TEMPLATES["shanghai_budget_2024"])
+    assert table.spec is None
