@@ -314,7 +314,7 @@ class StagedFrames:
 
     def take(self, result: DocumentResult) -> None:
         self.counts[result.document_id] = (
-            sum(status != "missing" for status in result.tables["status"]),
+            sum(status not in ("missing", "unread") for status in result.tables["status"]),
             result.facts.height,
         )
         for kind in FRAME_SCHEMAS:

@@ -1,9 +1,11 @@
-"""The one declarative description of the disclosure tables.
+"""The template families' description of the disclosure tables, over the national vocabulary.
 
-Every table a template publishes is described here once: the titles it goes by, how its rows
-are keyed, which canonical measure each column (or, on two-sided tables, each row) carries, and
-the sum rules a correct table obeys. Recognition, normalisation, checks and documentation all
-read this description; nothing downstream knows a table by its position in a file.
+What every family shares — table classes and their titles, measures and their header words,
+the rows that close a side, basis words — is data in `vocabulary.toml`. Here each template
+family says what its template adds: the titles it goes by, how its rows are keyed, which
+measure each column (or, on two-sided tables, each row) carries, and the sum rules a correct
+table obeys. Recognition, normalisation, checks and documentation all read this description;
+nothing downstream knows a table by its position in a file.
 
 Labels are regular expressions matched against header or row text with all white space removed
 and quotes unified, so `收  入  总  计` and `收入总计` are the same label.
@@ -15,81 +17,17 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from pipelines import vocabulary
+
 # ---- measures -------------------------------------------------------------------------------
 
 MEASURES: dict[str, tuple[str, str]] = {
-    # measure id: (Chinese name, what it means)
-    "total": ("合计", "a total: of a row, of a column, or of a side (see row_role for 小计 rows)"),
-    "basic_expenditure": ("基本支出", "basic expenditure: personnel and routine public use"),
-    "project_expenditure": ("项目支出", "project expenditure (by economic class where given)"),
-    "personnel": ("人员经费", "personnel cost within basic expenditure"),
-    "public_use": ("公用经费", "public-use cost within basic expenditure"),
-    "abroad": ("因公出国（境）费", "official travel abroad"),
-    "vehicle_total": ("公务用车购置及运行费", "official vehicles: purchase and running"),
-    "vehicle_purchase": ("公务用车购置费", "official vehicle purchase"),
-    "vehicle_running": ("公务用车运行费", "official vehicle running cost"),
-    "reception": ("公务接待费", "official reception"),
-    "fiscal_appropriation": (
-        "财政拨款（补助）",
-        "fiscal appropriation: general public budget plus government fund",
-    ),
-    "general_public_budget": ("一般公共预算", "general public budget appropriation"),
-    "government_fund": ("政府性基金预算", "government-fund budget appropriation"),
-    "special_account_funds": (
-        "财政专户管理资金",
-        "funds managed in a fiscal special account (e.g. education fees)",
-    ),
-    "superior_subsidy": ("上级补助收入", "subsidy from the superior unit"),
-    "institution_income": ("事业收入", "public-institution service income"),
-    "operating_income": ("事业单位经营收入", "public-institution operating income"),
-    "other_income": ("其他收入", "other income"),
-    "superior_special_grant": ("上级专项收入", "special-purpose grant from the superior level"),
-    "institution_fund_drawdown": (
-        "用事业基金弥补收支差额",
-        "institution fund drawn to cover the gap",
-    ),
-    "prior_year_balance": ("单位上年结余", "the unit's balance carried over from last year"),
-    "reserve_fund": ("单位预留机动经费", "a reserve the unit keeps for needs arising in the year"),
-    "carry_forward": ("结转下年资金", "funds carried over to next year"),
-    "other_funds": ("其他资金", "funds outside the fiscal appropriation and special accounts"),
-    "state_capital_budget": ("国有资本经营预算", "state-capital operating budget appropriation"),
-    "general_budget_grant": (
-        "公共财政拨款（补助）资金",
-        "the general-budget appropriation proper, within 一般公共预算资金",
-    ),
-    "special_revenue": ("专项收入", "earmarked revenue within the general public budget"),
-    "education_fees": ("专户管理教育收费", "education fees managed in a special account"),
-    "other_non_tax_income": ("其他非税收入", "other non-tax income in a special account"),
-    "debt_funds": ("债务资金", "borrowed funds (bank loans)"),
-    "prior_year_balance_used": ("动用上年结转和结余资金", "last year's balance drawn this year"),
-    "meeting_fee": ("会议费", "meetings"),
-    "training_fee": ("培训费", "training"),
-    "three_public_meeting_training": (
-        "“三公”经费、会议费、培训费合计",
-        "三公 plus meetings and training, the total of Jiangsu's combined table",
-    ),
-    "running_cost": ("机关运行经费", "running costs of the administrative office"),
-    "procurement": ("政府采购预算", "planned government procurement"),
-    "opening_balance": ("年初结转和结余", "balance carried over at the start of the year"),
-    "closing_balance": ("年末结转和结余", "balance carried over at the end of the year"),
-    "non_fiscal_balance_used": ("使用非财政拨款结余", "non-appropriation balance drawn"),
-    "balance_distribution": ("结余分配", "distribution of the year's balance"),
-    "affiliated_remittance": ("附属单位上缴收入", "income remitted by affiliated units"),
-    "remittance_to_superior": ("上缴上级支出", "expenditure remitted to the superior unit"),
-    "operating_expenditure": ("经营支出", "operating expenditure of public institutions"),
-    "subsidy_to_affiliates": ("对附属单位补助支出", "subsidies paid to affiliated units"),
-    "unrecognised": ("未识别", "a number in a column or row this description does not know yet"),
+    # measure id: (Chinese name, what it means), from the national vocabulary
+    measure.measure: (measure.name, measure.meaning)
+    for measure in vocabulary.measures().values()
 }
 
-BASES: dict[str, str] = {
-    # what a figure is: the plan, or what was spent. A column says which where a table prints
-    # both (预算数 | 决算数); otherwise the document's kind does.
-    "预算数": "budget",
-    "预算": "budget",
-    "决算数": "actual",
-    "决算": "actual",
-    "执行数": "actual",
-}
+BASES: dict[str, str] = vocabulary.bases()
 
 # ---- description types ----------------------------------------------------------------------
 
@@ -204,6 +142,7 @@ class TableSpec:
 # ---- shared pieces --------------------------------------------------------------------------
 
 TOTAL_ROW = r"(合计|总计|总合计)"
+SUBTOTAL_ROW = vocabulary.row_label("subtotal")
 SPLIT_COLUMNS = (
     ColumnSpec("total", r"(合计|小计|总计)", is_total=True, required=True),
     ColumnSpec("basic_expenditure", r"基本支出", required=True),
@@ -246,12 +185,12 @@ FUNDING_SOURCE_ROWS = (
     RowSpec("superior_special_grant", r"上级专项收入"),
     RowSpec("institution_fund_drawdown", r"用事业基金弥补收支差额"),
     RowSpec("prior_year_balance", r"(单位)?上年结余.*|上年结转.*"),
-    RowSpec(None, r"小计", role="subtotal", is_total=True),
-    RowSpec(None, r"收入(总计|合计)", role="total", is_total=True),
+    RowSpec(None, SUBTOTAL_ROW, role="subtotal", is_total=True),
+    RowSpec(None, vocabulary.row_label("income_total"), role="total", is_total=True),
 )
 EXPENSE_TOTAL_ROWS = (
-    RowSpec(None, r"小计", role="subtotal", is_total=True),
-    RowSpec(None, r"支出(总计|合计)", role="total", is_total=True),
+    RowSpec(None, SUBTOTAL_ROW, role="subtotal", is_total=True),
+    RowSpec(None, vocabulary.row_label("expense_total"), role="total", is_total=True),
 )
 FUNDING_SOURCE_COLUMNS = tuple(
     ColumnSpec(row.measure, row.label)
@@ -511,22 +450,20 @@ JIANGSU_INCOME_ROWS = (
     ),
     RowSpec("special_account_funds", NUMBERED + r"财政专户管理资金"),
     RowSpec("other_funds", NUMBERED + r"其他资金"),
-    RowSpec(None, r"当年收入(小计)?", role="subtotal", is_total=True),
-    RowSpec("prior_year_balance", r"上年结转(和结余)?资金"),
-    RowSpec(None, r"收入(合计|总计)", role="total", is_total=True),
+    RowSpec(None, SUBTOTAL_ROW, role="subtotal", is_total=True),
+    RowSpec("prior_year_balance", vocabulary.row_label("prior_year_balance")),
+    RowSpec(None, vocabulary.row_label("income_total"), role="total", is_total=True),
+)
+JIANGSU_FUNCTION_ROWS = (
+    RowSpec(None, SUBTOTAL_ROW, role="subtotal", is_total=True),
+    RowSpec("carry_forward", vocabulary.row_label("carry_forward")),
+    RowSpec(None, vocabulary.row_label("expense_total"), role="total", is_total=True),
 )
 JIANGSU_USE_ROWS = (
     RowSpec("basic_expenditure", NUMBERED + r"基本支出"),
     RowSpec("project_expenditure", NUMBERED + r"项目支出"),
     RowSpec("reserve_fund", NUMBERED + r"单位预留机动经费"),
-    RowSpec(None, r"当年支出小计", role="subtotal", is_total=True),
-    RowSpec("carry_forward", r"结转下年(资金)?"),
-    RowSpec(None, r"支出(合计|总计)", role="total", is_total=True),
-)
-JIANGSU_FUNCTION_ROWS = (
-    RowSpec(None, r"当年支出小计", role="subtotal", is_total=True),
-    RowSpec("carry_forward", r"结转下年(资金)?"),
-    RowSpec(None, r"支出(合计|总计)", role="total", is_total=True),
+    *JIANGSU_FUNCTION_ROWS,
 )
 AMOUNT = (ColumnSpec("total", r"(金额|预算数|合计)"),)
 JIANGSU_SPLIT_COLUMNS = (
@@ -717,9 +654,9 @@ JIANGSU_TABLES: tuple[TableSpec, ...] = (
         "grid",
         topic="three_public",
         columns=(
-            ColumnSpec(
-                "three_public_meeting_training", r"(合计|总计)", is_total=True, required=True
-            ),
+            # the combined total is a convenience over parts printed beside it; later Jiangsu
+            # templates (苏州 2026) leave it out
+            ColumnSpec("three_public_meeting_training", r"(合计|总计)", is_total=True),
             *THREE_PUBLIC_COLUMNS,
             ColumnSpec("total", r"小计", under=r"\"三公\"经费", is_total=True, required=True),
             ColumnSpec("meeting_fee", r"会议费", required=True),

@@ -26,6 +26,7 @@ from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
 from pipelines.recognise import (
     RecognisedTable,
+    _match_title,
     empty_note,
     empty_table_explanation,
     recognise_tables,
@@ -257,16 +258,46 @@ class DocumentResult:
 
 
 def _choose_template(document) -> tuple[str | None, list[RecognisedTable]]:
-    """The template family whose tables the document publishes most of, and its tables
-    recognised against that family alone (titles such as 收支预算总表 recur across families)."""
-    best: tuple[int, str | None, list[RecognisedTable]] = (0, None, [])
+    """The template family that reads the document best, and its tables recognised against
+    that family alone (titles such as 收支预算总表 recur across families).
+
+    A table the national class titles name but the family's own titles do not is the family's
+    table only where the family's description reads it (`_reads`); otherwise it is left
+    unrecognised rather than forced into a layout it does not have. The family whose own titles
+    name the most tables wins, then the one reading the most tables, then the one reading the
+    most numbers with a known measure."""
+    best: tuple[tuple[int, int, int], str | None, list[RecognisedTable]] = ((0, 0, 0), None, [])
     layouts = table_layouts(document)
     for template, specs in TEMPLATES.items():
-        recognised = recognise_tables(document, specs, layouts)
-        found = len({table.spec.number for table in recognised if table.spec})
+        recognised, known = [], 0
+        for table in recognise_tables(document, specs, layouts):
+            if table.spec is not None:
+                reads, count = _reads(table)
+                if not reads:
+                    table = replace(table, spec=None, title="", by_class=False)
+                known += count
+            recognised.append(table)
+        found = (
+            len({table.spec.number for table in recognised if table.spec and not table.by_class}),
+            len({table.spec.number for table in recognised if table.spec}),
+            known,
+        )
         if found > best[0]:
             best = (found, template, recognised)
     return best[1], best[2]
+
+
+def _reads(table: RecognisedTable) -> tuple[bool, int]:
+    """Whether a family's description reads a table, and how many of its numbers it gives a
+    known measure. A table named by the family's own title is read; one named only by a class
+    title is read where no column the description requires is missing and at least half its
+    numbers have a known measure."""
+    built = table_facts(table, "", table.unit or "万元")
+    known = sum(1 for fact in built.facts if fact["measure"] != UNRECOGNISED)
+    if not table.by_class:
+        return True, known
+    missing = any(w["kind"] == "missing_column" for w in built.warnings)
+    return not missing and 2 * known >= len(built.facts), known
 
 
 def _unrecognised_spec(number: int, table: RecognisedTable) -> TableSpec:
@@ -306,6 +337,23 @@ def _inventory_row(
         "fact_count": fact_count,
         "source_line": table.table.position.line if table else None,
         "source_page": table.table.position.page if table else None,
+    }
+
+
+def _missing_row(document_id: str, spec: TableSpec, recognised: list[RecognisedTable]) -> dict:
+    """The inventory row of a described table no table was read as: `unread` where a table the
+    description does not read carries the class's title (printed, in another layout), else
+    `missing`."""
+    printed = next(
+        (t for t in recognised if t.spec is None and _match_title(t.captions, (spec,))[0]), None
+    )
+    if printed is None:
+        return _inventory_row(document_id, spec, None, 0)
+    return {
+        **_inventory_row(document_id, spec, printed, 0),
+        "status": "unread",
+        "printed_title": _match_title(printed.captions, (spec,))[1],
+        "explanation": None,
     }
 
 
@@ -358,9 +406,10 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
             codes.extend(built.codes)
             result.warnings.extend(built.warnings)
         fact_count = sum(1 for fact in facts if fact["table_no"] == spec.number)
-        inventory.append(
-            _inventory_row(result.document_id, spec, matches[0] if matches else None, fact_count)
-        )
+        if matches:
+            inventory.append(_inventory_row(result.document_id, spec, matches[0], fact_count))
+        else:
+            inventory.append(_missing_row(result.document_id, spec, recognised))
     unrecognised = [table for table in recognised if table.spec is None]
     forms = [t for t in unrecognised if is_form(t.captions, t.table)]
     result.projects, result.indicators = performance_frames(

@@ -25,6 +25,7 @@ from pipelines.classification import function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
 from pipelines.recognise import CODE_PART, Column, RecognisedTable
+from pipelines.vocabulary import header_measure
 
 CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
 UNRECOGNISED = "unrecognised"
@@ -68,12 +69,52 @@ def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | 
     return None
 
 
+def _vocabulary_spec(column: Column, topic: str | None) -> ColumnSpec | None:
+    """The column as the national vocabulary reads it for a table of this class."""
+    for path in dict.fromkeys((column.path, column_basis(column.path)[0])):
+        if measure := header_measure(path, topic):
+            return ColumnSpec(measure, re.escape(path[-1]), is_total=measure == "total")
+    return None
+
+
+def described_columns(
+    table: RecognisedTable, columns: list[Column]
+) -> dict[int, ColumnSpec | None]:
+    """What each amount column carries: the family's description first; a bare 合计/小计 under a
+    group that names a measure (基本支出/小计) is that group's total, not a second 合计; a
+    column the family does not describe is read by the national vocabulary's header words,
+    for a measure no other column of the table carries."""
+    spec = table.spec
+    found: dict[int, ColumnSpec | None] = {}
+    for column in columns:
+        described = _column_spec(column, spec.columns)
+        national = _vocabulary_spec(column, spec.topic)
+        if (
+            described is not None
+            and described.measure == "total"
+            and described.under is None
+            and national is not None
+            and national.measure != "total"
+        ):
+            described = national
+        found[column.index] = described
+    taken = {described.measure for described in found.values() if described}
+    for column in columns:
+        if found[column.index] is None and spec.template != UNRECOGNISED:
+            national = _vocabulary_spec(column, spec.topic)
+            if national is not None and national.measure not in taken:
+                found[column.index] = national
+                taken.add(national.measure)
+    return found
+
+
 def function_class_of(label: str) -> str | None:
     """The 类 code of a row that names a function class without printing its code."""
     return function_class_codes().get(normalise_name(re.sub("^" + NUMBERED, "", label)))
 
 
 CODE_PART_DIGITS = {"类": 3, "款": 2, "项": 2}
+UNIT_CODE = re.compile(r"(部门|单位)(代码|编码)")
 
 
 def _join_code(parts: list[tuple[str, str]]) -> str | None:
@@ -222,18 +263,17 @@ def _grid_facts(builder: _FactBuilder) -> None:
     table = builder.table
     spec = table.spec
     unknown = spec.template == UNRECOGNISED
-    column_specs = {
-        c.index: _column_spec(c, spec.columns) for c in table.columns if not c.is_code_part
-    }
+    family = {c.index: _column_spec(c, spec.columns) for c in table.columns if not c.is_code_part}
     key_columns = [
         c
         for c in table.columns
         if not c.is_code_part
-        and (c.is_key or (_holds_text(table, c) and (unknown or column_specs[c.index] is None)))
+        and (c.is_key or (_holds_text(table, c) and (unknown or family[c.index] is None)))
     ]
     amount_columns = [c for c in table.columns if c not in key_columns and not c.is_code_part]
-    found = {column_specs[c.index] for c in amount_columns}
-    for required in (c for c in spec.columns if c.required and c not in found):
+    column_specs = described_columns(table, amount_columns)
+    found = {described.measure for c in amount_columns if (described := column_specs[c.index])}
+    for required in (c for c in spec.columns if c.required and c.measure not in found):
         builder.warn(
             "missing_column",
             table.table.position,
@@ -259,6 +299,24 @@ def _grid_facts(builder: _FactBuilder) -> None:
         )
 
 
+def _unit_groups(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
+    """Rows that total a group of units: tables by unit print the department (123) above its
+    units (123001, 123002 …), its code the start of theirs."""
+    column = next((c for c in key_columns if UNIT_CODE.fullmatch(c.leaf)), None)
+    if column is None:
+        return set()
+    codes = {
+        row_index: row.texts[column.index]
+        for row_index, row in enumerate(table.data_rows, start=table.header_rows)
+        if column.index < len(row.texts) and row.texts[column.index].isdigit()
+    }
+    return {
+        row_index
+        for row_index, code in codes.items()
+        if any(other != code and other.startswith(code) for other in codes.values())
+    }
+
+
 def _grid_block_facts(
     builder: _FactBuilder,
     *,
@@ -273,6 +331,7 @@ def _grid_block_facts(
     spec = table.spec
     project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
     name_columns = [c for c in key_columns if c is not project_column]
+    groups = _unit_groups(table, key_columns)
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
         if _repeats_header(texts, table.columns):
@@ -293,6 +352,8 @@ def _grid_block_facts(
         if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
             row_label, project = normalise_label(project), ""
         row_role = "total" if TOTAL_LABEL.match(row_label) and not code else "item"
+        if row_index in groups:
+            row_role = "subtotal"
         printed = False
         for column, column_spec in amount_columns:
             if column.index >= len(row.cells):

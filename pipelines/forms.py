@@ -22,8 +22,9 @@ from decimal import Decimal, InvalidOperation
 from pipelines.catalog import normalise_label
 from pipelines.document import Row, Table
 from pipelines.numbers import parse_amount
+from pipelines.vocabulary import class_titles
 
-FORM_TITLE = re.compile(r"(项目(支出)?|整体支出)绩效目标表")
+FORM_TITLE = re.compile("|".join(class_titles("performance_target")))
 INDICATOR_HEADER = "一级指标"
 TOTAL_FUNDS = re.compile(r"(年度|项目)?资金总额[：:]?")
 FISCAL_FUNDS = re.compile(r"(其中[：:])?财政拨款[：:]?")

@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from pipelines.catalog import TableSpec, normalise_label
 from pipelines.document import Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount
+from pipelines.vocabulary import class_titles
 
 CAPTION_LINE = re.compile(
     r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?(（[^）]{1,8}）)?(公开\d*表[一二三四五六七八九十\d]*)?"
@@ -71,6 +72,7 @@ class RecognisedTable:
     columns: tuple[Column, ...]
     header_rows: int
     note: str | None
+    by_class: bool = False  # named by the national class titles, not the family's own
 
     @property
     def data_rows(self) -> tuple[Row, ...]:
@@ -265,24 +267,32 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+def _longest_title(label: str, patterns: list[tuple[str, TableSpec]]) -> TableSpec | None:
+    best: tuple[int, TableSpec | None] = (0, None)
+    for pattern, spec in patterns:
+        found = _compiled(pattern).search(label)
+        if found and len(found.group(0)) > best[0]:
+            best = (len(found.group(0)), spec)
+    return best[1]
+
+
 def _match_title(
     captions: tuple[str, ...], specs: tuple[TableSpec, ...]
-) -> tuple[TableSpec | None, str]:
-    """The described table a table's own title names: the caption line nearest the table that
-    matches a title pattern, the longest match on it winning (财政拨款收支总表 over 收支总表);
-    a title wrapped over two or three lines is read joined where its last line alone matches
-    nothing. Lines further up are a section heading or a 目录 listing other tables' titles."""
+) -> tuple[TableSpec | None, str, bool]:
+    """The described table a table's own title names, and whether the family's titles or only
+    the national class titles (`vocabulary.toml`) name it: the caption line nearest the table
+    that matches a title, the longest match on it winning (财政拨款收支总表 over 收支总表), the
+    family's titles before the class titles; a title wrapped over two or three lines is read
+    joined where its last line alone matches nothing. Lines further up are a section heading or
+    a 目录 listing other tables' titles."""
+    own = [(pattern, spec) for spec in specs for pattern in spec.titles]
+    national = [(pattern, spec) for spec in specs for pattern in class_titles(spec.topic)]
     for readings in _title_candidates(captions):
         for label, caption in readings:
-            best: tuple[int, TableSpec | None] = (0, None)
-            for spec in specs:
-                for pattern in spec.titles:
-                    found = _compiled(pattern).search(label)
-                    if found and len(found.group(0)) > best[0]:
-                        best = (len(found.group(0)), spec)
-            if best[1] is not None:
-                return best[1], caption
-    return None, ""
+            for patterns, by_class in ((own, False), (national, True)):
+                if (spec := _longest_title(label, patterns)) is not None:
+                    return spec, caption, by_class
+    return None, "", False
 
 
 def table_layouts(document: Document) -> list[RecognisedTable]:
@@ -373,8 +383,8 @@ def recognise_tables(
         if _is_list(layout.table):
             recognised.append(layout)
             continue
-        spec, title = _match_title(layout.captions, specs)
-        recognised.append(replace(layout, spec=spec, title=title))
+        spec, title, by_class = _match_title(layout.captions, specs)
+        recognised.append(replace(layout, spec=spec, title=title, by_class=by_class))
     return recognised
 
 

@@ -19,18 +19,11 @@ from pipelines.build import build
 from pipelines.evaluation import metrics
 from pipelines.evaluation.printed import printed_pages
 from pipelines.metadata import SCOPES
+from pipelines.vocabulary import core_classes
 
 TRUTH_DIR = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "truth"
 CORPUS_NOTES = frozenset({"INDEX.md", "FINDINGS.md", "README.md", "SOURCES.md"})
-CORE_CLASSES = (
-    "overview",
-    "income",
-    "expenditure",
-    "fiscal_overview",
-    "general_budget_expenditure",
-    "general_budget_basic",
-    "three_public",
-)
+CORE_CLASSES = core_classes()
 READ_STATUSES = ("loaded", "quarantined")  # files whose printed numbers should be facts
 
 

@@ -95,7 +95,7 @@ def recognition(tables: pl.DataFrame, topics: pl.DataFrame) -> pl.DataFrame:
     the tables no class describes. `topics` maps (template, table_no) to its class."""
     present = tables.join(topics, on=["template", "table_no"], how="left")
     found = (
-        present.filter(~pl.col("status").is_in(["missing", "unrecognised"]))
+        present.filter(~pl.col("status").is_in(["missing", "unread", "unrecognised"]))
         .group_by("document_id")
         .agg(classes=pl.col("topic").drop_nulls().unique().sort())
     )

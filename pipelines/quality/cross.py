@@ -119,9 +119,13 @@ def _side(figures: DocumentFigures, template: str, side: tuple[Figure, ...], by:
 def _evaluate(
     document_id: str, template: str, rule: CrossRule, figures: DocumentFigures
 ) -> list[dict]:
-    """One comparison per key; a rule with nothing on either side is still recorded (0 = 0)."""
+    """One comparison per key; a rule with nothing on either side is still recorded (0 = 0),
+    one with nothing read on one side only is not evaluated: a figure not read (its rows in
+    words the description does not know, or its table empty) is not a 0 to hold the other to."""
     left = _side(figures, template, rule.left, rule.by)
     right = _side(figures, template, rule.right, rule.by)
+    if bool(left) != bool(right):
+        return []
     keys = set(left) | set(right)
     if rule.by == "measure":  # only sources both tables print can be compared
         for figure in (*rule.left, *rule.right):
@@ -161,7 +165,7 @@ def cross_table_comparisons(
     for document_id, template, table_no, status in tables.select(
         "document_id", "template", "table_no", "status"
     ).iter_rows():
-        if status != "missing" and (template, table_no) in topics:
+        if status not in ("missing", "unread") and (template, table_no) in topics:
             published[document_id].add(topics[(template, table_no)])
     by_document = defaultdict(list)
     for fact in facts.to_dicts():

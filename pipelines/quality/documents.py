@@ -21,6 +21,14 @@ COMPLETENESS = {
         "empty without an explanation (an empty table must say why)",
     ),
     "missing": ("error", "未公开此表", "not published"),
+    # the document prints the table (its title names the class) in a layout the template's
+    # description does not read: our reading's gap, not the document's
+    "unread": (
+        "warning",
+        "已公开，但版式与模板的描述不同，未能按模板读取（数字作为未识别事实保存）",
+        "published in a layout the template's description does not read; its numbers are kept "
+        "as unrecognised facts",
+    ),
     "unrecognised": (
         "warning",
         "表格不属于已描述的模板，数字作为未识别事实保存",

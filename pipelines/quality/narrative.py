@@ -179,21 +179,29 @@ def _amount_rows(
             figure = replace(figure, measures=(claim["measure"],))
         by = "function_code" if target.by == "function_code" else None
         sums = figures.read(template, figure, by)
+        # a figure no fact of the table carries (a row not read, or printed blank) is not
+        # evaluated against a figure the narrative gives: nothing read is not a 0 that
+        # contradicts it (a narrative 0 agrees with it)
+        unread = claim["amount_wan"] != 0
         if target.by == "function_code":
+            if key_filter not in sums and unread:
+                continue
             expected = sums.get(key_filter, (Decimal(0), None))[0]
         elif target.by == "economic_code":
-            expected = sum(
-                (
-                    f["amount"]
-                    for f in figures.facts
-                    if f["table_no"] == table_no
-                    and f["economic_code"] == key_filter
-                    and f["measure"] in figure.read_measures(template)
-                    and f["row_role"] == "item"
-                ),
-                Decimal(0),
-            )
+            amounts = [
+                f["amount"]
+                for f in figures.facts
+                if f["table_no"] == table_no
+                and f["economic_code"] == key_filter
+                and f["measure"] in figure.read_measures(template)
+                and f["row_role"] == "item"
+            ]
+            if not amounts and unread:
+                continue
+            expected = sum(amounts, Decimal(0))
         else:
+            if not sums and unread:
+                continue
             expected = sum((amount for amount, _ in sums.values()), Decimal(0))
         subject = claim["subject"] + (f"（{key_filter}）" if key_filter else "")
         found.append(

@@ -72,6 +72,8 @@ def _printed_row(fact: dict) -> tuple[int, int]:
 
 
 def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
+    if rule.parts and not any(fact["measure"] == rule.total for fact in facts):
+        return []  # the table prints no such total column: nothing to hold its parts to
     rows = defaultdict(list)
     for fact in facts:
         if rule.section is None or fact["section"] == rule.section:

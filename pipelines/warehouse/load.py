@@ -337,7 +337,8 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                           (SELECT count(*) FROM fact_budget_line),
                           count(*) FILTER (WHERE status = 'quarantined'),
                           count(*) FILTER (WHERE status = 'not_disclosure'),
-                          (SELECT count(*) FROM document_table WHERE status <> 'missing'),
+                          (SELECT count(*) FROM document_table
+                           WHERE status NOT IN ('missing', 'unread')),
                           (SELECT count(*) FROM dq_result),
                           (SELECT count(*) FROM dq_result WHERE NOT passed),
                           (SELECT count(*) FROM dq_result WHERE NOT passed AND severity = 'error')

@@ -108,6 +108,7 @@ CREATE TABLE document_table (
     table_no       SMALLINT NOT NULL,
     table_name     VARCHAR NOT NULL,
     status         VARCHAR NOT NULL,      -- data | empty_explained | empty_unexplained | missing
+                                          -- | unread (printed, in a layout not described) | unrecognised
                                           -- | unrecognised (template 'unrecognised', numbered)
     printed_title  VARCHAR,
     printed_number VARCHAR,               -- 表一, 表二 ... as printed
@@ -302,7 +303,8 @@ LEFT JOIN (SELECT document_id, count(*) AS fact_count FROM fact_budget_line GROU
        ON c.document_id = r.document_id
 LEFT JOIN (
     SELECT document_id,
-           count(*) FILTER (WHERE status NOT IN ('missing', 'unrecognised')) AS recognised_tables,
+           count(*) FILTER (WHERE status NOT IN ('missing', 'unread', 'unrecognised'))
+               AS recognised_tables,
            count(*) FILTER (WHERE status = 'unrecognised') AS unrecognised_tables
     FROM document_table GROUP BY document_id
 ) t ON t.document_id = r.document_id AND r.status = 'loaded'
@@ -386,7 +388,7 @@ LEFT JOIN fact_budget_line f
        ON f.document_id = t.document_id AND f.template = t.template AND f.table_no = t.table_no
       -- a 决算 table prints the plan beside the outcome: a document's figures are its own kind's
       AND f.basis = CASE d.kind WHEN 'final_accounts' THEN 'actual' ELSE 'budget' END
-WHERE dt.topic = 'three_public' AND t.status <> 'missing'
+WHERE dt.topic = 'three_public' AND t.status NOT IN ('missing', 'unread')
 GROUP BY ALL;
 
 CREATE VIEW v_dq_results AS

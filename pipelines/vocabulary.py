@@ -1,0 +1,105 @@
+"""The national vocabulary (`vocabulary.toml`): table classes, measures and bases, as data.
+
+A family description (`catalog.py`) says what its template adds; what any disclosure of any
+province calls its tables and columns is said here once, so a title or header a family does
+not know is still read (`class_titles`, `header_measure`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+VOCABULARY = Path(__file__).with_name("vocabulary.toml")
+
+
+@dataclass(frozen=True)
+class TableClass:
+    """A kind of table every family prints in its own words (收支总表, 三公 …)."""
+
+    topic: str
+    name: str
+    titles: tuple[str, ...]
+    measures: tuple[str, ...]
+    core: bool
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a number is (合计, 基本支出, 公务接待费 …) and the headers that carry it."""
+
+    measure: str
+    name: str
+    meaning: str
+    headers: tuple[str, ...]
+
+
+@cache
+def _vocabulary() -> dict:
+    with VOCABULARY.open("rb") as file:
+        return tomllib.load(file)
+
+
+@cache
+def table_classes() -> dict[str, TableClass]:
+    return {
+        topic: TableClass(
+            topic=topic,
+            name=entry["name"],
+            titles=tuple(entry["titles"]),
+            measures=tuple(entry["measures"]),
+            core=entry.get("core", False),
+        )
+        for topic, entry in _vocabulary()["classes"].items()
+    }
+
+
+@cache
+def measures() -> dict[str, Measure]:
+    return {
+        measure: Measure(measure, entry["name"], entry["meaning"], tuple(entry["headers"]))
+        for measure, entry in _vocabulary()["measures"].items()
+    }
+
+
+def bases() -> dict[str, str]:
+    return dict(_vocabulary()["bases"])
+
+
+def row_label(role: str) -> str:
+    """The pattern of a row that closes a side (subtotal, income_total, …)."""
+    return _vocabulary()["rows"][role]
+
+
+def core_classes() -> tuple[str, ...]:
+    """The classes every budget disclosure prints."""
+    return tuple(topic for topic, entry in table_classes().items() if entry.core)
+
+
+def class_titles(topic: str | None) -> tuple[str, ...]:
+    """The national title patterns of a class; none for a topic the vocabulary lacks."""
+    entry = table_classes().get(topic or "")
+    return entry.titles if entry else ()
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def header_measure(path: tuple[str, ...], topic: str | None) -> str | None:
+    """The measure a column of a table of this class carries, by its header labels: the
+    longest run of labels at the bottom of the path that a measure's header words match, so
+    基本支出/小计 is basic expenditure, not a second 合计."""
+    entry = table_classes().get(topic or "")
+    if entry is None:
+        return None
+    for depth in range(len(path), 0, -1):
+        label = "/".join(path[-depth:])
+        for measure in entry.measures:
+            if any(_compiled(h).fullmatch(label) for h in measures()[measure].headers):
+                return measure
+    return None

@@ -1,0 +1,135 @@
+"""The national vocabulary: a layout no family describes is read by the classes' titles and the
+measures' header words, and what it cannot read is left unread rather than blamed on the
+document (苏州市交通运输局 2026, a Jiangsu city's own layout of the national tables)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from expectations.runner import judge_sql
+from pipelines.catalog import TEMPLATES
+from pipelines.extract import DocumentResult, extract_file
+from pipelines.quality import QualityInput, comparisons
+from pipelines.vocabulary import core_classes, header_measure, table_classes
+from tests.conftest import CORPUS
+from tests.test_readme import README
+
+SUZHOU = CORPUS / "2026_yusuan_jiangsu-suzhou_jiaotong-yunshuju.pdf"
+
+
+@pytest.fixture(scope="module")
+def suzhou() -> DocumentResult:
+    return extract_file(SUZHOU, CORPUS)
+
+
+def facts_of(result: DocumentResult, table_no: int, row_label: str) -> dict[str, Decimal]:
+    rows = result.facts.filter(
+        (pl.col("table_no") == table_no)
+        & (pl.col("template") == result.template)
+        & (pl.col("row_label") == row_label)
+    )
+    return dict(zip(rows["measure"], rows["amount"], strict=True))
+
+
+def test_every_described_table_belongs_to_a_class_of_the_vocabulary() -> None:
+    topics = {spec.topic for specs in TEMPLATES.values() for spec in specs}
+    assert topics - set(table_classes()) == set()
+
+
+def test_titles_no_family_prints_name_their_class(suzhou) -> None:
+    """收支总表, 收入总表, 支出总表: no family's own titles, the classes' titles."""
+    tables = suzhou.tables.filter(pl.col("template") == suzhou.template)
+    printed = dict(zip(tables["table_no"], tables["printed_title"], strict=True))
+    assert [printed[n][:4] for n in (1, 2, 3)] == ["收支总表", "收入总表", "支出总表"]
+
+
+def test_a_subtotal_under_a_group_is_the_groups_measure_not_a_second_total(suzhou) -> None:
+    """一般公共预算支出表: 合计 | 基本支出 (小计 | 人员经费 | 公用经费) | 项目支出."""
+    assert facts_of(suzhou, 5, "合计") == {
+        "total": Decimal("242360.10"),
+        "basic_expenditure": Decimal("29606.33"),
+        "personnel": Decimal("26143.66"),
+        "public_use": Decimal("3462.67"),
+        "project_expenditure": Decimal("212753.77"),
+    }
+
+
+def test_header_words_read_a_column_by_its_deepest_named_group() -> None:
+    assert header_measure(("基本支出", "小计"), "general_budget_expenditure") == (
+        "basic_expenditure"
+    )
+    assert header_measure(("基本支出", "人员经费"), "general_budget_expenditure") == "personnel"
+    assert header_measure(("小计",), "general_budget_expenditure") == "total"
+    assert header_measure(("会议费",), "three_public") == "meeting_fee"
+    assert header_measure(("会议费",), "general_budget_expenditure") is None
+
+
+def test_a_department_row_above_its_units_totals_them(suzhou) -> None:
+    """收入总表 by unit: 123 苏州市交通运输局 above 123001 … 123008."""
+    income = suzhou.facts.filter(
+        (pl.col("table_no") == 2) & (pl.col("template") == suzhou.template)
+    )
+    roles = dict(zip(income["row_label"], income["row_role"], strict=False))
+    assert (roles["123"], roles["123001"], roles["合计"]) == ("subtotal", "item", "total")
+
+
+def test_the_suzhou_tables_sums_hold(suzhou) -> None:
+    results = judge_sql(comparisons(QualityInput.from_result(suzhou)))
+    failed = results.filter(
+        (pl.col("rule_family") == "within_table_sums")
+        & ~pl.col("passed")
+        & (pl.col("table_no").is_in([1, 2, 3, 5, 6, 8]))
+    )
+    assert failed.select("table_no", "subject").rows() == []
+
+
+def test_the_core_classes_are_the_vocabularys() -> None:
+    assert core_classes() == (
+        "overview",
+        "income",
+        "expenditure",
+        "fiscal_overview",
+        "general_budget_expenditure",
+        "general_budget_basic",
+        "three_public",
+    )
+
+
+def test_the_readme_names_every_class_of_the_vocabulary() -> None:
+    assert [c.name for c in table_classes().values() if c.name not in README] == []
+
+
+def test_no_check_holds_a_figure_to_a_0_nothing_was_read_for(suzhou) -> None:
+    """A cross-table or narrative figure whose rows were not read is not evaluated; a sum rule
+    whose total column the table does not print is not either (苏州 prints no 三公+会议费+培训费
+    combined total)."""
+    results = judge_sql(comparisons(QualityInput.from_result(suzhou)))
+    against_nothing = results.filter(
+        pl.col("rule_family").is_in(["cross_table", "narrative"])
+        & ~pl.col("passed")
+        & (
+            (pl.col("expected").cast(pl.Float64, strict=False) == 0)
+            | (pl.col("observed").cast(pl.Float64, strict=False) == 0)
+        )
+    )
+    assert against_nothing.select("check_id", "subject").rows() == []
+
+
+def test_a_described_table_printed_in_another_layout_is_unread_not_missing() -> None:
+    """珠海市商务局 2026 prints its 收支总体情况表 in a layout table 1 of the family does not read:
+    the table is listed as unread (a warning about the reading), its numbers kept as
+    unrecognised facts, and no finding says the document leaves it out."""
+    zhuhai = extract_file(CORPUS / "2026_yusuan_guangdong-zhuhai_shangwuju.pdf", CORPUS)
+    tables = zhuhai.tables.filter(pl.col("template") == zhuhai.template)
+    overview = tables.filter(pl.col("table_no") == 1).row(0, named=True)
+    assert overview["status"] == "unread"
+    assert overview["printed_title"].startswith("收支总体情况表")
+    results = judge_sql(comparisons(QualityInput.from_result(zhuhai)))
+    published = results.filter(
+        (pl.col("check_id") == "completeness.table_published")
+        & (pl.col("subject") == overview["table_name"])
+    ).row(0, named=True)
+    assert (published["severity"], published["observed"]) == ("warning", "unread")
