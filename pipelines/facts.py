@@ -25,7 +25,7 @@ from pipelines.classification import function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
 from pipelines.recognise import CODE_PART, Column, RecognisedTable
-from pipelines.vocabulary import header_measure
+from pipelines.vocabulary import header_measure, measure_parts
 
 CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
 UNRECOGNISED = "unrecognised"
@@ -232,6 +232,19 @@ def _repeats_header(texts: list[str], columns: tuple[Column, ...]) -> bool:
     )
 
 
+def is_column_numbers(texts: list[str]) -> bool:
+    """Whether a row numbers the columns (栏次: ** | ** | 1 | 2 | 3 …) rather than printing
+    amounts: its numbers are 1, 2, 3 … in order, its other cells blank, 栏次 or marks."""
+    numbers = [text for text in texts if text.isdigit()]
+    others = [text for text in texts if text and not text.isdigit()]
+    return (
+        len(numbers) >= 2
+        and numbers == [str(n) for n in range(int(numbers[0]), int(numbers[0]) + len(numbers))]
+        and int(numbers[0]) <= 1
+        and all(re.fullmatch(r"[*＊]+|栏次|行次|[A-Z]|[甲乙丙丁]", text) for text in others)
+    )
+
+
 def _column_blocks(table: RecognisedTable) -> list[list[Column]]:
     """The table's columns, cut into the side-by-side blocks its description names: a block
     starts at each code column that follows an amount column (决算 表六 prints 人员经费 and
@@ -273,7 +286,11 @@ def _grid_facts(builder: _FactBuilder) -> None:
     amount_columns = [c for c in table.columns if c not in key_columns and not c.is_code_part]
     column_specs = described_columns(table, amount_columns)
     found = {described.measure for c in amount_columns if (described := column_specs[c.index])}
-    for required in (c for c in spec.columns if c.required and c.measure not in found):
+    for required in (
+        c
+        for c in spec.columns
+        if c.required and c.measure not in found and not (set(measure_parts(c.measure)) <= found)
+    ):
         builder.warn(
             "missing_column",
             table.table.position,
@@ -334,7 +351,7 @@ def _grid_block_facts(
     groups = _unit_groups(table, key_columns)
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
-        if _repeats_header(texts, table.columns):
+        if _repeats_header(texts, table.columns) or is_column_numbers(texts):
             continue
 
         def text_of(column: Column | None, texts: list[str] = texts) -> str:
@@ -461,7 +478,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
     for position_in_rows, row in enumerate(table.data_rows):
         row_index = table.header_rows + position_in_rows
         texts = row.texts
-        if not any(texts) or _repeats_header(texts, table.columns):
+        if not any(texts) or _repeats_header(texts, table.columns) or is_column_numbers(texts):
             continue
         labels = {section: found[position_in_rows] for section, found in row_labels.items()}
         for side, _, amount_columns in sides:

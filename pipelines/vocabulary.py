@@ -35,6 +35,7 @@ class Measure:
     name: str
     meaning: str
     headers: tuple[str, ...]
+    parts: tuple[str, ...] = ()
 
 
 @cache
@@ -60,9 +61,22 @@ def table_classes() -> dict[str, TableClass]:
 @cache
 def measures() -> dict[str, Measure]:
     return {
-        measure: Measure(measure, entry["name"], entry["meaning"], tuple(entry["headers"]))
+        measure: Measure(
+            measure,
+            entry["name"],
+            entry["meaning"],
+            tuple(entry["headers"]),
+            tuple(entry.get("parts", ())),
+        )
         for measure, entry in _vocabulary()["measures"].items()
     }
+
+
+def measure_parts(measure: str) -> tuple[str, ...]:
+    """The measures a measure is the sum of, where a table may print them in its place
+    (基本支出 as 人员经费 | 公用经费 with no 小计)."""
+    found = measures().get(measure)
+    return found.parts if found else ()
 
 
 def bases() -> dict[str, str]:

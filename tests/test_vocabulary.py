@@ -133,3 +133,42 @@ def test_a_described_table_printed_in_another_layout_is_unread_not_missing() -> 
         & (pl.col("subject") == overview["table_name"])
     ).row(0, named=True)
     assert (published["severity"], published["observed"]) == ("warning", "unread")
+
+
+def test_a_row_numbering_the_columns_is_not_amounts() -> None:
+    from pipelines.facts import is_column_numbers
+
+    assert is_column_numbers(["**", "**", "1", "2", "3", "4", "5", "6", "7"])  # 湖州 表03
+    assert is_column_numbers(["栏次", "", "1", "2"])
+    assert not is_column_numbers(["", "合计", "6838.41", "4944.99"])
+    assert not is_column_numbers(["201", "一般公共服务支出", "5356.01"])
+
+
+def test_a_part_printed_as_its_own_parts_is_read_from_them() -> None:
+    """湖州市财政局 2026 表03 prints 基本支出 as 人员支出 | 公用经费 with no 小计: the row's 合计
+    is held to 人员支出 + 公用经费 + 项目支出."""
+    from pipelines.extract import FACT_SCHEMA
+    from pipelines.quality.sums import within_table_comparisons
+
+    row = {"total": "6838.41", "personnel": "4944.99", "public_use": "626.67"}
+    row["project_expenditure"] = "1266.75"
+    facts = pl.DataFrame(
+        [
+            {
+                "document_id": "d",
+                "template": "budget_2020",
+                "table_no": 3,
+                "row_label": "合计",
+                "row_role": "total",
+                "measure": measure,
+                "column_label": measure,
+                "amount": Decimal(amount),
+                "source_page": 20,
+                "source_row": 4,
+            }
+            for measure, amount in row.items()
+        ],
+        schema=FACT_SCHEMA,
+    )
+    across = [r for r in within_table_comparisons(facts) if r["check_id"].startswith("across.")]
+    assert [(r["expected"], r["observed"]) for r in across] == [("6838.41", "6838.41")]

@@ -11,6 +11,7 @@ import polars as pl
 
 from pipelines.catalog import MEASURES, TEMPLATES, SumRule, TableSpec
 from pipelines.quality.frame import arithmetic_row, lowest_level
+from pipelines.vocabulary import measure_parts
 
 SPECS: dict[tuple[str, int], TableSpec] = {
     (spec.template, spec.number): spec for specs in TEMPLATES.values() for spec in specs
@@ -71,6 +72,20 @@ def _printed_row(fact: dict) -> tuple[int, int]:
     return (fact["source_page"] or 0, fact["source_row"])
 
 
+def _printed_parts(parts: tuple[str, ...], facts: list[dict]) -> set[str]:
+    """The measures a rule's parts are read from: a part the table does not print is read from
+    its own parts where the table prints those (基本支出 as 人员经费 | 公用经费)."""
+    printed = {fact["measure"] for fact in facts}
+    found = set()
+    for part in parts:
+        components = measure_parts(part)
+        if part not in printed and components and set(components) <= printed:
+            found.update(components)
+        else:
+            found.add(part)
+    return found
+
+
 def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
     if rule.parts and not any(fact["measure"] == rule.total for fact in facts):
         return []  # the table prints no such total column: nothing to hold its parts to
@@ -82,7 +97,7 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
     for row in rows.values():
         if rule.parts:
             totals = [f for f in row if f["measure"] == rule.total]
-            parts = [f for f in row if f["measure"] in rule.parts]
+            parts = [f for f in row if f["measure"] in _printed_parts(rule.parts, facts)]
             names = "＋".join(_zh(p) for p in rule.parts)
         else:
             totals = [f for f in row if f["measure"] == rule.total and not f["economic_code"]]
