@@ -18,10 +18,15 @@ from rapidfuzz import fuzz
 REFERENCE_DIR = Path(__file__).parent / "reference" / "classification"
 LISTS = {
     ("function", 2020): "function_classification_2020_partial.csv",
+    ("function", 2026): "function_classification_2026_attested.csv",
     ("economic", 2020): "economic_classification_dept_2020.csv",
     ("economic", 2017): "economic_classification_dept_pre2018.csv",
 }
 PASSING_STATUSES = ("match", "known_variant")
+# the codes and names 2026 documents print (attestation, not a complete list): they speak for
+# documents from 2024, when the list last changed (20139 社会工作事务), and never reject a code
+ATTESTED = {"function": 2026}
+ATTESTED_FROM = 2024
 
 
 def reference_year(classification: str, fiscal_year: int | None) -> int:
@@ -128,7 +133,9 @@ def _judge(
 
     Returns `status` (match, known_variant, name_differs, not_in_national_list, unverified,
     malformed), the official name where known, the similarity of the printed name, and the
-    reference row's own evidence status.
+    reference row's own evidence status. From 2024 the codes 2026 documents print count as
+    well: a code or name found there is valid, and the 2020 list's completeness no longer
+    holds. Another year's wording of the name is a variant (`_is_variant`).
     """
     year = reference_year(classification, fiscal_year)
     level = level_of(classification, code)
@@ -142,30 +149,68 @@ def _judge(
     if level is None:
         return result
     parent = code[:-2] if level > 1 else None
-    rows = reference_codes().filter(
-        (pl.col("classification") == classification)
-        & (pl.col("list_year") == year)
-        & (pl.col("code") == code)
-    )
-    if rows.height == 0 or rows["status"][0] == "uncertain":
-        complete = rows.height == 0 and list_is_complete(classification, year, level, parent)
+    attested = ATTESTED.get(classification)
+    later = attested is not None and fiscal_year is not None and fiscal_year >= ATTESTED_FROM
+    lists = [year, attested] if later else [year]
+    found = [
+        row
+        for list_year in lists
+        for row in _rows(classification, list_year, code)
+        if row["status"] != "uncertain"
+    ]
+    if not found:
+        complete = not later and list_is_complete(classification, year, level, parent)
         if complete and level > 1 and not _known(classification, year, code[:3]):
             complete = False
         result["status"] = "not_in_national_list" if complete else "unverified"
         return result
-    official = rows["name"][0]
-    result["official_name"] = official
-    result["reference_status"] = rows["status"][0]
-    if printed_name is None or normalise_name(printed_name) == normalise_name(official):
+    printed = normalise_name(printed_name) if printed_name is not None else None
+    same = next((row for row in found if printed in (None, normalise_name(row["name"]))), None)
+    official = same or found[0]
+    result["official_name"] = official["name"]
+    result["reference_status"] = official["status"]
+    result["reference_year"] = official["list_year"]
+    if same is not None:
         result["status"] = "match"
-    elif normalise_name(printed_name) in name_variants().get((classification, code), set()):
+    elif _is_variant(classification, code, printed, official):
         result["status"] = "known_variant"
     else:
         result["status"] = "name_differs"
-        result["similarity"] = round(
-            fuzz.ratio(normalise_name(printed_name), normalise_name(official)), 1
-        )
+        result["similarity"] = round(fuzz.ratio(printed, normalise_name(official["name"])), 1)
     return result
+
+
+def _rows(classification: str, list_year: int, code: str) -> list[dict]:
+    return (
+        reference_codes()
+        .filter(
+            (pl.col("classification") == classification)
+            & (pl.col("list_year") == list_year)
+            & (pl.col("code") == code)
+        )
+        .to_dicts()
+    )
+
+
+def _is_variant(classification: str, code: str, printed: str, official: dict) -> bool:
+    """A wording of the code's name: listed as a local variant, the name another year's list
+    gives the code (30217 公务接待费 for the old list's 招待费), or a later list's wording of
+    the same item (30104 其他社会保障缴费 for the old list's 社会保障缴费)."""
+    lists = reference_codes().filter(pl.col("classification") == classification)
+    same_code = {normalise_name(name) for name in lists.filter(pl.col("code") == code)["name"]}
+    later = {
+        normalise_name(name)
+        for name in lists.filter(
+            (pl.col("list_year") > official["list_year"])
+            & ~pl.col("list_year").is_in(list(ATTESTED.values()))
+        )["name"]
+    }
+    name = normalise_name(official["name"])
+    return (
+        printed in name_variants().get((classification, code), set())
+        or printed in same_code
+        or (printed in later and (name in printed or printed in name))
+    )
 
 
 def _known(classification: str, year: int, code: str) -> bool:

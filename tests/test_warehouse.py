@@ -114,8 +114,12 @@ def test_classification_dimensions_are_the_reference_lists_with_their_coverage(w
     ) == [("事业运行", 3, "20103", "attested", False, "reference")]
     assert query(
         warehouse,
-        "SELECT name, list_complete FROM dim_function_class WHERE function_code = '201'",
-    ) == [("一般公共服务支出", True)]
+        "SELECT year, name, status, list_complete FROM dim_function_class "
+        "WHERE function_code = '201' ORDER BY year",
+    ) == [
+        (2020, "一般公共服务支出", "attested", True),
+        (2026, "一般公共服务支出", "attested", False),
+    ]
 
 
 def test_codes_the_reference_lacks_join_the_dimension_from_the_documents(warehouse) -> None:

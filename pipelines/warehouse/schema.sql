@@ -350,6 +350,15 @@ CREATE MACRO list_year(kind, fiscal_year) AS (
           UNION ALL SELECT year FROM dim_function_class WHERE kind = 'function')
 );
 
+-- The same for one code: the latest list of that year or before that holds it (the codes 2026
+-- documents print attest only some codes; the others keep their 2020 names).
+CREATE MACRO code_list_year(kind, code, fiscal_year) AS (
+    SELECT coalesce(max(year) FILTER (WHERE year <= fiscal_year), min(year))
+    FROM (SELECT year FROM dim_economic_class WHERE kind = 'economic' AND economic_code = code
+          UNION ALL
+          SELECT year FROM dim_function_class WHERE kind = 'function' AND function_code = code)
+);
+
 -- The documents the marts count. A department publishes its 部门 budget (consolidating its
 -- units) and often its own 单位 (本级) budget too: the 部门 document contains the 单位 one, so of
 -- the two of one department, year and kind only the 部门 one is counted (adding both would count
@@ -529,7 +538,7 @@ FROM levels l
 JOIN dim_document d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN dim_function_class c ON c.function_code = l.code
-      AND c.year = list_year('function', l.fiscal_year)
+      AND c.year = code_list_year('function', l.code, l.fiscal_year)
 GROUP BY ALL;
 
 -- Basic expenditure (the general-budget basic table: 2020 表六) by economic code at the lowest
