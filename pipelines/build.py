@@ -233,7 +233,7 @@ def parser_version() -> str:
     digest = hashlib.sha256()
     root = Path(__file__).parent
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".csv", ".sql"}:
+        if path.is_file() and path.suffix in {".py", ".csv", ".sql", ".toml"}:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -86,7 +86,9 @@ RESULTS_SCHEMA = {
 
 
 def results(*rows: tuple) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=RESULTS_SCHEMA, orient="row")
+    """Judged checks; a row's status (rounding, …) is None unless given last."""
+    rows = [row if len(row) > len(RESULTS_SCHEMA) else (*row, None) for row in rows]
+    return pl.DataFrame(rows, schema={**RESULTS_SCHEMA, "status": pl.String}, orient="row")
 
 
 def test_consistency_counts_decided_arithmetic_checks_and_failed_errors() -> None:
@@ -231,3 +233,39 @@ def test_performance_forms_funds_count_as_read_on_their_page(tmp_path) -> None:
     assert sorted(Decimal(text) for text in amounts["raw_text"]) == [
         D(7), D(7), D(17), D(17), D(40), D(40), D(50), D(50), D(60), D(60)
     ]  # fmt: skip
+
+
+def test_a_failure_within_rounding_is_told_as_rounding() -> None:
+    truth = pl.DataFrame(
+        [
+            {
+                "file": "a.pdf",
+                "kind": "real",
+                "table_class": "general_budget_basic",
+                "subject": "302",
+                "difference": "0.02",
+                "expected_class": "rounding",
+                "note": "",
+            }
+        ]
+    )
+    failed = results(
+        (
+            "d",
+            "a.pdf",
+            "within_table_sums",
+            "info",
+            False,
+            "general_budget_basic",
+            "302 商品和服务支出",
+            "",
+            D("0.02"),
+            "rounding",
+        ),
+    )
+    outcome = known_findings(truth, failed).row(0, named=True)
+    assert (outcome["outcome"], outcome["severities"], outcome["class_right"]) == (
+        "found",
+        "rounding",
+        True,
+    )

@@ -185,3 +185,18 @@ def test_a_rerun_rebuilds_documents_from_staging_with_their_joined_text_parts(
     afresh = tmp_path / "afresh" / "gongkai.duckdb"
     build(raw, afresh, workers=1)
     assert contents(kept) == contents(afresh)
+
+
+def test_the_vocabulary_is_part_of_the_parser_version(monkeypatch, tmp_path) -> None:
+    """A changed title or header word must read every file again, as a changed line of code
+    does."""
+    package = tmp_path / "pipelines"
+    shutil.copytree(RAW_DIR.parent.parent / "pipelines", package)
+    monkeypatch.setattr(build_module, "__file__", str(package / "build.py"))
+    build_module.parser_version.cache_clear()
+    before = build_module.parser_version()
+    vocabulary = package / "vocabulary.toml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + "\n# changed\n", "utf-8")
+    build_module.parser_version.cache_clear()
+    assert build_module.parser_version() != before
+    build_module.parser_version.cache_clear()

@@ -447,3 +447,37 @@ def test_the_suites_as_plain_sql_give_the_same_verdicts_as_great_expectations(ex
         by_ge, by_sql = judge(compared), judge_sql(compared)
         assert by_sql["passed"].to_list() == by_ge["passed"].to_list()
         assert False in by_ge["passed"].to_list()  # there are findings to agree on
+
+
+def test_rounding_allows_half_a_unit_of_each_printed_figures_last_digit() -> None:
+    from pipelines.quality.frame import rounding_allowance
+
+    three = [{"raw_text": t, "published_unit": "万元"} for t in ("236.63", "1.00", "235.64")]
+    assert rounding_allowance(three) == Decimal("0.015")
+    in_yuan = [{"raw_text": "2,946", "published_unit": "元"}]
+    assert rounding_allowance(in_yuan) == Decimal("0.00005")
+
+
+def test_a_gap_the_figures_rounding_allows_is_rounding_not_an_error() -> None:
+    """2024 规划和自然资源局 决算 表5: 212 城乡社区支出 3832.36 over 1572.70 + 2259.65."""
+    from pipelines.quality.frame import arithmetic_row
+
+    row = arithmetic_row(**_ROUNDING_ARGS)
+    assert (row["severity"], row["status"]) == ("info", "rounding")
+    beyond = arithmetic_row(**{**_ROUNDING_ARGS, "observed": Decimal("3832.40")})
+    assert (beyond["severity"], beyond["status"]) == ("error", None)
+
+
+_ROUNDING_ARGS = {
+    "document_id": "d",
+    "check_id": "across.total_is_basic_plus_project",
+    "family": "within_table_sums",
+    "severity": "error",
+    "table_no": 5,
+    "subject": "212",
+    "expected": Decimal("3832.35"),
+    "observed": Decimal("3832.36"),
+    "what_zh": "合计应等于基本支出＋项目支出之和",
+    "what_en": "total equals basic plus project",
+    "rounding": Decimal("0.015"),
+}

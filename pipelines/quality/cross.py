@@ -19,7 +19,7 @@ from pipelines.catalog import (
     table_topics,
     topic_table,
 )
-from pipelines.quality.frame import arithmetic_row, lowest_level
+from pipelines.quality.frame import arithmetic_row, lowest_level, rounding_allowance
 
 FAMILY = "cross_table"
 
@@ -36,8 +36,9 @@ def _key(fact: dict, by: str | None) -> str:
 
 def _figure(
     facts: list[dict], template: str, figure: Figure, by: str | None
-) -> dict[str, tuple[Decimal, dict]]:
-    """Amounts of one figure per key, with the first fact as the place to look; compared by
+) -> tuple[dict[str, tuple[Decimal, dict]], dict[str, list[dict]]]:
+    """Amounts of one figure per key, with the first fact as the place to look, and the facts
+    each adds up (what rounding they allow); compared by
     code, only coded rows count (a side's balance rows are no class). A side whose
     总计 adds balances (决算) is read at its current-year total (本年收入合计); a table with no
     total row (支出预算总表 printed as one row) has its items' sum as its total."""
@@ -74,6 +75,7 @@ def _figure(
     elif rows == "total" and not matched["total"]:
         rows = "items"
     sums: dict[str, tuple[Decimal, dict]] = {}
+    terms: dict[str, list[dict]] = defaultdict(list)
     facts = matched[rows]
     if rows == "items":
         for field in ("function_code", "economic_code"):
@@ -82,7 +84,8 @@ def _figure(
         key = _key(fact, by)
         amount, anchor = sums.get(key, (Decimal(0), fact))
         sums[key] = (amount + fact["amount"], anchor)
-    return sums
+        terms[key].append(fact)
+    return sums, terms
 
 
 class DocumentFigures:
@@ -95,25 +98,34 @@ class DocumentFigures:
         self.by_topic: dict[str | None, list[dict]] = defaultdict(list)
         for fact in facts:
             self.by_topic[topics.get((fact["template"], fact["table_no"]))].append(fact)
-        self._read: dict[tuple, dict[str, tuple[Decimal, dict]]] = {}
+        self._read: dict[tuple, tuple[dict, dict]] = {}
 
-    def read(
-        self, template: str, figure: Figure, by: str | None
-    ) -> dict[str, tuple[Decimal, dict]]:
-        """The figure's amounts per key (see `_figure`)."""
+    def _figured(self, template: str, figure: Figure, by: str | None) -> tuple[dict, dict]:
         key = (template, figure, by)
         if key not in self._read:
             self._read[key] = _figure(self.by_topic.get(figure.topic, []), template, figure, by)
         return self._read[key]
 
+    def read(
+        self, template: str, figure: Figure, by: str | None
+    ) -> dict[str, tuple[Decimal, dict]]:
+        """The figure's amounts per key (see `_figure`)."""
+        return self._figured(template, figure, by)[0]
+
+    def terms(self, template: str, figure: Figure, by: str | None) -> dict[str, list[dict]]:
+        """The facts the figure adds up, per key."""
+        return self._figured(template, figure, by)[1]
+
 
 def _side(figures: DocumentFigures, template: str, side: tuple[Figure, ...], by: str | None):
     combined: dict[str, tuple[Decimal, dict]] = {}
+    terms: dict[str, list[dict]] = defaultdict(list)
     for figure in side:
         for key, (amount, anchor) in figures.read(template, figure, by).items():
             total, first = combined.get(key, (Decimal(0), anchor))
             combined[key] = (total + amount, first)
-    return combined
+            terms[key].extend(figures.terms(template, figure, by)[key])
+    return combined, terms
 
 
 def _evaluate(
@@ -122,8 +134,8 @@ def _evaluate(
     """One comparison per key; a rule with nothing on either side is still recorded (0 = 0),
     one with nothing read on one side only is not evaluated: a figure not read (its rows in
     words the description does not know, or its table empty) is not a 0 to hold the other to."""
-    left = _side(figures, template, rule.left, rule.by)
-    right = _side(figures, template, rule.right, rule.by)
+    left, left_terms = _side(figures, template, rule.left, rule.by)
+    right, right_terms = _side(figures, template, rule.right, rule.by)
     if bool(left) != bool(right):
         return []
     keys = set(left) | set(right)
@@ -151,6 +163,7 @@ def _evaluate(
                 source_page=anchor.get("source_page"),
                 source_row=anchor.get("source_row"),
                 source_column=anchor.get("source_column"),
+                rounding=rounding_allowance(left_terms[key] + right_terms[key]) or None,
             )
         )
     return found

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import polars as pl
 
+from pipelines.numbers import to_wan_yuan
+
 COMPARISON_SCHEMA = {
     "document_id": pl.String,
     "check_id": pl.String,
@@ -37,6 +39,22 @@ def amount_text(value: Decimal | None) -> str:
     return "0" if text in {"-0", "0"} else text
 
 
+TOLERANCE = Decimal("0.005")  # the suites' tolerance: half a cent of 万元
+
+
+def rounding_allowance(facts: list[dict]) -> Decimal:
+    """How far a sum of these printed figures may be off by rounding alone: half a unit of
+    each figure's last printed digit, in 万元 (0.01 on three 万元 terms at two decimals is
+    0.015; a 元 table's figures weigh 10,000 times less)."""
+    allowance = Decimal(0)
+    for fact in facts:
+        text = (fact.get("raw_text") or "").replace(",", "")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        half = Decimal(5) / Decimal(10) ** (decimals + 1)
+        allowance += to_wan_yuan(half, fact.get("published_unit") or "万元")
+    return allowance
+
+
 def arithmetic_row(
     *,
     document_id: str,
@@ -53,11 +71,21 @@ def arithmetic_row(
     source_page: int | None = None,
     source_row: int | None = None,
     source_column: int | None = None,
+    rounding: Decimal | None = None,
 ) -> dict:
-    """A comparison of two amounts; the message reads the same whether it passes or not."""
+    """A comparison of two amounts; the message reads the same whether it passes or not.
+
+    `rounding` is what rounding the printed figures allows (`rounding_allowance`): a
+    difference beyond the suites' tolerance but within it fails as `rounding`, of severity
+    info — the figures were rounded one by one, the document does not contradict itself."""
     difference = observed - expected
     where_zh = f"表{table_no}" if table_no else ""
     where_en = f"table {table_no} " if table_no else ""
+    status = None
+    if rounding is not None and TOLERANCE < abs(difference) <= rounding:
+        severity, status = "info", "rounding"
+        what_zh += f"（在各数舍入所允许的 {amount_text(rounding)} 以内）"
+        what_en += f" (within the {amount_text(rounding)} the figures' rounding allows)"
     return {
         "document_id": document_id,
         "check_id": check_id,
@@ -68,7 +96,7 @@ def arithmetic_row(
         "expected": amount_text(expected),
         "observed": amount_text(observed),
         "difference": difference,
-        "status": None,
+        "status": status,
         "message_zh": f"{where_zh}「{subject}」{what_zh}：应为 {amount_text(expected)}，"
         f"实为 {amount_text(observed)}，相差 {amount_text(difference)}",
         "message_en": f"{where_en}'{subject}' {what_en}: expected {amount_text(expected)}, "

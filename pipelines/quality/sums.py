@@ -10,7 +10,7 @@ from operator import itemgetter
 import polars as pl
 
 from pipelines.catalog import MEASURES, TEMPLATES, SumRule, TableSpec
-from pipelines.quality.frame import arithmetic_row, lowest_level
+from pipelines.quality.frame import arithmetic_row, lowest_level, rounding_allowance
 from pipelines.vocabulary import measure_parts
 
 SPECS: dict[tuple[str, int], TableSpec] = {
@@ -46,7 +46,9 @@ def _row(
     what_en: str,
     subject: str | None = None,
     family: str = FAMILY,
+    terms: list[dict] = (),
 ) -> dict:
+    """A sum rule's comparison; `terms` are the printed figures it adds and compares."""
     return arithmetic_row(
         document_id=document_id,
         check_id=rule_id,
@@ -62,6 +64,7 @@ def _row(
         source_page=anchor["source_page"],
         source_row=anchor["source_row"],
         source_column=anchor["source_column"],
+        rounding=rounding_allowance(terms) if terms else None,
     )
 
 
@@ -116,6 +119,7 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
                 _total(totals),
                 f"{_zh(rule.total)}应等于{names}之和",
                 f"{rule.total} equals the sum of {', '.join(rule.parts) or 'economic groups'}",
+                terms=[*parts, *totals],
             )
         )
     return found
@@ -147,6 +151,7 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
                     f"合计行（{column}）应等于各明细行之和",
                     f"total row ({column}) equals the sum of the item rows",
                     subject=f"合计 / {column}",
+                    terms=[*leaves, *totals],
                 )
             )
         for parent in items:
@@ -169,6 +174,7 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
                         parent["amount"],
                         f"（{column}）应等于其下级科目之和",
                         f"({column}) equals the sum of its next-level codes",
+                        terms=[*children, parent],
                     )
                 )
     return found
@@ -202,6 +208,7 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                         fact["amount"],
                         f"（{column}）应等于其构成项之和",
                         f"({column}) equals the sum of its components",
+                        terms=[*components, fact],
                     )
                 )
         subtotal = next((f for f in ordered if f["row_role"] == "subtotal"), None)
@@ -222,6 +229,7 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                     subtotal["amount"],
                     f"（{column}）{side_zh}小计应等于其上各项之和",
                     f"({column}) {section} subtotal equals the items above it",
+                    terms=[*above, subtotal],
                 )
             )
         if total:  # printed last, or first (Jiangsu 收入预算总表 opens with 收入总计)
@@ -243,6 +251,7 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                     f"（{column}）{side_zh}总计应等于"
                     + ("小计加其下各项" if subtotal else "各项之和"),
                     f"({column}) {section} total equals the subtotal plus the items below it",
+                    terms=[*below, total, *([subtotal] if subtotal else [])],
                 )
             )
     return found
@@ -318,6 +327,7 @@ def balance_comparisons(facts: pl.DataFrame, tables: pl.DataFrame) -> list[dict]
                 "expense total equals income total",
                 subject="收入总计 / 支出总计",
                 family="balance",
+                terms=[*totals["income"], *totals["expense"]],
             )
         )
     return found

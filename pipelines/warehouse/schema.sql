@@ -400,9 +400,14 @@ LEFT JOIN fact_budget_line f
 WHERE dt.topic = 'three_public' AND t.status NOT IN ('missing', 'unread')
 GROUP BY ALL;
 
+-- finding_class: what a failed check says — error, warning, info, or rounding (the figures'
+-- rounding allows the difference: not the document contradicting itself); NULL where it passed.
 CREATE VIEW v_dq_results AS
 SELECT
-    q.document_id, q.check_id, q.rule_family, q.severity, q.passed, q.table_no, q.subject,
+    q.document_id, q.check_id, q.rule_family, q.severity, q.passed,
+    CASE WHEN q.passed IS NOT FALSE THEN NULL
+         WHEN q.status = 'rounding' THEN 'rounding' ELSE q.severity END AS finding_class,
+    q.table_no, q.subject,
     q.expected, q.observed, q.difference, q.status, q.message_zh, q.message_en,
     r.source_file, q.source_page, q.source_line, q.source_row, q.source_column,
     dep.department_name AS department,
