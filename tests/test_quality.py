@@ -481,3 +481,14 @@ _ROUNDING_ARGS = {
     "what_en": "total equals basic plus project",
     "rounding": Decimal("0.015"),
 }
+
+
+def test_the_check_report_tells_rounding_as_rounding() -> None:
+    from pipelines.quality.frame import COMPARISON_SCHEMA, arithmetic_row
+    from pipelines.quality.report import format_report
+
+    row = {**arithmetic_row(**_ROUNDING_ARGS), "passed": False}
+    results = pl.DataFrame([row], schema={**COMPARISON_SCHEMA, "passed": pl.Boolean})
+    assert "[舍入] 表5「212」合计应等于基本支出＋项目支出之和（在各数舍入所允许的 0.015 以内）" in (
+        format_report(results, "d")
+    )

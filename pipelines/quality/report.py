@@ -12,6 +12,7 @@ LABELS = {
         "error": "错误",
         "warning": "警告",
         "info": "提示",
+        "rounding": "舍入",
         "checks": "项检查",
         "failed": "项未通过",
         "undecided": "项无法核实",
@@ -25,6 +26,7 @@ LABELS = {
         "error": "ERROR",
         "warning": "WARNING",
         "info": "INFO",
+        "rounding": "ROUNDING",
         "checks": "checks",
         "failed": "failed",
         "undecided": "could not be verified",
@@ -34,7 +36,13 @@ LABELS = {
         "family": "rule family",
     },
 }
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "rounding": 3}
+
+
+def finding_class(row: dict) -> str:
+    """What a failed check says: its severity, or rounding where the figures' rounding allows
+    the difference (as `v_dq_results.finding_class`)."""
+    return "rounding" if row.get("status") == "rounding" else row["severity"]
 
 
 def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
@@ -43,7 +51,7 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
     message = "message_zh" if lang == "zh" else "message_en"
     failed = results.filter(pl.col("passed") == False).to_dicts()  # noqa: E712
     failed.sort(
-        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["table_no"] or 0, r["source_line"] or 0)
+        key=lambda r: (SEVERITY_ORDER[finding_class(r)], r["table_no"] or 0, r["source_line"] or 0)
     )
     lines = [f"{words['title']}: {heading}", ""]
     for row in failed:
@@ -53,7 +61,7 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
             where = words["row"].format(row["table_no"], row["source_row"])
         else:
             where = ""
-        lines.append(f"[{words[row['severity']]}] {row[message]}  {where}".rstrip())
+        lines.append(f"[{words[finding_class(row)]}] {row[message]}  {where}".rstrip())
     if failed:
         lines.append("")
     for family in FAMILIES:
