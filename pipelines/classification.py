@@ -160,7 +160,7 @@ def _judge(
     ]
     if not found:
         complete = not later and list_is_complete(classification, year, level, parent)
-        if complete and level > 1 and not _known(classification, year, code[:3]):
+        if complete and level > 1 and not _rows(classification, year, code[:3]):
             complete = False
         result["status"] = "not_in_national_list" if complete else "unverified"
         return result
@@ -210,19 +210,6 @@ def _is_variant(classification: str, code: str, printed: str, official: dict) ->
         printed in name_variants().get((classification, code), set())
         or printed in same_code
         or (printed in later and (name in printed or printed in name))
-    )
-
-
-def _known(classification: str, year: int, code: str) -> bool:
-    return (
-        reference_codes()
-        .filter(
-            (pl.col("classification") == classification)
-            & (pl.col("list_year") == year)
-            & (pl.col("code") == code)
-        )
-        .height
-        > 0
     )
 
 

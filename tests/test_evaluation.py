@@ -134,27 +134,24 @@ def test_a_key_figure_counts_only_with_its_meaning() -> None:
     assert key_figures(pl.DataFrame([TRUTH]), right)["found"].to_list() == [True]
 
 
+def known(kind: str, subject: str, difference: str, expected_class: str) -> dict:
+    """A row of the hand-read findings truth about a.pdf's general-budget basic table."""
+    return {
+        "file": "a.pdf",
+        "kind": kind,
+        "table_class": "general_budget_basic",
+        "subject": subject,
+        "difference": difference,
+        "expected_class": expected_class,
+        "note": "",
+    }
+
+
 def test_a_reading_trap_holds_only_without_an_error_or_warning_on_its_table() -> None:
     truth = pl.DataFrame(
         [
-            {
-                "file": "a.pdf",
-                "kind": "trap",
-                "table_class": "general_budget_basic",
-                "subject": "",
-                "difference": "",
-                "expected_class": "none",
-                "note": "",
-            },
-            {
-                "file": "a.pdf",
-                "kind": "real",
-                "table_class": "general_budget_basic",
-                "subject": "302",
-                "difference": "0.01",
-                "expected_class": "rounding",
-                "note": "",
-            },
+            known("trap", "", "", "none"),
+            known("real", "302", "0.01", "rounding"),
         ]
     )
     failed = results(
@@ -236,19 +233,7 @@ def test_performance_forms_funds_count_as_read_on_their_page(tmp_path) -> None:
 
 
 def test_a_failure_within_rounding_is_told_as_rounding() -> None:
-    truth = pl.DataFrame(
-        [
-            {
-                "file": "a.pdf",
-                "kind": "real",
-                "table_class": "general_budget_basic",
-                "subject": "302",
-                "difference": "0.02",
-                "expected_class": "rounding",
-                "note": "",
-            }
-        ]
-    )
+    truth = pl.DataFrame([known("real", "302", "0.02", "rounding")])
     failed = results(
         (
             "d",
