@@ -17,7 +17,12 @@ from pipelines.recognise import RecognisedTable
 
 YEAR_KIND = re.compile(r"(?<![比较与])(20\d{2})\s*年度?\s*(?:部门|单位)?\s*(预算|决算)(?!执行)")
 TITLE_LENGTH = 40  # a cover or heading line, as against prose comparing with last year
-SCOPE = re.compile(r"20\d{2}\s*年度?\s*(部门|单位)\s*(?:预算|决算)")
+COVER_LINES = 4  # a cover's title wraps over at most this many lines
+SCOPE = re.compile(r"20\d{2}\s*年度?\s*(?:[^\s，。；：:、\d]{2,30}?)?(部门|单位)\s*(?:预算|决算)")
+# a title with the year first: 2017年度江苏省高级人民法院部门预算公开
+YEAR_FIRST = re.compile(
+    r"^\s*20\d{2}\s*年度?\s*([^\s，。；：:、\d]{2,30}?)\s*(?:部门|单位)?(?:预算|决算)"
+)
 SCOPES = {"部门": "department", "单位": "unit"}
 DATE_LINE = re.compile(r"^\s*(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:单位)?概况")
@@ -102,22 +107,55 @@ def _year_kind_elsewhere(source: str, tables: list[RecognisedTable]) -> tuple[st
 
 
 def _department_from_text(texts: list[str]) -> str | None:
-    """A department named by the prose alone (a text part with no tables): the cover line above
-    the title (江苏省人大常委会办公厅 / 2019年度部门预算公开), the title itself
-    (XX2019年度部门预算), or 第一部分 XX概况."""
+    """A department named by the prose alone (no table prints it): the cover lines above the
+    title, joined where the name wraps (上海市普陀区规划和自然 / 资源局 / 2024年度部门决算), the
+    title itself, the department before its year (XX2019年度部门预算) or after it
+    (2017年度江苏省高级人民法院部门预算公开), or 第一部分 XX概况."""
+    if named := _cover_title(texts):
+        return named
     for index, text in enumerate(texts[:40]):
         found = YEAR_KIND.search(text)
-        if not found:
-            continue
-        before = text[: found.start()].strip()
-        if ORGANISATION.fullmatch(before):
-            return before
-        if not before and index and ORGANISATION.fullmatch(texts[index - 1].strip()):
-            return texts[index - 1].strip()
+        if found:
+            before = text[: found.start()].strip()
+            if ORGANISATION.fullmatch(before):
+                return before
+            if not before and (above := _cover_name(texts[max(index - 3, 0) : index])):
+                return above
+        named = YEAR_FIRST.match(text)
+        if named and len(text) <= TITLE_LENGTH and ORGANISATION.fullmatch(named.group(1)):
+            return named.group(1)
     for text in texts:
         found = OVERVIEW.search(text)
         if found and found.group(1).strip() not in SCOPES:
             return found.group(1).strip()
+    return None
+
+
+def _cover_title(texts: list[str]) -> str | None:
+    """The department a cover names, its lines read as one title wherever they wrap (2018
+    年度江苏省高级 / 人民法院预算公开; 中共上海市普陀区委 / 社会工作部 2024 年度 / 部门决算): the
+    lines before the 目录 or the cover's date, the department before or after the year."""
+    lines = []
+    for text in texts[:COVER_LINES]:
+        if re.sub(r"\s+", "", text) == "目录" or DATE_LINE.match(text):
+            break
+        lines.append(re.sub(r"\s+", "", text))
+    cover = "".join(lines)
+    if not lines or len(cover) > 2 * TITLE_LENGTH:
+        return None
+    if (found := YEAR_KIND.search(cover)) and ORGANISATION.fullmatch(cover[: found.start()]):
+        return cover[: found.start()]
+    named = YEAR_FIRST.match(cover)
+    return named.group(1) if named and ORGANISATION.fullmatch(named.group(1)) else None
+
+
+def _cover_name(lines: list[str]) -> str | None:
+    """The organisation the cover lines just above a title name, read joined from the farthest
+    line that still makes one name with those below it."""
+    for start in range(len(lines)):
+        joined = "".join(line.strip() for line in lines[start:])
+        if ORGANISATION.fullmatch(joined):
+            return joined
     return None
 
 

@@ -86,3 +86,38 @@ def test_a_table_the_document_leaves_out_is_missing(extracted) -> None:
     )
     assert statuses[8] == "data"
     assert {statuses[n] for n in (1, 2, 3, 4, 5, 6, 7, 9)} == {"missing"}
+
+
+def _cover(*lines: str):
+    from pipelines.document import Document, Paragraph, Position
+
+    blocks = tuple(Paragraph(line, Position(page=1, line=n)) for n, line in enumerate(lines, 1))
+    return Document("cover.pdf", "pdf", blocks)
+
+
+@pytest.mark.parametrize(
+    ("lines", "department"),
+    [
+        # 2018 江苏省高级人民法院: the year first, the name wrapped, no 部门
+        (
+            ("2018 年度江苏省高级", "人民法院预算公开", "2018 年 2 月 24 日", "目 录"),
+            "江苏省高级人民法院",
+        ),
+        # 2024 普陀区委社会工作部 决算: the name wrapped before the year
+        (
+            ("中共上海市普陀区委", "社会工作部 2024 年度", "部门决算", "目 录"),
+            "中共上海市普陀区委社会工作部",
+        ),
+        # 2024 普陀区规划和自然资源局 决算: the name wrapped over two lines above the title
+        (
+            ("上海市普陀区规划和自然", "资源局", "2024 年度部门决算", "目 录"),
+            "上海市普陀区规划和自然资源局",
+        ),
+        # 2017 江苏省高级人民法院: the year first, on one line
+        (("2017 年度江苏省高级人民法院部门预算公开", "目 录"), "江苏省高级人民法院"),
+    ],
+)
+def test_a_cover_names_its_department_wherever_its_title_wraps(lines, department) -> None:
+    from pipelines.metadata import document_metadata
+
+    assert document_metadata(_cover(*lines), []).department == department
