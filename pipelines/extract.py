@@ -26,9 +26,9 @@ from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
 from pipelines.recognise import (
     RecognisedTable,
-    _match_title,
     empty_note,
     empty_table_explanation,
+    match_title,
     recognise_tables,
     table_layouts,
 )
@@ -344,17 +344,15 @@ def _missing_row(document_id: str, spec: TableSpec, recognised: list[RecognisedT
     """The inventory row of a described table no table was read as: `unread` where a table the
     description does not read carries the class's title (printed, in another layout), else
     `missing`."""
-    printed = next(
-        (t for t in recognised if t.spec is None and _match_title(t.captions, (spec,))[0]), None
-    )
-    if printed is None:
-        return _inventory_row(document_id, spec, None, 0)
-    return {
-        **_inventory_row(document_id, spec, printed, 0),
-        "status": "unread",
-        "printed_title": _match_title(printed.captions, (spec,))[1],
-        "explanation": None,
-    }
+    for table in recognised:
+        if table.spec is None and (named := match_title(table.captions, (spec,)))[0]:
+            return {
+                **_inventory_row(document_id, spec, table, 0),
+                "status": "unread",
+                "printed_title": named[1],
+                "explanation": None,
+            }
+    return _inventory_row(document_id, spec, None, 0)
 
 
 def extract_document(data: bytes, source_file: str) -> DocumentResult:

@@ -276,7 +276,7 @@ def _longest_title(label: str, patterns: list[tuple[str, TableSpec]]) -> TableSp
     return best[1]
 
 
-def _match_title(
+def match_title(
     captions: tuple[str, ...], specs: tuple[TableSpec, ...]
 ) -> tuple[TableSpec | None, str, bool]:
     """The described table a table's own title names, and whether the family's titles or only
@@ -383,7 +383,7 @@ def recognise_tables(
         if _is_list(layout.table):
             recognised.append(layout)
             continue
-        spec, title, by_class = _match_title(layout.captions, specs)
+        spec, title, by_class = match_title(layout.captions, specs)
         recognised.append(replace(layout, spec=spec, title=title, by_class=by_class))
     return recognised
 
