@@ -433,7 +433,7 @@ TABLES: tuple[TableSpec, ...] = (
 # ---- Jiangsu provincial budgets 2017–2019: twelve tables -----------------------------------
 
 JIANGSU_2017 = "jiangsu_budget_2017"
-NUMBERED = r"([一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])?"
+NUMBERED = vocabulary.numbering_pattern()
 JIANGSU_INCOME_ROWS = (
     RowSpec("fiscal_appropriation", NUMBERED + r"财政拨款", is_total=True),
     RowSpec(

@@ -25,7 +25,7 @@ from pipelines.classification import function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
 from pipelines.recognise import CODE_PART, Column, RecognisedTable
-from pipelines.vocabulary import header_measure, measure_parts
+from pipelines.vocabulary import header_measure, measure_parts, numbering_level
 
 CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
 UNRECOGNISED = "unrecognised"
@@ -467,6 +467,16 @@ def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
     return next((spec for spec in rows if re.fullmatch(spec.label, label)), None)
 
 
+SIDE_CLASS = {"income": "income", "expense": "expenditure"}
+
+
+def _national_row(label: str, section: str) -> RowSpec | None:
+    """A side's row its family does not describe, named by the national words for the measures
+    of that side (1、一般公共预算 is 一般公共预算资金 wherever a family words it so)."""
+    measure = header_measure((re.sub("^" + NUMBERED, "", label),), SIDE_CLASS.get(section))
+    return RowSpec(measure, re.escape(label)) if measure and measure != "total" else None
+
+
 def _two_sided_facts(builder: _FactBuilder) -> None:
     table = builder.table
     sides = _sides(table)
@@ -475,6 +485,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
         for side, label_columns, _ in sides
     }
     broken_down: dict[str, RowSpec | None] = {}  # per side: the row whose parts by fund follow
+    numbered: dict[str, int | None] = {}  # per side: the numbering depth of the item row above
     for position_in_rows, row in enumerate(table.data_rows):
         row_index = table.header_rows + position_in_rows
         texts = row.texts
@@ -502,6 +513,8 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                     function_code = function_class_of(label)
                     if function_code:  # 一、一般公共服务支出: the class's name, unnumbered
                         row_label = re.sub("^" + NUMBERED, "", label)
+                if row_spec is None and not function_code:
+                    row_spec = _national_row(label, side.section)
             if label:
                 parent = broken_down.get(side.section)
                 if parent and row_spec and row_spec.role == "item" and row_spec.measure:
@@ -512,6 +525,14 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                         row_spec if row_spec and row_spec.parts_by_fund_follow else None
                     )
             row_role = row_spec.role if row_spec else "item"
+            if label and row_role == "item":
+                level, above = numbering_level(label), numbered.get(side.section)
+                if level is not None and above is not None and level > above:
+                    row_role = "component"  # 1、一般公共预算 under 一、财政拨款收入
+                else:
+                    numbered[side.section] = level
+            elif row_role in ("subtotal", "total"):
+                numbered[side.section] = None
             printed = False
             for position, column in enumerate(amount_columns):
                 if column.index >= len(row.cells):

@@ -88,6 +88,19 @@ def row_label(role: str) -> str:
     return _vocabulary()["rows"][role]
 
 
+def numbering_pattern() -> str:
+    """An optional numbering prefix of a row label at any level (一、, （一）, 1., (1))."""
+    return "(" + "|".join(_vocabulary()["numbering"]["levels"]) + ")?"
+
+
+def numbering_level(label: str) -> int | None:
+    """How deep a row label's numbering is, 0 outermost (一、); None where it is unnumbered."""
+    for level, pattern in enumerate(_vocabulary()["numbering"]["levels"]):
+        if _compiled(pattern).match(label):
+            return level
+    return None
+
+
 def core_classes() -> tuple[str, ...]:
     """The classes every budget disclosure prints."""
     return tuple(topic for topic, entry in table_classes().items() if entry.core)

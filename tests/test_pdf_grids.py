@@ -4,6 +4,7 @@ tables continued on the next page under a different ruling (documents from docs/
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from pipelines.document import Document, Table
 from pipelines.readers import read_document
@@ -140,3 +141,16 @@ def test_a_continued_tables_first_row_without_its_top_ruling_stays_in_the_table(
     assert (["30206", "电费", "235.00"], 16) in rows
     assert (["30207", "邮电费", "105.00"], 16) in rows
     assert "30206 电费 235.00" not in [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_an_amount_at_the_bottom_of_a_tall_cell_stays_on_the_row_it_is_printed_on() -> None:
+    """2019 江苏省高级人民法院 收入预算总表 (p.9): each amount sits at the bottom of a cell that
+    the label columns' rulings split into three; it is 小计's and 公共财政拨款（补助）资金's,
+    not the merged 一般公共预算资金 label's one row up."""
+    path = Path(__file__).parent / "fixtures" / "pdf" / "tall-cells.pdf"
+    table = table_with(read_document(path.read_bytes(), path.name), "收入总计")
+    assert [row.texts for row in table.rows[2:5]] == [
+        ["一般公共预算资金", "", ""],
+        ["", "小计", "37,188.34"],
+        ["", "公共财政拨款（补助）资金", "37,188.34"],
+    ]

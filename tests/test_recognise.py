@@ -170,3 +170,30 @@ def test_a_one_column_目录_grid_is_no_table() -> None:
     )
     [table] = recognise_tables(Document("d", "pdf", (contents,)), TEMPLATES["shanghai_budget_2024"])
     assert table.spec is None
+
+
+def test_a_row_numbered_deeper_than_the_row_above_is_its_part() -> None:
+    """上海市公安局 2026 财务收支预算总表: 1、一般公共预算 is a part of 一、财政拨款收入, worded
+    as the national vocabulary words it (not 一般公共预算资金), and no second item of income."""
+    from pipelines.catalog import TEMPLATES
+    from pipelines.document import Paragraph
+    from pipelines.facts import table_facts
+
+    overview = _table(
+        [
+            ["收入", "", "支出", "", "", "", ""],
+            ["项目", "预算数", "项目", "预算数", "人员经费", "公用经费", "项目支出"],
+            ["一、财政拨款收入", "6671.6064", "科学技术支出", "6973.3764", "248.318", "", ""],
+            ["1、一般公共预算", "6671.6064", "", "", "", "", ""],
+            ["四、其他收入", "400", "", "", "", "", ""],
+            ["收入总计", "7071.6064", "支出总计", "7071.6064", "", "", ""],
+        ]
+    )
+    document = Document(
+        "d", "text", (Paragraph("2026年财务收支预算总表", Position(line=1)), overview)
+    )
+    [table] = recognise_tables(document, TEMPLATES["shanghai_budget_2024"])
+    facts = [f for f in table_facts(table, "d", "元").facts if f["section"] == "income"]
+    rows = {f["row_label"]: (f["row_role"], f["measure"]) for f in facts}
+    assert rows["1、一般公共预算"] == ("component", "general_public_budget")
+    assert rows["四、其他收入"] == ("item", "other_income")

@@ -113,22 +113,53 @@ def _inside(mid_x: float, mid_y: float, box: tuple[float, float, float, float]) 
     return box[0] <= mid_x < box[2] and box[1] <= mid_y < box[3]
 
 
-def _cell_texts(rows: list, chars: list[dict]) -> list[list[str | None]]:
-    """The text of every cell of a table's rows: pdfplumber's `Table.extract`, given only the
-    characters of the table's area instead of scanning the whole page once per row."""
+def _cell_texts(rows: list, chars: list[dict]) -> list[list[tuple[str, float] | None]]:
+    """The text of every cell of a table's rows and the height its text sits at (the middle
+    of its characters): pdfplumber's `Table.extract`, given only the characters of the table's
+    area instead of scanning the whole page once per row."""
     placed = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
     texts = []
     for row in rows:
         in_row = [item for item in placed if _inside(item[0], item[1], row.bbox)]
-        texts.append(
-            [
-                None
-                if cell is None
-                else extract_text([c for x, y, c in in_row if _inside(x, y, cell)])
-                for cell in row.cells
-            ]
-        )
+        cells: list[tuple[str, float] | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            inside = [(y, c) for x, y, c in in_row if _inside(x, y, cell)]
+            middle = (min(y for y, _ in inside) + max(y for y, _ in inside)) / 2 if inside else 0
+            cells.append((extract_text([c for _, c in inside]), middle))
+        texts.append(cells)
     return texts
+
+
+def _placed_rows(rows: list, chars: list[dict]) -> list[list[_Box]]:
+    """Each row's cells as boxes. A tall cell belongs to the row it starts in, except an
+    amount printed on no line of that row: it goes with the row its text is printed on, so an
+    amount set at the bottom of a cell that other columns' rulings split (小计 | 37,188.34 one
+    line lower) is not read a row up, on a merged label's row."""
+    tops = [row.bbox[1] for row in rows]
+    placed: list[list[_Box]] = [[] for _ in rows]
+    for number, (row, values) in enumerate(zip(rows, _cell_texts(rows, chars), strict=True)):
+        for column, (bbox, value) in enumerate(zip(row.cells, values, strict=True)):
+            if bbox is None:
+                continue
+            text, middle = value
+            target = number
+            beside = [
+                other[1]
+                for index, other in enumerate(values)
+                if other and other[0].strip() and index != column
+            ]
+            if is_amount(text.strip()) and not any(
+                abs(m - middle) <= LINE_TOLERANCE for m in beside
+            ):
+                target = max(
+                    (later for later in range(number, len(rows)) if tops[later] <= middle),
+                    default=number,
+                )
+            placed[target].append(_Box(text.replace("\n", ""), bbox[0], bbox[2]))
+    return [sorted(boxes, key=lambda box: box.x0) for boxes in placed]
 
 
 def _raw_tables(table, page_number: int, amounts: list[dict], chars: list[dict]):
@@ -146,12 +177,7 @@ def _raw_tables(table, page_number: int, amounts: list[dict], chars: list[dict])
             (x0, top, x1 + 1e-6, bottom + 1e-6),
         )
     ]
-    for row, values in zip(rows, _cell_texts(rows, area), strict=True):
-        boxes = [
-            _Box((text or "").replace("\n", ""), bbox[0], bbox[2])
-            for bbox, text in zip(row.cells, values, strict=True)
-            if bbox is not None
-        ]
+    for row, boxes in zip(rows, _placed_rows(rows, area), strict=True):
         boxes = _rejoin_cut_words(boxes, amounts, row.bbox[1], row.bbox[3])
         texts = [re.sub(r"\s+", "", box.text) for box in boxes if box.text.strip()]
         if not tables or (
