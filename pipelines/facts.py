@@ -25,9 +25,10 @@ from pipelines.classification import function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
 from pipelines.recognise import CODE_PART, Column, RecognisedTable
-from pipelines.vocabulary import header_measure, measure_parts, numbering_level
+from pipelines.vocabulary import header_measure, measure_parts, numbering_level, row_measure
 
-CODED_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
+# a code printed in its name's cell: 201 一般公共服务支出, [201]一般公共服务支出 (珠海 2026)
+CODED_LABEL = re.compile(r"^[\[【［]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】］]?\s*(.*)$")
 UNRECOGNISED = "unrecognised"
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计|小计))$")
 
@@ -102,6 +103,9 @@ def described_columns(
     for column in columns:
         if found[column.index] is None and spec.template != UNRECOGNISED:
             national = _vocabulary_spec(column, spec.topic)
+            if national is None and column.path in ((leaf,) for leaf in BASES):
+                # one amount column headed only 预算数 (泉州 2026): the row's amount itself
+                national = ColumnSpec("total", re.escape(column.leaf), is_total=True)
             if national is not None and national.measure not in taken:
                 found[column.index] = national
                 taken.add(national.measure)
@@ -115,6 +119,17 @@ def function_class_of(label: str) -> str | None:
 
 CODE_PART_DIGITS = {"类": 3, "款": 2, "项": 2}
 UNIT_CODE = re.compile(r"(部门|单位)(代码|编码)")
+
+
+def code_kind_of(code: str | None, described: str | None) -> str | None:
+    """The classification a printed code belongs to: 301–399 are the economic classes of
+    department budgets and 1xx/2xx the functional ones, whatever the table's description expects
+    (珠海 2026 prints its 项目支出 table by economic class)."""
+    if code and described and code[0] == "3":
+        return "economic"
+    if code and described and code[0] in "12":
+        return "function"
+    return described
 
 
 def _join_code(parts: list[tuple[str, str]]) -> str | None:
@@ -366,6 +381,11 @@ def _grid_block_facts(
         labels += [normalise_label(text_of(c)) for c in code_columns if not text_of(c).isdigit()]
         project = text_of(project_column)
         row_label = next((label for label in labels if label and not CODE_PART.match(label)), "")
+        coded = CODED_LABEL.match(row_label)
+        if not code and spec.code_kind and coded and coded.group(2):  # not a bare unit code
+            code, row_label = coded.group(1), coded.group(2)
+        code_kind = code_kind_of(code, spec.code_kind)
+        named = None if code else row_measure(row_label, spec.topic)
         if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
             row_label, project = normalise_label(project), ""
         row_role = "total" if TOTAL_LABEL.match(row_label) and not code else "item"
@@ -375,10 +395,12 @@ def _grid_block_facts(
         for column, column_spec in amount_columns:
             if column.index >= len(row.cells):
                 continue
-            economic_code = code if spec.code_kind == "economic" else None
+            economic_code = code if code_kind == "economic" else None
             if column_spec and column_spec.economic_code:
                 economic_code = column_spec.economic_code
             measure = column_spec.measure if column_spec else "unrecognised"
+            if named and measure == "total":
+                measure = named  # 三公 as rows: 2、公务接待费 | 16.32 under 合计 or 预算数
             printed |= builder.add(
                 row_index,
                 row.cells[column.index],
@@ -386,14 +408,14 @@ def _grid_block_facts(
                 block_measure if column_spec and block_measure else measure,
                 row_role=row_role,
                 row_label=row_label,
-                function_code=code if spec.code_kind == "function" else None,
+                function_code=code if code_kind == "function" else None,
                 economic_code=economic_code,
                 project_name=project.strip() or None,
                 is_total=row_role == "total"
                 or bool(column_spec and column_spec.is_total and not block_measure),
             )
-        if code and spec.code_kind:
-            builder.code(row_index, row, spec.code_kind, code, row_label, printed)
+        if code and code_kind:
+            builder.code(row_index, row, code_kind, code, row_label, printed)
 
 
 def _sides(table: RecognisedTable) -> list[tuple[SideSpec, list[Column], list[Column]]]:
@@ -525,19 +547,22 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                         row_spec if row_spec and row_spec.parts_by_fund_follow else None
                     )
             row_role = row_spec.role if row_spec else "item"
-            if label and row_role == "item":
+            if label and row_role in ("item", "subtotal"):
                 level, above = numbering_level(label), numbered.get(side.section)
-                if level is not None and above is not None and level > above:
+                if row_role == "item" and None not in (level, above) and level > above:
                     row_role = "component"  # 1、一般公共预算 under 一、财政拨款收入
                 else:
                     numbered[side.section] = level
-            elif row_role in ("subtotal", "total"):
+            elif row_role == "total":
                 numbered[side.section] = None
             printed = False
             for position, column in enumerate(amount_columns):
                 if column.index >= len(row.cells):
                     continue
                 column_spec = _column_spec(column, side.columns)
+                if column_spec is None and position == 0 and column.leaf in BASES:
+                    # a side's one amount column headed 预算 (珠海 2026): the side's amounts
+                    column_spec = ColumnSpec("total", re.escape(column.leaf), is_total=True)
                 measure = column_spec.measure if column_spec else "unrecognised"
                 if (
                     position == 0

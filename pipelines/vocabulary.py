@@ -25,6 +25,7 @@ class TableClass:
     titles: tuple[str, ...]
     measures: tuple[str, ...]
     core: bool
+    measures_in_rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def table_classes() -> dict[str, TableClass]:
             titles=tuple(entry["titles"]),
             measures=tuple(entry["measures"]),
             core=entry.get("core", False),
+            measures_in_rows=entry.get("measures_in_rows", False),
         )
         for topic, entry in _vocabulary()["classes"].items()
     }
@@ -84,8 +86,9 @@ def bases() -> dict[str, str]:
 
 
 def row_label(role: str) -> str:
-    """The pattern of a row that closes a side (subtotal, income_total, …)."""
-    return _vocabulary()["rows"][role]
+    """The pattern of a row that closes a side (subtotal, income_total, …), numbered or not
+    (一、本年收入 opens 苏州's sides)."""
+    return numbering_pattern() + "(" + _vocabulary()["rows"][role] + ")"
 
 
 def numbering_pattern() -> str:
@@ -130,3 +133,18 @@ def header_measure(path: tuple[str, ...], topic: str | None) -> str | None:
             if any(_compiled(h).fullmatch(label) for h in measures()[measure].headers):
                 return measure
     return None
+
+
+def row_measure(label: str, topic: str | None) -> str | None:
+    """The measure a row of a table printing its measures as rows names (3、公务用车购置及运行费,
+    其中：（1）公务用车购置费), by the measures' header words; None for other classes, for a
+    合计 row (its column says what it totals) and for a row naming no measure."""
+    entry = table_classes().get(topic or "")
+    if entry is None or not entry.measures_in_rows:
+        return None
+    prefix = _compiled("^(其中[：:]?|" + "|".join(_vocabulary()["numbering"]["levels"]) + ")")
+    words = label
+    while (stripped := prefix.sub("", words)) != words:
+        words = stripped
+    measure = header_measure((words,), topic)
+    return measure if measure != "total" else None

@@ -86,6 +86,47 @@ def test_the_suzhou_tables_sums_hold(suzhou) -> None:
     assert failed.select("table_no", "subject").rows() == []
 
 
+def test_a_numbered_subtotal_printed_first_holds_the_rows_numbered_under_it(suzhou) -> None:
+    """财政拨款收支总表: 一、本年收入 opens the side, （一）一般公共预算拨款 … are its parts, and
+    收入总计 is it plus 二、上年结转."""
+    fiscal = suzhou.facts.filter(
+        (pl.col("table_no") == 4) & (pl.col("template") == suzhou.template)
+    )
+    roles = dict(zip(fiscal["row_label"], fiscal["row_role"], strict=False))
+    assert (roles["一、本年收入"], roles["（一）一般公共预算拨款"]) == ("subtotal", "component")
+    results = judge_sql(comparisons(QualityInput.from_result(suzhou)))
+    sides = results.filter((pl.col("table_no") == 4) & pl.col("check_id").str.starts_with("side"))
+    assert sides.height and sides["passed"].all()
+
+
+@pytest.fixture(scope="module")
+def zhuhai() -> DocumentResult:
+    return extract_file(CORPUS / "2026_yusuan_guangdong-zhuhai_shangwuju.pdf", CORPUS)
+
+
+def test_a_three_public_table_printing_its_measures_as_rows_is_read_by_row(zhuhai) -> None:
+    """珠海 表8: 项目 | 合计 | 一般公共预算 …; rows 行政经费, “三公”经费, （一）因公出国（境）
+    支出 …: each row's measure is its label's, the 合计 column's parts add up down it."""
+    assert facts_of(zhuhai, 8, "（三）公务接待费支出")["reception"] == Decimal("6.64")
+    assert facts_of(zhuhai, 8, "行政经费")["administrative_cost"] == Decimal("10884.55")
+    results = judge_sql(comparisons(QualityInput.from_result(zhuhai)))
+    across = results.filter(
+        (pl.col("table_no") == 8) & pl.col("check_id").str.starts_with("across")
+    )
+    assert across.height == 2 and across["passed"].all()
+
+
+def test_a_code_printed_in_brackets_before_its_name_is_the_rows_code(zhuhai) -> None:
+    """珠海 表5 [201]一般公共服务支出 … [2011301]行政运行; 表7, by economic class,
+    [302]商品和服务支出."""
+    general = zhuhai.facts.filter((pl.col("table_no") == 5) & (pl.col("template") == "budget_2020"))
+    codes = dict(zip(general["row_label"], general["function_code"], strict=False))
+    assert (codes["一般公共服务支出"], codes["行政运行"]) == ("201", "2011301")
+    project = zhuhai.facts.filter((pl.col("table_no") == 7) & (pl.col("template") == "budget_2020"))
+    economic = dict(zip(project["row_label"], project["economic_code"], strict=False))
+    assert economic["商品和服务支出"] == "302"
+
+
 def test_the_core_classes_are_the_vocabularys() -> None:
     assert core_classes() == (
         "overview",
@@ -118,19 +159,40 @@ def test_no_check_holds_a_figure_to_a_0_nothing_was_read_for(suzhou) -> None:
     assert against_nothing.select("check_id", "subject").rows() == []
 
 
-def test_a_described_table_printed_in_another_layout_is_unread_not_missing() -> None:
-    """珠海市商务局 2026 prints its 收支总体情况表 in a layout table 1 of the family does not read:
-    the table is listed as unread (a warning about the reading), its numbers kept as
-    unrecognised facts, and no finding says the document leaves it out."""
+def test_a_side_whose_one_column_is_headed_by_a_basis_word_is_read() -> None:
+    """珠海市商务局 2026 收支总体情况表: 项目 | 预算 on each side; 一、预算拨款 is the fiscal
+    appropriation, and the header printed again on the next page is no label's end."""
     zhuhai = extract_file(CORPUS / "2026_yusuan_guangdong-zhuhai_shangwuju.pdf", CORPUS)
-    tables = zhuhai.tables.filter(pl.col("template") == zhuhai.template)
-    overview = tables.filter(pl.col("table_no") == 1).row(0, named=True)
-    assert overview["status"] == "unread"
-    assert overview["printed_title"].startswith("收支总体情况表")
-    results = judge_sql(comparisons(QualityInput.from_result(zhuhai)))
+    assert facts_of(zhuhai, 1, "一、预算拨款") == {"fiscal_appropriation": Decimal("46402.33")}
+    assert facts_of(zhuhai, 1, "本年收入合计") == {"total": Decimal("46403.97")}
+    assert facts_of(zhuhai, 1, "收入总计") == {"total": Decimal("66307.98")}
+
+
+def test_a_table_its_class_names_in_a_layout_the_family_cannot_read_is_unread() -> None:
+    """A 三公 table whose columns no word of the vocabulary names: listed as unread (a warning
+    about the reading), its numbers kept as unrecognised facts, never "not published"."""
+    from pipelines.extract import extract_document
+
+    def row(*cells: str) -> str:
+        return "".join(f"\t{cell}\n" for cell in cells) + "\n"
+
+    text = (
+        "部门收支总体情况表\n"
+        + row("收入", "预算数", "支出", "预算数")
+        + row("一般公共预算拨款收入", "10", "一般公共服务支出", "10")
+        + row("收入总计", "10", "支出总计", "10")
+        + "三公经费统计表\n"
+        + row("甲", "乙")
+        + row("4", "6")
+    )
+    result = extract_document(text.encode("utf-8"), "unread.txt")
+    tables = result.tables.filter(pl.col("template") == result.template)
+    three_public = tables.filter(pl.col("table_no") == 8).row(0, named=True)
+    assert (three_public["status"], three_public["printed_title"]) == ("unread", "三公经费统计表")
+    assert sorted(result.facts.filter(pl.col("template") == "unrecognised")["amount"]) == [4, 6]
+    results = judge_sql(comparisons(QualityInput.from_result(result)))
     published = results.filter(
-        (pl.col("check_id") == "completeness.table_published")
-        & (pl.col("subject") == overview["table_name"])
+        (pl.col("check_id") == "completeness.table_published") & (pl.col("table_no") == 8)
     ).row(0, named=True)
     assert (published["severity"], published["observed"]) == ("warning", "unread")
 

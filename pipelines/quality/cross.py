@@ -139,7 +139,8 @@ def _evaluate(
     if bool(left) != bool(right):
         return []
     keys = set(left) | set(right)
-    if rule.by == "measure":  # only sources both tables print can be compared
+    if rule.by == "measure":  # only sources both tables print, and both were read, compare
+        keys = set(left) & set(right)
         for figure in (*rule.left, *rule.right):
             keys &= table_measures(template, figure.topic, figure.section)
     found = []

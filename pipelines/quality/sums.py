@@ -89,13 +89,32 @@ def _printed_parts(parts: tuple[str, ...], facts: list[dict]) -> set[str]:
     return found
 
 
+def _line_of(facts: list[dict], measures: set[str]):
+    """What holds a total and its parts together: a printed row, or a printed column where the
+    table prints its measures as rows (三公: 合计, 1、因公出国（境）费 … down one 预算数 column)."""
+    by_row, by_column = defaultdict(set), defaultdict(set)
+    for fact in facts:
+        if fact["measure"] in measures:
+            by_row[_printed_row(fact)].add(fact["measure"])
+            by_column[(fact["source_page"] or 0, fact["source_column"])].add(fact["measure"])
+    as_rows = max(map(len, by_row.values()), default=0) == 1 < max(map(len, by_column.values()))
+    if as_rows:
+        return lambda fact: (fact["source_page"] or 0, fact["source_column"])
+    return _printed_row
+
+
 def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
     if rule.parts and not any(fact["measure"] == rule.total for fact in facts):
         return []  # the table prints no such total column: nothing to hold its parts to
+    in_section = [f for f in facts if rule.section is None or f["section"] == rule.section]
+    if rule.parts and not any(
+        fact["measure"] in _printed_parts(rule.parts, facts) for fact in in_section
+    ):
+        return []  # nor any of its parts (a side with one 预算 column): nothing to add up
+    line = _line_of(in_section, {rule.total, *_printed_parts(rule.parts, facts)})
     rows = defaultdict(list)
-    for fact in facts:
-        if rule.section is None or fact["section"] == rule.section:
-            rows[_printed_row(fact)].append(fact)
+    for fact in in_section:
+        rows[line(fact)].append(fact)
     found = []
     for row in rows.values():
         if rule.parts:
@@ -126,8 +145,12 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
 
 
 def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
+    # a table described by function that prints economic codes only (珠海's 项目支出 by
+    # economic class) nests by those
+    by_economic = spec.code_kind == "economic" or not any(f["function_code"] for f in facts)
+
     def code_of(fact: dict) -> str | None:
-        return fact["economic_code"] if spec.code_kind == "economic" else fact["function_code"]
+        return fact["economic_code"] if by_economic else fact["function_code"]
 
     found = []
     has_total_row = any(f["row_role"] == "total" for f in facts)
@@ -190,7 +213,7 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
         ordered = sorted(column_facts, key=_printed_row)
         side_zh = {"income": "收入", "expense": "支出"}.get(section, section)
         for index, fact in enumerate(ordered):
-            if fact["row_role"] != "item":
+            if fact["row_role"] not in ("item", "subtotal"):
                 continue
             components = []
             for later in ordered[index + 1 :]:
@@ -213,12 +236,12 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                 )
         subtotal = next((f for f in ordered if f["row_role"] == "subtotal"), None)
         total = next((f for f in ordered if f["row_role"] == "total"), None)
-        if subtotal:
-            above = [
-                f
-                for f in ordered
-                if f["row_role"] == "item" and f["source_row"] < subtotal["source_row"]
-            ]
+        above = [
+            f
+            for f in ordered
+            if subtotal and f["row_role"] == "item" and f["source_row"] < subtotal["source_row"]
+        ]
+        if above:  # a subtotal printed first (一、本年收入) adds the components below it
             found.append(
                 _row(
                     document_id,

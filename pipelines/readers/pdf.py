@@ -37,6 +37,8 @@ TOLERANCE = 2.0
 LINE_TOLERANCE = 5.0
 # a line at the top of this many pages is a running head
 RUNNING_HEAD_PAGES = 3
+# a table's header is at most this many rows; a page it runs on to may print them again
+HEADER_ROWS = 3
 STACKED_TITLE = re.compile(
     r"(公开\d*表[一二三四五六七八九十\d]*[：:]?)?.{2,40}?表(（续）)?(（[^）]{1,8}）)?"
     r"(公开\d*表[一二三四五六七八九十\d]*)?(部门[：:].*)?"
@@ -343,7 +345,8 @@ def _fragment_head(rows: list[Row], fragment: Row) -> int | None:
 
 
 def _join_split_rows(rows: list[Row]) -> list[Row]:
-    """Rejoin rows the ruling split in two.
+    """Rejoin rows the ruling split in two (but not a header row printed again on the next
+    page: 收入 | 支出 there is no label's end).
 
     Some PDFs rule a sub-line under a wrapped label, so `1.一般公共预` / the amounts of that
     line / `算` come out as three rows, and a label's amount can sit on a row of its own above
@@ -351,8 +354,10 @@ def _join_split_rows(rows: list[Row]) -> list[Row]:
     amounts-only row joins a neighbouring labels-only row whose texts all lie to its left.
     """
     joined: list[Row] = []
+    header = [row.texts for row in rows[:HEADER_ROWS]]
     for row in rows:
-        head = _fragment_head(joined, row) if _is_fragment(row) else None
+        repeated = row.position.page != rows[0].position.page and row.texts in header
+        head = _fragment_head(joined, row) if _is_fragment(row) and not repeated else None
         if head is None:
             joined.append(row)
         else:
