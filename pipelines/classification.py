@@ -83,6 +83,26 @@ def function_class_codes() -> dict[str, str]:
     return names
 
 
+@cache
+def _function_children() -> dict[tuple[str, str], str | None]:
+    """(parent code, name) to the one 款 or 项 code of that name under the parent, from every
+    list; None where two codes under one parent share the name."""
+    rows = reference_codes().filter(
+        (pl.col("classification") == "function") & (pl.col("level") > 1)
+    )
+    found: dict[tuple[str, str], str | None] = {}
+    for code, name in rows.select("code", "name").unique().iter_rows():
+        key = (code[:-2], normalise_name(name))
+        found[key] = code if found.get(key, code) == code else None
+    return found
+
+
+def function_child_code(parent: str, name: str) -> str | None:
+    """The 款 or 项 code a name means under a printed parent code, for tables that print
+    every level by name only (湖州 2026: 一般公共服务支出 / 财政事务 / 行政运行)."""
+    return _function_children().get((parent, normalise_name(name)))
+
+
 def normalise_name(name: str) -> str:
     """Names compare without white space and with one kind of parentheses."""
     name = re.sub(r"[\s\u3000]+", "", name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from pipelines.catalog import (
     BASES,
@@ -21,7 +22,7 @@ from pipelines.catalog import (
     SideSpec,
     normalise_label,
 )
-from pipelines.classification import function_class_codes, normalise_name
+from pipelines.classification import function_child_code, function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
 from pipelines.recognise import CODE_PART, Column, RecognisedTable
@@ -119,6 +120,7 @@ def function_class_of(label: str) -> str | None:
 
 CODE_PART_DIGITS = {"类": 3, "款": 2, "项": 2}
 UNIT_CODE = re.compile(r"(部门|单位)(代码|编码)")
+UNIT_NAME = re.compile(r"(部门|单位)名称")
 
 
 def code_kind_of(code: str | None, described: str | None) -> str | None:
@@ -331,12 +333,42 @@ def _grid_facts(builder: _FactBuilder) -> None:
         )
 
 
+def _first_amount(row: Row, columns: list[Column]) -> Decimal | None:
+    for column in columns:
+        text = row.texts[column.index] if column.index < len(row.texts) else ""
+        if is_amount(text):
+            return parse_amount(text)
+    return None
+
+
+def _department_row(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
+    """The department's row of a table by unit name (湖州 2026: 合计, 湖州市财政局, then its units
+    湖州市财政局, 湖州市市级财政国库支付中心 …): the first row under the total whose amount is the
+    sum of the rows below it, to the cent per row."""
+    if not any(UNIT_NAME.fullmatch(c.leaf) for c in key_columns):
+        return set()
+    amounts = [c for c in table.columns if c not in key_columns and not c.is_code_part]
+    rows = [
+        (index, _first_amount(row, amounts), row.texts)
+        for index, row in enumerate(table.data_rows, start=table.header_rows)
+        if not is_column_numbers(row.texts)
+    ]
+    rows = [(i, amount, texts) for i, amount, texts in rows if amount is not None]
+    labels = [next((t for t in texts if t), "") for _, _, texts in rows]
+    if len(rows) < 3 or not TOTAL_LABEL.match(normalise_label(labels[0])):
+        return set()
+    (index, amount, _), below = rows[1], [amount for _, amount, _ in rows[2:]]
+    if amount == rows[0][1] and abs(amount - sum(below)) <= Decimal("0.01") * len(below):
+        return {index}
+    return set()
+
+
 def _unit_groups(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
     """Rows that total a group of units: tables by unit print the department (123) above its
-    units (123001, 123002 …), its code the start of theirs."""
+    units (123001, 123002 …), its code the start of theirs, or by name only above them."""
     column = next((c for c in key_columns if UNIT_CODE.fullmatch(c.leaf)), None)
     if column is None:
-        return set()
+        return _department_row(table, key_columns)
     codes = {
         row_index: row.texts[column.index]
         for row_index, row in enumerate(table.data_rows, start=table.header_rows)
@@ -489,6 +521,17 @@ def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
     return next((spec for spec in rows if re.fullmatch(spec.label, label)), None)
 
 
+def _nested_code(label: str, above: str | None) -> str | None:
+    """The 款 or 项 a row names by name only, under the coded rows above it: a child of the
+    row above or of one of its parents (湖州 2026 prints 类, 款 and 项 by name)."""
+    if not above:
+        return None
+    for parent in (above[:n] for n in (5, 3) if len(above) >= n):
+        if code := function_child_code(parent, label):
+            return code
+    return None
+
+
 SIDE_CLASS = {"income": "income", "expense": "expenditure"}
 
 
@@ -508,6 +551,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
     }
     broken_down: dict[str, RowSpec | None] = {}  # per side: the row whose parts by fund follow
     numbered: dict[str, int | None] = {}  # per side: the numbering depth of the item row above
+    coded_above: dict[str, str] = {}  # per side: the function code of the last coded row
     for position_in_rows, row in enumerate(table.data_rows):
         row_index = table.header_rows + position_in_rows
         texts = row.texts
@@ -525,7 +569,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                     ),
                     "",
                 )
-            function_code, row_label, row_spec = None, label, None
+            function_code, row_label, row_spec, named_only = None, label, None, False
             coded = CODED_LABEL.match(label)
             if coded:
                 function_code, row_label = coded.group(1), coded.group(2)
@@ -535,6 +579,9 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                     function_code = function_class_of(label)
                     if function_code:  # 一、一般公共服务支出: the class's name, unnumbered
                         row_label = re.sub("^" + NUMBERED, "", label)
+                    else:  # 财政事务 under 一般公共服务支出: the 款 of that name
+                        function_code = _nested_code(label, coded_above.get(side.section))
+                        named_only = bool(function_code)  # no printed code to judge
                 if row_spec is None and not function_code:
                     row_spec = _national_row(label, side.section)
             if label:
@@ -546,6 +593,8 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                     broken_down[side.section] = (
                         row_spec if row_spec and row_spec.parts_by_fund_follow else None
                     )
+            if function_code:
+                coded_above[side.section] = function_code
             row_role = row_spec.role if row_spec else "item"
             if label and row_role in ("item", "subtotal"):
                 level, above = numbering_level(label), numbered.get(side.section)
@@ -591,7 +640,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                         or (column_spec and column_spec.is_total and position > 0)
                     ),
                 )
-            if function_code and table.spec.code_kind:
+            if function_code and table.spec.code_kind and not named_only:
                 builder.code(
                     row_index, row, table.spec.code_kind, function_code, row_label, printed
                 )

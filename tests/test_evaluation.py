@@ -103,6 +103,30 @@ def test_consistency_counts_decided_arithmetic_checks_and_failed_errors() -> Non
     assert (row["errors"], row["warnings"]) == (1, 1)
 
 
+def test_consistency_counts_the_checks_failing_by_rounding_apart() -> None:
+    frame = results(
+        (
+            "d",
+            "a.pdf",
+            "within_table_sums",
+            "info",
+            False,
+            "expenditure",
+            "302",
+            "",
+            D("0.01"),
+            "rounding",
+        ),
+        ("d", "a.pdf", "cross_table", "error", False, "expenditure", "201", "", D("3.00"), "fail"),
+    )
+    row = consistency(frame).row(0, named=True)
+    assert (row["arithmetic_checks"], row["arithmetic_passed"], row["arithmetic_rounding"]) == (
+        2,
+        0,
+        1,
+    )
+
+
 TRUTH = {
     "file": "a.pdf",
     "table_class": "three_public",

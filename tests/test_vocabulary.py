@@ -127,6 +127,57 @@ def test_a_code_printed_in_brackets_before_its_name_is_the_rows_code(zhuhai) -> 
     assert economic["商品和服务支出"] == "302"
 
 
+@pytest.fixture(scope="module")
+def huzhou() -> DocumentResult:
+    return extract_file(CORPUS / "2026_yusuan_zhejiang-huzhou_caizhengju.pdf", CORPUS)
+
+
+def test_levels_printed_by_name_only_get_their_codes_from_the_row_above(huzhou) -> None:
+    """湖州市财政局 2026 收支预算总表 prints 类, 款 and 项 by name: 一般公共服务支出 / 财政事务 /
+    行政运行; the side's total adds the classes only."""
+    expense = huzhou.facts.filter(
+        (pl.col("table_no") == 1)
+        & (pl.col("section") == "expense")
+        & pl.col("function_code").is_not_null()
+    )
+    codes = dict(zip(expense["row_label"], expense["function_code"], strict=False))
+    assert (codes["一般公共服务支出"], codes["财政事务"], codes["行政运行"]) == (
+        "201",
+        "20106",
+        "2010601",
+    )
+    assert codes["公务员医疗补助"] == "2101103"
+    results = judge_sql(comparisons(QualityInput.from_result(huzhou)))
+    sides = results.filter((pl.col("table_no") == 1) & pl.col("check_id").str.starts_with("side"))
+    assert sides.height and sides["passed"].all()
+
+
+def test_a_department_row_named_above_its_units_is_their_subtotal(huzhou) -> None:
+    """收入预算总表 by unit name: 合计, 湖州市财政局 (the department, 6838.41), then its units —
+    湖州市财政局 4467.55, 湖州市市级财政国库支付中心 724.30 …"""
+    income = huzhou.facts.filter(
+        (pl.col("table_no") == 2) & (pl.col("measure") == "total") & (pl.col("row_role") != "total")
+    ).sort("source_row")
+    assert income.select("row_role", "amount").rows()[:2] == [
+        ("subtotal", Decimal("6838.41")),
+        ("item", Decimal("4467.55")),
+    ]
+
+
+def test_the_huzhou_tables_hold_to_their_rounding(huzhou) -> None:
+    """A 项目支出 table by fund (总计 | 一般公共预算 …) is not held to economic groups it does
+    not print; what fails is within the rounding its note owns (本套报表金额单位转换时存在
+    尾数误差)."""
+    results = judge_sql(comparisons(QualityInput.from_result(huzhou)))
+    arithmetic = results.filter(
+        pl.col("rule_family").is_in(["within_table_sums", "balance", "cross_table"])
+    )
+    assert arithmetic.filter(~pl.col("passed") & (pl.col("status") != "rounding")).rows() == []
+    assert arithmetic.filter(
+        pl.col("check_id") == "across.total_is_sum_of_economic_groups"
+    ).is_empty()
+
+
 def test_the_core_classes_are_the_vocabularys() -> None:
     assert core_classes() == (
         "overview",

@@ -40,9 +40,14 @@ class Evaluation:
         printed = int(self.coverage["printed"].sum() or 0)
         return int(self.coverage["read"].sum() or 0) / printed if printed else None
 
-    def arithmetic_share(self) -> float | None:
+    def arithmetic_share(self, within_rounding: bool = False) -> float | None:
+        """Arithmetic checks holding to the cent, or also those off by no more than the
+        printed figures' rounding allows."""
         checks = int(self.documents["arithmetic_checks"].sum() or 0)
-        return int(self.documents["arithmetic_passed"].sum() or 0) / checks if checks else None
+        holding = int(self.documents["arithmetic_passed"].sum() or 0)
+        if within_rounding:
+            holding += int(self.documents["arithmetic_rounding"].sum() or 0)
+        return holding / checks if checks else None
 
     def errors_per_document(self) -> list[int]:
         return self.documents["errors"].to_list()
@@ -59,7 +64,9 @@ class Evaluation:
             f"{statuses.get('not_disclosure', 0)} not disclosures, "
             f"{statuses.get('quarantined', 0)} quarantined; "
             f"coverage {_percent(self.coverage_share())}, "
-            f"sum checks passing {_percent(self.arithmetic_share())}, median errors per "
+            f"sum checks passing {_percent(self.arithmetic_share())} "
+            f"({_percent(self.arithmetic_share(within_rounding=True))} within rounding), "
+            "median errors per "
             f"document {statistics.median(errors) if errors else '—'}, key figures "
             f"{_percent(self.key_figure_share())}"
         )
@@ -153,7 +160,13 @@ def measure(
         loaded.join(metrics.consistency(frames["results"]), on="document_id", how="left")
         .join(metrics.recognition(frames["tables"], frames["topics"]), on="document_id", how="left")
         .with_columns(
-            pl.col("arithmetic_checks", "arithmetic_passed", "errors", "warnings").fill_null(0)
+            pl.col(
+                "arithmetic_checks",
+                "arithmetic_passed",
+                "arithmetic_rounding",
+                "errors",
+                "warnings",
+            ).fill_null(0)
         )
         .sort("source_file")
     )

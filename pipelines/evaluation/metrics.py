@@ -78,13 +78,17 @@ def page_coverage(
 
 
 def consistency(results: pl.DataFrame) -> pl.DataFrame:
-    """Per document: the arithmetic checks (sums, balances, cross-table) decided and passing,
-    and the findings a reader is told about (failed error and warning rows)."""
+    """Per document: the arithmetic checks (sums, balances, cross-table) decided, passing, and
+    failing by no more than the printed figures' rounding allows, and the findings a reader
+    is told about (failed error and warning rows)."""
     failed = pl.col("passed").not_()
     arithmetic = pl.col("rule_family").is_in(ARITHMETIC_FAMILIES) & pl.col("passed").is_not_null()
     return results.group_by("document_id").agg(
         arithmetic_checks=arithmetic.sum().cast(pl.Int32),
         arithmetic_passed=(arithmetic & pl.col("passed")).sum().cast(pl.Int32),
+        arithmetic_rounding=(arithmetic & failed & (pl.col("status") == "rounding"))
+        .sum()
+        .cast(pl.Int32),
         errors=(failed & (pl.col("severity") == "error")).sum().cast(pl.Int32),
         warnings=(failed & (pl.col("severity") == "warning")).sum().cast(pl.Int32),
     )

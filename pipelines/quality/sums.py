@@ -111,6 +111,8 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
         fact["measure"] in _printed_parts(rule.parts, facts) for fact in in_section
     ):
         return []  # nor any of its parts (a side with one 预算 column): nothing to add up
+    if not rule.parts and not any(fact["economic_code"] for fact in in_section):
+        return []  # no economic group printed (湖州's 项目支出 table is by fund): nothing either
     line = _line_of(in_section, {rule.total, *_printed_parts(rule.parts, facts)})
     rows = defaultdict(list)
     for fact in in_section:
@@ -203,6 +205,18 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
     return found
 
 
+def _outermost(facts: list[dict]) -> list[dict]:
+    """A side's rows without those nested under a printed class (湖州's 财政事务 and 行政运行
+    under 一般公共服务支出): a side's sums add its classes, not every level again."""
+    codes = {f["function_code"] for f in facts if f["function_code"]}
+    return [
+        f
+        for f in facts
+        if not f["function_code"]
+        or not any(f["function_code"].startswith(c) and f["function_code"] != c for c in codes)
+    ]
+
+
 def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
     """小计/总计 rows and components of a two-sided table, per side and column."""
     found = []
@@ -236,6 +250,7 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                 )
         subtotal = next((f for f in ordered if f["row_role"] == "subtotal"), None)
         total = next((f for f in ordered if f["row_role"] == "total"), None)
+        ordered = _outermost(ordered)
         above = [
             f
             for f in ordered
