@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from pipelines.catalog import TableSpec, normalise_label
 from pipelines.document import Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount
-from pipelines.vocabulary import class_titles
+from pipelines.vocabulary import class_titles, table_classes
 
 CAPTION_LINE = re.compile(
     r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?(（[^）]{1,8}）)?(公开\d*表[一二三四五六七八九十\d]*)?"
@@ -267,13 +267,17 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _longest_title(label: str, patterns: list[tuple[str, TableSpec]]) -> TableSpec | None:
+def _longest_title(
+    label: str, patterns: list[tuple[str, TableSpec | None]]
+) -> tuple[bool, TableSpec | None]:
+    """Whether a title matches the label, and the table of the longest match (None where that
+    is a class the family has no table of)."""
     best: tuple[int, TableSpec | None] = (0, None)
     for pattern, spec in patterns:
         found = _compiled(pattern).search(label)
         if found and len(found.group(0)) > best[0]:
             best = (len(found.group(0)), spec)
-    return best[1]
+    return best[0] > 0, best[1]
 
 
 def match_title(
@@ -284,14 +288,22 @@ def match_title(
     that matches a title, the longest match on it winning (财政拨款收支总表 over 收支总表), the
     family's titles before the class titles; a title wrapped over two or three lines is read
     joined where its last line alone matches nothing. Lines further up are a section heading or
-    a 目录 listing other tables' titles."""
+    a 目录 listing other tables' titles. Every class's titles are matched, so a title naming a
+    class the family has no table of (财政拨款支出预算表 in a family without one) is not taken
+    for the nearest class it contains (支出预算表)."""
     own = [(pattern, spec) for spec in specs for pattern in spec.titles]
-    national = [(pattern, spec) for spec in specs for pattern in class_titles(spec.topic)]
+    family = {spec.topic: spec for spec in reversed(specs)}
+    national = [
+        (pattern, family.get(topic)) for topic in table_classes() for pattern in class_titles(topic)
+    ]
     for readings in _title_candidates(captions):
         for label, caption in readings:
             for patterns, by_class in ((own, False), (national, True)):
-                if (spec := _longest_title(label, patterns)) is not None:
+                matched, spec = _longest_title(label, patterns)
+                if spec is not None:
                     return spec, caption, by_class
+                if matched:
+                    return None, "", False
     return None, "", False
 
 

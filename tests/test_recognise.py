@@ -197,3 +197,14 @@ def test_a_row_numbered_deeper_than_the_row_above_is_its_part() -> None:
     rows = {f["row_label"]: (f["row_role"], f["measure"]) for f in facts}
     assert rows["1、一般公共预算"] == ("component", "general_public_budget")
     assert rows["四、其他收入"] == ("item", "other_income")
+
+
+def test_a_title_naming_a_class_the_family_lacks_is_not_the_class_it_contains() -> None:
+    """上海市商务局 2026 单位预算05表 财政拨款支出预算表: the Shanghai family has no such table;
+    its title holds 支出预算表, the 支出总表 class's words, but names another class."""
+    from pipelines.catalog import TEMPLATES
+    from pipelines.recognise import match_title
+
+    shanghai = TEMPLATES["shanghai_budget_2024"]
+    assert match_title(("2026年预算单位财政拨款支出预算表",), shanghai)[0] is None
+    assert match_title(("2026年预算单位支出预算总表",), shanghai)[0].number == 3
