@@ -521,14 +521,19 @@ def _row_spec(label: str, rows: tuple[RowSpec, ...]) -> RowSpec | None:
     return next((spec for spec in rows if re.fullmatch(spec.label, label)), None)
 
 
-def _nested_code(label: str, above: str | None) -> str | None:
+def _nested_code(label: str, above: tuple[str, str] | None) -> str | None:
     """The 款 or 项 a row names by name only, under the coded rows above it: a child of the
-    row above or of one of its parents (湖州 2026 prints 类, 款 and 项 by name)."""
+    row above or of one of its parents (湖州 2026 prints 类, 款 and 项 by name). A 项 printed
+    with its 款's own name is that 款's 99 (其他社会保障和就业支出 20899 → 2089999), as the
+    classification numbers its 其他 items."""
     if not above:
         return None
-    for parent in (above[:n] for n in (5, 3) if len(above) >= n):
-        if code := function_child_code(parent, label):
-            return code
+    code, name = above
+    if len(code) == 5 and normalise_name(label) == normalise_name(name):
+        return code + "99"
+    for parent in (code[:n] for n in (5, 3) if len(code) >= n):
+        if (child := function_child_code(parent, label)) and child != code:
+            return child
     return None
 
 
@@ -551,7 +556,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
     }
     broken_down: dict[str, RowSpec | None] = {}  # per side: the row whose parts by fund follow
     numbered: dict[str, int | None] = {}  # per side: the numbering depth of the item row above
-    coded_above: dict[str, str] = {}  # per side: the function code of the last coded row
+    coded_above: dict[str, tuple[str, str]] = {}  # per side: the last coded row's code, name
     for position_in_rows, row in enumerate(table.data_rows):
         row_index = table.header_rows + position_in_rows
         texts = row.texts
@@ -594,7 +599,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                         row_spec if row_spec and row_spec.parts_by_fund_follow else None
                     )
             if function_code:
-                coded_above[side.section] = function_code
+                coded_above[side.section] = (function_code, row_label)
             row_role = row_spec.role if row_spec else "item"
             if label and row_role in ("item", "subtotal"):
                 level, above = numbering_level(label), numbered.get(side.section)

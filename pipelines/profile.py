@@ -62,7 +62,11 @@ PROFILE: tuple[ProfileItem, ...] = (
     ProfileItem("assets", "confidential_vehicles", rf"机要通信用车\s*{N}\s*辆", "辆"),
     ProfileItem("assets", "emergency_vehicles", rf"应急保障用车\s*{N}\s*辆", "辆"),
     ProfileItem("assets", "special_vehicles", rf"特种专业技术用车\s*{N}\s*辆", "辆"),
-    ProfileItem("assets", "retiree_vehicles", rf"离退休干部用车\s*{N}\s*辆", "辆"),
+    ProfileItem("assets", "retiree_vehicles", rf"(离退休干部|老干部)(服务)?用车\s*{N}\s*辆", "辆"),
+    ProfileItem(
+        "assets", "administrative_enforcement_vehicles", rf"行政执法专用车\s*{N}\s*辆", "辆"
+    ),
+    ProfileItem("assets", "institution_vehicles", rf"事业单位业务用车\s*{N}\s*辆", "辆"),
     ProfileItem("assets", "other_vehicles", rf"其他(车辆|用车)\s*{N}\s*辆", "辆"),
     ProfileItem(
         "assets", "other_vehicles_value", rf"其他车辆\s*\d+\s*辆，价值\s*{N}\s*万元", "万元"

@@ -154,3 +154,14 @@ def test_an_amount_at_the_bottom_of_a_tall_cell_stays_on_the_row_it_is_printed_o
         ["", "小计", "37,188.34"],
         ["", "公共财政拨款（补助）资金", "37,188.34"],
     ]
+
+
+def test_a_table_whose_title_and_header_are_printed_again_on_the_next_page_continues() -> None:
+    """湖州市财政局 2026 表01 runs on to p.18 under 表01 / its title / 341-湖州市财政局 单位：万元
+    and its two header rows again: one table, its header once, its closing rows from p.18."""
+    document = corpus_document("2026_yusuan_zhejiang-huzhou_caizhengju.pdf")
+    table = table_with(document, "本年收入合计")
+    rows = [row.texts for row in table.rows]
+    assert sorted({row.position.page for row in table.rows}) == [17, 18]
+    assert sum(1 for texts in rows if texts[:1] == ["收 入"]) == 1
+    assert rows[-1] == ["收 入 总 计", "6838.41", "支 出 总 计", "6838.41"]

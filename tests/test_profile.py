@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import polars as pl
 import pytest
 
 
@@ -85,3 +86,27 @@ def test_internal_structure_lists_every_unit(extracted) -> None:
     names = structure.filter(structure["item"] == "internal_unit")["name"].to_list()
     assert len(names) == 12 and names[0] == "公文处理科" and names[-1] == "后勤服务科"
     assert structure.filter(structure["item"] == "internal_units")["value"].to_list() == [12]
+
+
+def test_every_vehicle_kind_a_2026_document_lists_is_read() -> None:
+    """湖州市卫生健康委员会 2026: 共有车辆 70 辆 = 特种专业技术用车 49 + 行政执法专用车 3 +
+    事业单位业务用车 7 + 其他用车 11 (and 退役军人事务局's 老干部服务用车 2): no kind unread, so
+    the kinds add up to the total."""
+    from pipelines.document import Document, Paragraph, Position
+    from pipelines.profile import profile_frame
+
+    text = (
+        "截至 2025 年 12 月 31 日，所属各预算单位共有车辆 70 辆，其中，"
+        "机要通信用车及应急保障用车 0 辆、执法执勤用车 0 辆、特种专业技术用车 49 辆、"
+        "老干部服务用车 0 辆、行政执法专用车 3 辆、事业单位业务用车 7 辆、其他用车 11 辆。"
+    )
+    document = Document("d", "text", (Paragraph(text, Position(line=1)),))
+    frame = profile_frame(document, "d").filter(pl.col("topic") == "assets")
+    values = dict(frame.select("item", "value").rows())
+    assert values["vehicles"] == 70
+    assert sum(v for item, v in values.items() if item != "vehicles") == 70
+    assert {
+        "retiree_vehicles",
+        "administrative_enforcement_vehicles",
+        "institution_vehicles",
+    } <= set(values)

@@ -217,6 +217,19 @@ def test_balance_passes_when_income_equals_expense_and_fails_otherwise() -> None
     assert (row["expected"], row["observed"], row["difference"]) == ("5", "4", Decimal("-1"))
 
 
+def test_a_side_total_left_blank_is_a_warning_not_an_imbalance() -> None:
+    """上海市审计局 2026 财务收支预算总表 prints 支出总计 195,774,300 元 and leaves 收入总计
+    blank."""
+    expense_only = [fact(1, "total", "19577.43", row=8, role="total", section="expense")]
+    [row] = run(expense_only, [table(1)]).filter(pl.col("rule_family") == "balance").to_dicts()
+    assert (row["passed"], row["severity"], row["status"]) == (
+        False,
+        "warning",
+        "total_not_printed",
+    )
+    assert row["message_zh"].startswith("表1「收入总计 / 支出总计」收入总计未填列")
+
+
 def test_cross_table_rule_compares_the_figures_of_two_published_tables() -> None:
     facts = [
         fact(6, "total", "100", row=9, role="total", row_label="合计"),

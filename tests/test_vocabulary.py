@@ -285,3 +285,11 @@ def test_a_part_printed_as_its_own_parts_is_read_from_them() -> None:
     )
     across = [r for r in within_table_comparisons(facts) if r["check_id"].startswith("across.")]
     assert [(r["expected"], r["observed"]) for r in across] == [("6838.41", "6838.41")]
+
+
+def test_a_xiang_printed_with_its_kuans_name_is_that_kuans_99() -> None:
+    """湖州市卫生健康委员会 2026: 其他社会保障和就业支出 twice, 款 20899 then its 项 2089999."""
+    from pipelines.facts import _nested_code
+
+    assert _nested_code("其他社会保障和就业支出", ("20899", "其他社会保障和就业支出")) == "2089999"
+    assert _nested_code("财政事务", ("201", "一般公共服务支出")) == "20106"

@@ -387,6 +387,8 @@ SUMS = (
             "enforcement_vehicles",
             "special_vehicles",
             "retiree_vehicles",
+            "administrative_enforcement_vehicles",
+            "institution_vehicles",
             "other_vehicles",
         ),
         "车辆数应等于各类车辆之和",

@@ -329,6 +329,30 @@ def within_table_comparisons(facts: pl.DataFrame) -> list[dict]:
     return found
 
 
+def _unprinted_total(
+    document_id: str, rule: SumRule, spec: TableSpec, anchor: dict, totals: dict
+) -> dict:
+    """A side whose total is left blank (上海市审计局 2026: 收入总计 empty, 支出总计 19,577.43):
+    the balance cannot be checked, and the document leaves out a figure it must print; a
+    warning, never "income differs from expense"."""
+    blank = "income" if not totals["income"] else "expense"
+    printed = _total(totals["expense" if blank == "income" else "income"])
+    blank_zh = {"income": "收入总计", "expense": "支出总计"}[blank]
+    row = _row(
+        document_id,
+        rule.rule_id,
+        spec,
+        anchor,
+        printed,
+        Decimal(0),
+        f"{blank_zh}未填列，无法核对收支平衡",
+        f"the {blank} total is blank, so the balance cannot be checked",
+        subject="收入总计 / 支出总计",
+        family="balance",
+    )
+    return {**row, "severity": "warning", "status": "total_not_printed"}
+
+
 def balance_comparisons(facts: pl.DataFrame, tables: pl.DataFrame) -> list[dict]:
     """Income total equals expense total on every two-sided table that has a balance rule (the
     expense side read by function where printed, else by use)."""
@@ -353,6 +377,9 @@ def balance_comparisons(facts: pl.DataFrame, tables: pl.DataFrame) -> list[dict]
         if not totals["income"] and not totals["expense"]:
             continue
         anchor = (totals["expense"] or totals["income"])[0]
+        if not totals["income"] or not totals["expense"]:
+            found.append(_unprinted_total(document_id, rule, spec, anchor, totals))
+            continue
         found.append(
             _row(
                 document_id,

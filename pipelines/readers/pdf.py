@@ -521,6 +521,14 @@ def _continued(pages: list[list[_Line | _RawTable]]) -> list[_Line | _RawTable]:
         if (
             isinstance(first, _RawTable)
             and isinstance(previous, _RawTable)
+            and (repeated := _repeated_header(placed, blocks[start:end], first)) is not None
+        ):  # 湖州 2026 prints the title, unit line and header again over each page of a table
+            previous.rows.extend(first.rows[repeated:])
+            previous.pages.extend(first.pages[repeated:])
+            placed.extend(blocks[end + 1 :])
+        elif (
+            isinstance(first, _RawTable)
+            and isinstance(previous, _RawTable)
             and not _starts_new_table(first)
             and (rows := _rows_above(blocks[start:end], first)) is not None
         ):
@@ -532,6 +540,32 @@ def _continued(pages: list[list[_Line | _RawTable]]) -> list[_Line | _RawTable]:
         else:
             placed.extend(blocks)
     return placed
+
+
+def _texts(row: list[_Box]) -> list[str]:
+    return [re.sub(r"\s+", "", box.text) for box in row if box.text.strip()]
+
+
+def _repeated_header(
+    placed: list[_Line | _RawTable], lines: list[_Line], table: _RawTable
+) -> int | None:
+    """How many header rows a table at the top of a page repeats of the table it continues,
+    where the lines above it repeat that table's title lines; None where it is no such repeat."""
+    previous = placed[-1]
+    assert isinstance(previous, _RawTable)
+    captions = []
+    for block in reversed(placed[:-1]):
+        if not isinstance(block, _Line) or len(captions) == len(lines):
+            break
+        captions.insert(0, re.sub(r"\s+", "", block.paragraph.text))
+    if not lines or [re.sub(r"\s+", "", line.paragraph.text) for line in lines] != captions:
+        return None
+    repeated = 0
+    while repeated < min(HEADER_ROWS, len(table.rows), len(previous.rows)) and _texts(
+        table.rows[repeated]
+    ) == _texts(previous.rows[repeated]):
+        repeated += 1
+    return repeated or None
 
 
 def _rows_above(lines: list[_Line], table: _RawTable) -> list[list[_Box]] | None:
