@@ -45,6 +45,7 @@ def test_definitions_load_with_job_schedule_and_sensor() -> None:
         "completeness",
         "plausibility",
         "narrative",
+        "reading",
         "warehouse_integrity",
     }
 

@@ -83,6 +83,13 @@ FAMILIES: tuple[Family, ...] = (
         "and assets add up",
         "difference",
     ),
+    Family(
+        "reading",
+        "读取核实：各表的合计成立则读取可信；合计以误读的方式不符则为读取存疑，不算文件错误",
+        "the reading of each table is verified by its own sums; where they fail as a misreading "
+        "makes them fail, the findings are doubts about gongkai's reading, not the document's",
+        "status",
+    ),
 )
 
 

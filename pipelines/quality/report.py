@@ -13,6 +13,7 @@ LABELS = {
         "warning": "警告",
         "info": "提示",
         "rounding": "舍入",
+        "reading_doubt": "读取存疑",
         "checks": "项检查",
         "failed": "项未通过",
         "undecided": "项无法核实",
@@ -27,6 +28,7 @@ LABELS = {
         "warning": "WARNING",
         "info": "INFO",
         "rounding": "ROUNDING",
+        "reading_doubt": "READING DOUBT",
         "checks": "checks",
         "failed": "failed",
         "undecided": "could not be verified",
@@ -36,13 +38,18 @@ LABELS = {
         "family": "rule family",
     },
 }
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "rounding": 3}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "reading_doubt": 2, "info": 3, "rounding": 4}
 
 
 def finding_class(row: dict) -> str:
-    """What a failed check says: its severity, or rounding where the figures' rounding allows
-    the difference (as `v_dq_results.finding_class`)."""
-    return "rounding" if row.get("status") == "rounding" else row["severity"]
+    """What a failed check says: its severity, rounding where the figures' rounding allows the
+    difference, reading_doubt where the table's reading is doubtful (as
+    `v_dq_results.finding_class`)."""
+    if row.get("status") == "rounding":
+        return "rounding"
+    if row.get("status") in ("reading_doubt", "doubtful"):
+        return "reading_doubt"
+    return row["severity"]
 
 
 def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:

@@ -400,13 +400,17 @@ LEFT JOIN fact_budget_line f
 WHERE dt.topic = 'three_public' AND t.status NOT IN ('missing', 'unread')
 GROUP BY ALL;
 
--- finding_class: what a failed check says — error, warning, info, or rounding (the figures'
--- rounding allows the difference: not the document contradicting itself); NULL where it passed.
+-- finding_class: what a failed check says — error, warning, info, rounding (the figures'
+-- rounding allows the difference: not the document contradicting itself), or reading_doubt
+-- (a check failing on a table whose reading is doubtful: gongkai's problem, not the
+-- document's); NULL where it passed.
 CREATE VIEW v_dq_results AS
 SELECT
     q.document_id, q.check_id, q.rule_family, q.severity, q.passed,
     CASE WHEN q.passed IS NOT FALSE THEN NULL
-         WHEN q.status = 'rounding' THEN 'rounding' ELSE q.severity END AS finding_class,
+         WHEN q.status = 'rounding' THEN 'rounding'
+         WHEN q.status IN ('reading_doubt', 'doubtful') THEN 'reading_doubt'
+         ELSE q.severity END AS finding_class,
     q.table_no, q.subject,
     q.expected, q.observed, q.difference, q.status, q.message_zh, q.message_en,
     r.source_file, q.source_page, q.source_line, q.source_row, q.source_column,

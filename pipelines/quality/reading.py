@@ -1,0 +1,141 @@
+"""The reading verdict of each described table: is gongkai's reading of it to be trusted?
+
+A sum that fails says "the document is wrong" only where the reading around it verifies. After
+the rules are judged, each table of a document's family gets a verdict from its own sums:
+
+- `verified`: every sum of the table holds (to the cent, or within the printed rounding);
+- `inconsistent`: the reading verifies around a few failing sums — the document contradicts
+  itself there, and those failures are its errors;
+- `doubtful`: the sums fail in a pattern a misreading makes rather than a publisher — most of
+  them fail, every failing total is exactly twice its parts (a level read twice), or numbers of
+  the table sit in columns or rows the description does not know; its failures (and the
+  cross-table ones anchored on it) are `reading_doubt`, gongkai's problem, never the
+  document's;
+- `unverifiable`: the table prints nothing its sums can test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import polars as pl
+
+from pipelines.facts import UNRECOGNISED
+from pipelines.quality.frame import COMPARISON_SCHEMA
+
+FAMILY = "reading"
+# the rule families whose failures on a doubtful table are the reading's, not the document's
+ARITHMETIC = ("within_table_sums", "balance", "cross_table")
+MOSTLY = Decimal("0.5")  # a table where at least this share of its sums fail is misread
+
+
+def _failing(rows: pl.DataFrame) -> pl.DataFrame:
+    not_rounding = pl.col("status").fill_null("") != "rounding"
+    return rows.filter((pl.col("passed") == False) & not_rounding)  # noqa: E712
+
+
+def _doubt(sums: pl.DataFrame, unknown: int) -> str | None:
+    """Why a table's reading is doubtful, or None where its failures are the document's."""
+    failing = _failing(sums)
+    if failing.height == 0:
+        return None
+    if unknown:
+        return f"{unknown} of its numbers lie in columns or rows the description does not know"
+    if sums.height >= 2 and failing.height >= MOSTLY * sums.height:
+        return f"{failing.height} of its {sums.height} sums fail: a misreading, not a publisher"
+    pairs = [
+        (Decimal(e), Decimal(o)) for e, o in failing.select("expected", "observed").iter_rows()
+    ]
+    if all(o and (e == 2 * o or o == 2 * e) for e, o in pairs):
+        return "every failing total is exactly twice its parts or half of them: a level read twice"
+    return None
+
+
+def reading_comparisons(results: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
+    """One verdict row per described table that has facts: its status (verified, inconsistent,
+    doubtful, unverifiable) and, for a doubtful one, why."""
+    rows = []
+    described = facts.filter(pl.col("template") != UNRECOGNISED)
+    sums = results.filter(
+        (pl.col("rule_family") == "within_table_sums") & pl.col("passed").is_not_null()
+    )
+    for (document_id, table_no), table in described.group_by(
+        ["document_id", "table_no"], maintain_order=True
+    ):
+        own = sums.filter((pl.col("document_id") == document_id) & (pl.col("table_no") == table_no))
+        unknown = table.filter(pl.col("measure") == UNRECOGNISED).height
+        reason = _doubt(own, unknown)
+        if own.height == 0:
+            status, zh, en = "unverifiable", "无可核对的合计", "prints nothing its sums can test"
+        elif reason:
+            status, zh, en = "doubtful", f"读取存疑：{reason}", f"reading doubtful: {reason}"
+        elif _failing(own).height:
+            failed = _failing(own).height
+            status = "inconsistent"
+            zh = f"读取经核实，{failed} 处合计不符为文件自身错误"
+            en = f"reading verified around {failed} failing sums: the document's own errors"
+        else:
+            status, zh, en = (
+                "verified",
+                "读取经核实：表内合计全部成立",
+                "reading verified: its sums hold",
+            )
+        first = table.sort("source_page", "source_row", nulls_last=True).row(0, named=True)
+        rows.append(
+            {
+                "document_id": document_id,
+                "check_id": "reading.table_verdict",
+                "rule_family": FAMILY,
+                "severity": "info",
+                "table_no": table_no,
+                "subject": f"表{table_no}",
+                "expected": "verified",
+                "observed": status,
+                "difference": None,
+                "status": status,
+                "message_zh": f"表{table_no}：{zh}",
+                "message_en": f"table {table_no}: {en}",
+                "source_line": first["source_line"],
+                "source_page": first["source_page"],
+                "source_row": None,
+                "source_column": None,
+            }
+        )
+    return pl.DataFrame(rows, schema=COMPARISON_SCHEMA)
+
+
+def with_reading(
+    results: pl.DataFrame,
+    facts: pl.DataFrame,
+    judge: Callable[[dict[str, pl.DataFrame]], pl.DataFrame],
+) -> pl.DataFrame:
+    """The judged results with each table's reading verdict added (judged by its suite), and
+    the arithmetic failures anchored on a doubtful table told as `reading_doubt`."""
+    verdicts = judge({FAMILY: reading_comparisons(results, facts)})
+    doubtful = verdicts.filter(pl.col("status") == "doubtful").select(
+        "document_id",
+        "table_no",
+        pl.col("message_zh").alias("doubt_zh"),
+        pl.col("message_en").alias("doubt_en"),
+    )
+    marked = results.join(doubtful, on=["document_id", "table_no"], how="left")
+    doubt = (
+        pl.col("rule_family").is_in(ARITHMETIC)
+        & (pl.col("passed") == False)  # noqa: E712
+        & (pl.col("status").fill_null("") != "rounding")
+        & pl.col("doubt_zh").is_not_null()
+    )
+    marked = marked.with_columns(
+        pl.when(doubt).then(pl.lit("info")).otherwise(pl.col("severity")).alias("severity"),
+        pl.when(doubt).then(pl.lit("reading_doubt")).otherwise(pl.col("status")).alias("status"),
+        pl.when(doubt)
+        .then(pl.concat_str(pl.col("message_zh"), pl.lit("（"), pl.col("doubt_zh"), pl.lit("）")))
+        .otherwise(pl.col("message_zh"))
+        .alias("message_zh"),
+        pl.when(doubt)
+        .then(pl.concat_str(pl.col("message_en"), pl.lit(" ("), pl.col("doubt_en"), pl.lit(")")))
+        .otherwise(pl.col("message_en"))
+        .alias("message_en"),
+    ).drop("doubt_zh", "doubt_en")
+    return pl.concat([marked, verdicts.select(marked.columns)])

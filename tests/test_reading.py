@@ -1,0 +1,76 @@
+"""The reading verdict: a table's own sums say whether gongkai read it right, and failures on a
+table read doubtfully are gongkai's doubt, never the document's error."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from expectations.runner import judge_sql
+from pipelines.extract import FACT_SCHEMA
+from pipelines.quality.reading import with_reading
+from tests.test_quality import fact, run, split_row
+
+
+def read(facts: list[dict]) -> pl.DataFrame:
+    results = run(facts)
+    return with_reading(results, pl.DataFrame(facts, schema=FACT_SCHEMA), judge_sql)
+
+
+def verdict(results: pl.DataFrame) -> tuple:
+    [row] = results.filter(pl.col("check_id") == "reading.table_verdict").to_dicts()
+    return row["status"], row["passed"]
+
+
+def sums(results: pl.DataFrame) -> list[tuple]:
+    return (
+        results.filter((pl.col("rule_family") == "within_table_sums") & ~pl.col("passed"))
+        .select("severity", "status")
+        .rows()
+    )
+
+
+def test_a_table_whose_sums_all_hold_is_verified() -> None:
+    results = read(split_row("10", "6", "4", row=5) + split_row("20", "15", "5", row=6))
+    assert verdict(results) == ("verified", True)
+
+
+def test_one_failing_sum_among_holding_ones_is_the_documents_error() -> None:
+    """湖州市交通运输局 2026 表3: 航道维护 printed 200 over 基本 + 项目, every other row holds."""
+    rows = [split_row(str(10 + n), str(6 + n), "4", row=5 + n) for n in range(4)]
+    facts = [f for row in rows for f in row] + split_row("11.00", "6.00", "4.00", row=9)
+    results = read(facts)
+    assert verdict(results) == ("inconsistent", True)
+    assert sums(results) == [("error", None)]
+
+
+def test_totals_exactly_twice_their_parts_are_a_doubtful_reading() -> None:
+    facts = split_row("20", "6", "4", row=5) + split_row("40", "15", "5", row=6)
+    results = read(facts)
+    assert verdict(results) == ("doubtful", False)
+    assert sums(results) == [("info", "reading_doubt"), ("info", "reading_doubt")]
+    doubts = results.filter(pl.col("status") == "reading_doubt")["message_zh"].to_list()
+    assert all("读取存疑" in message for message in doubts)
+
+
+def test_a_failure_beside_numbers_the_description_does_not_know_is_doubtful() -> None:
+    rows = [split_row(str(10 + n), str(6 + n), "4", row=5 + n) for n in range(4)]
+    facts = [f for row in rows for f in row] + split_row("11.00", "6.00", "4.00", row=9)
+    facts.append(fact(3, "unrecognised", "3", row=9, column=8))
+    results = read(facts)
+    assert verdict(results) == ("doubtful", False)
+    assert sums(results) == [("info", "reading_doubt")]
+
+
+def test_a_table_with_nothing_to_sum_is_unverifiable() -> None:
+    results = read([fact(3, "total", "10", row=5, column=5)])
+    assert verdict(results) == ("unverifiable", None)
+
+
+def test_the_check_report_tells_a_doubt_as_gongkais_not_as_an_error() -> None:
+    from pipelines.quality.report import format_report
+
+    results = read(
+        split_row("20.00", "6.00", "4.00", row=5) + split_row("40.00", "15.00", "5.00", row=6)
+    )
+    report = format_report(results, "d")
+    assert "[读取存疑]" in report and "[错误]" not in report
