@@ -1096,6 +1096,50 @@ TEMPLATES: dict[str, tuple[TableSpec, ...]] = {
     FINAL_2024: FINAL_TABLES,
 }
 
+# ---- the national tables: a class no family describes, read by the vocabulary alone ---------
+
+NATIONAL = "national"
+NATIONAL_NUMBERS = 100  # a national table's number: 100 + the class's place in the vocabulary
+
+
+def _national_rules(entry: vocabulary.TableClass) -> tuple[SumRule, ...]:
+    """The sums of a class's table: its declared totals, each measure's own parts, and, where
+    its rows carry codes, the 合计 row over the items and each 类 over its 款."""
+    rules = [
+        SumRule(f"across.{total}_is_sum_of_parts", "across", total, parts)
+        for total, parts in entry.sums
+    ]
+    rules += [
+        SumRule(f"across.{measure}_is_sum_of_its_parts", "across", measure, parts)
+        for measure in entry.measures
+        if (parts := vocabulary.measure_parts(measure)) and set(parts) <= set(entry.measures)
+    ]
+    if entry.codes:
+        rules.append(SumRule("down.total_row_is_sum_of_items", "down", "total"))
+    return tuple(rules)
+
+
+NATIONAL_TABLES: tuple[TableSpec, ...] = tuple(
+    TableSpec(
+        NATIONAL,
+        NATIONAL_NUMBERS + place,
+        entry.name,
+        (),
+        "grid",
+        code_kind=entry.codes,
+        topic=topic,
+        sum_rules=_national_rules(entry),
+    )
+    for place, (topic, entry) in enumerate(vocabulary.table_classes().items())
+    if entry.layout == "grid" and entry.measures
+)
+
+
+def described_tables() -> tuple[TableSpec, ...]:
+    """Every table the catalog can read: each family's, then the national ones."""
+    return (*(spec for specs in TEMPLATES.values() for spec in specs), *NATIONAL_TABLES)
+
+
 # ---- how the tables of one document must agree ---------------------------------------------
 
 
@@ -1297,12 +1341,7 @@ def topic_table(template: str, topic: str) -> TableSpec | None:
 @cache
 def table_topics() -> dict[tuple[str, int], str]:
     """The topic of each (template, table number) the catalog describes."""
-    return {
-        (spec.template, spec.number): spec.topic
-        for specs in TEMPLATES.values()
-        for spec in specs
-        if spec.topic
-    }
+    return {(spec.template, spec.number): spec.topic for spec in described_tables() if spec.topic}
 
 
 def current_year_total(template: str, topic: str, section: str | None) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.catalog import TEMPLATES, TableSpec
+from pipelines.catalog import NATIONAL_TABLES, TEMPLATES, TableSpec
 from pipelines.disclosure import not_a_disclosure
 from pipelines.facts import UNRECOGNISED, table_facts, warning
 from pipelines.forms import is_form, parse_form
@@ -300,6 +300,17 @@ def _reads(table: RecognisedTable) -> tuple[bool, int]:
     return not missing and 2 * known >= len(built.facts), known
 
 
+def _national(table: RecognisedTable, printed_classes: set[str | None]) -> RecognisedTable | None:
+    """A table of a class the document's family has no table of (苏州's 国有资本经营预算支出
+    预算表, 上海's 财政拨款支出预算表), read as the class's national table: by its title's class
+    and the vocabulary's header words, where that reads at least half its numbers."""
+    spec, caption, _ = match_title(table.captions, NATIONAL_TABLES)
+    if spec is None or spec.topic in printed_classes:
+        return None
+    named = replace(table, spec=spec, title=caption, by_class=True)
+    return named if _reads(named)[0] else None
+
+
 def _unrecognised_spec(number: int, table: RecognisedTable) -> TableSpec:
     """A stand-in description for a table no family describes: its numbers still become facts."""
     caption = table.title or next(
@@ -414,6 +425,19 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         result.document_id, [parse_form(t.table, t.captions) for t in forms]
     )
     unknown = [t for t in unrecognised if t not in forms and _has_amounts(t)]
+    printed_classes = {spec.topic for spec in TEMPLATES[result.template]}
+    for table in list(unknown):
+        national = _national(table, printed_classes)
+        if national is None:
+            continue
+        unknown.remove(table)
+        built = table_facts(national, result.document_id, unit, basis)
+        facts.extend(built.facts)
+        codes.extend(built.codes)
+        result.warnings.extend(built.warnings)
+        inventory.append(
+            _inventory_row(result.document_id, national.spec, national, len(built.facts))
+        )
     for number, table in enumerate(unknown, start=1):
         spec = _unrecognised_spec(number, table)
         built = table_facts(replace(table, spec=spec), result.document_id, unit, basis)

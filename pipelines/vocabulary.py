@@ -26,6 +26,9 @@ class TableClass:
     measures: tuple[str, ...]
     core: bool
     measures_in_rows: bool = False
+    codes: str | None = None  # function | economic: what its rows' codes are
+    layout: str = "grid"  # or two_sided: income beside expense
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (total, its parts)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ def table_classes() -> dict[str, TableClass]:
             measures=tuple(entry["measures"]),
             core=entry.get("core", False),
             measures_in_rows=entry.get("measures_in_rows", False),
+            codes=entry.get("codes"),
+            layout=entry.get("layout", "grid"),
+            sums=tuple((total, tuple(parts)) for total, *parts in entry.get("sums", ())),
         )
         for topic, entry in _vocabulary()["classes"].items()
     }

@@ -9,12 +9,12 @@ from operator import itemgetter
 
 import polars as pl
 
-from pipelines.catalog import MEASURES, TEMPLATES, SumRule, TableSpec
+from pipelines.catalog import MEASURES, SumRule, TableSpec, described_tables
 from pipelines.quality.frame import arithmetic_row, lowest_level, rounding_allowance
 from pipelines.vocabulary import measure_parts
 
 SPECS: dict[tuple[str, int], TableSpec] = {
-    (spec.template, spec.number): spec for specs in TEMPLATES.values() for spec in specs
+    (spec.template, spec.number): spec for spec in described_tables()
 }
 FAMILY = "within_table_sums"
 

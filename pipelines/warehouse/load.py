@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.catalog import MEASURES, TEMPLATES
+from pipelines.catalog import MEASURES, described_tables
 from pipelines.classification import classification_dimension
 from pipelines.staging import Staging
 
@@ -81,8 +81,7 @@ def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
                 spec.code_kind,
                 spec.topic,
             )
-            for specs in TEMPLATES.values()
-            for spec in specs
+            for spec in described_tables()
         ],
     )
 
