@@ -19,10 +19,13 @@ import polars as pl
 
 from pipelines.catalog import normalise_label
 from pipelines.document import Document, Paragraph
+from pipelines.vocabulary import heading_words, narrative_bounds
 
 NUMBER = r"\d[\d,]*(?:\.\d+)?"
+HEADING_LENGTH = 50  # a heading line is short; a sentence naming a table is not one
 FIGURE = re.compile(
-    r"(?P<change>(?:比上年(?:预算|执行数)?|较上年)?\s*(?P<direction>增加（减少）|增加\(减少\)|"
+    r"(?P<change>(?:(?:比|较)(?:上年|20\d{2}\s*年)(?:预算|执行数)?)?\s*"
+    r"(?P<direction>增加（减少）|增加\(减少\)|"
     rf"增加或减少|增加|减少)\s*(?P<change_number>{NUMBER})\s*万元)"
     rf"|(?P<amount>(?P<amount_number>{NUMBER})\s*(?P<unit>万元|元)(?!以上|以下|及以上))"
     rf"|(?P<share>占\s*(?:(?P<share_base>[^，。；,;\d%]{{1,20}}?)的?\s*)?(?P<share_number>{NUMBER})\s*%)"
@@ -34,6 +37,7 @@ LEADING = re.compile(
     r"^(?:其中|包括|主要包括|收入预算包括|支出预算包括|收入全部为|全部为|主要原因是|或|\[或|"
     r"（或|安排|本部门|本年度|本级|及下属单位|及下属各预算单位|及下属|和|涉及|的)+"
 )
+QUOTED_ITEM = re.compile(r"^“([^“”]+)”(?:科目)?$")
 TRAILING = re.compile(
     r"(?:预算数为|预算数|为|价值|规模|金额为|共计|合计为|较上年整体|较上年|"
     r"比上年)+$"
@@ -102,13 +106,14 @@ def _clean(text: str, department: str | None) -> str:
     text = COUNT.sub("", text)
     if "的" in text and re.search(r"单位|部门|办公室", text.split("的")[0]):
         text = text.rsplit("的", 1)[1]
+    text = QUOTED_ITEM.sub(r"\1", text)  # “科学技术支出”科目: the class quoted
     text = TRAILING.sub("", text).strip("，,、[]【】 ")
     return "" if text in GENERIC else text
 
 
 def _subject(text: str, start: int, department: str | None, project: str | None) -> str:
     """The words naming what the figure at `start` is about."""
-    before = BOOKMARK.sub("", text[:start])
+    before = YEAR.sub("", BOOKMARK.sub("", text[:start]))
     segments = [s for s in SEGMENT.split(before) if s]
     for segment in reversed(segments[-3:]):
         if "预算安排规模" in segment and project:
@@ -119,24 +124,25 @@ def _subject(text: str, start: int, department: str | None, project: str | None)
     return ""
 
 
-def part_paragraphs(
-    document: Document, start: str = "第三部分", end: str = "第四部分"
-) -> list[Paragraph]:
-    """The paragraphs of one part of a disclosure (default: 第三部分 情况说明): the longest run
-    from a heading that starts with `start` to the next that starts with `end`, so a table of
-    contents listing both headings is passed over."""
-    runs: list[list[Paragraph]] = []
-    current: list[Paragraph] | None = None
+def part_paragraphs(document: Document) -> list[Paragraph]:
+    """The paragraphs of a disclosure's narrative: every run from a heading that opens it
+    (第三部分, 2026年单位预算编制说明, 二、…部门预算安排情况说明, 其他相关情况说明) to the next that
+    closes it (第四部分, 名词解释, a table's title), by the vocabulary's `narrative` words. A
+    table of contents listing those headings gives runs of headings only, which state no
+    figure."""
+    starts, ends = narrative_bounds()
+    found: list[Paragraph] = []
+    inside = False
     for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
-        if text.startswith(start):
-            current = []
-            runs.append(current)
-        elif text.startswith(end):
-            current = None
-        elif current is not None:
-            current.append(paragraph)
-    return max(runs, key=len, default=[])
+        words = heading_words(paragraph.text)
+        if len(words) <= HEADING_LENGTH and any(p.fullmatch(words) for p in starts):
+            inside = True
+            found.append(paragraph)  # a heading of its own (（八）“三公”经费预算情况说明)
+        elif len(words) <= HEADING_LENGTH and any(p.fullmatch(words) for p in ends):
+            inside = False
+        elif inside:
+            found.append(paragraph)
+    return found
 
 
 def extract_claims(document: Document, department: str | None) -> list[Claim]:
@@ -202,7 +208,7 @@ def extract_claims(document: Document, department: str | None) -> list[Claim]:
 def _continues(gap: str) -> bool:
     """A share or change right after a claim's figures (only connecting words between) belongs
     to that claim; one preceded by a subject of its own starts a new claim."""
-    gap = re.sub(r"比上年(?:预算|执行数)?|较上年|[，,；;\s]", "", gap)
+    gap = re.sub(r"(?:比|较)(?:上年|20\d{2}\s*年)(?:预算|执行数)?|[，,；;\s]", "", gap)
     return gap == "" or bool(re.fullmatch(r"(?:其中|同比)?", gap))
 
 
@@ -244,7 +250,22 @@ def canonical_subject(subject: str) -> Canonical:
         None,
     )
     codes = _codes_by_name().get(normalise_name(subject), {})
-    return Canonical(measure, codes.get("function"), codes.get("economic"))
+    function_code = codes.get("function") or _code_by_path(subject)
+    return Canonical(measure, function_code, codes.get("economic"))
+
+
+def _code_by_path(subject: str) -> str | None:
+    """The functional code a subject names as its 类-款-项 path (上海: 一般公共服务支出-政府办公厅
+    （室）及相关机构事务-行政运行), each level by name under the one before."""
+    from pipelines.classification import function_child_code, function_class_codes, normalise_name
+
+    names = [normalise_name(part) for part in re.split(r"[-－—]", subject) if part]
+    if len(names) < 2 or not (code := function_class_codes().get(names[0])):
+        return None
+    for name in names[1:]:
+        if not (code := function_child_code(code, name)):
+            return None
+    return code
 
 
 @cache

@@ -154,3 +154,18 @@ def row_measure(label: str, topic: str | None) -> str | None:
         words = stripped
     measure = header_measure((words,), topic)
     return measure if measure != "total" else None
+
+
+def narrative_bounds() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
+    """The heading patterns that open and close a disclosure's narrative (情况说明)."""
+    entry = _vocabulary()["narrative"]
+    return (
+        tuple(_compiled(p) for p in entry["starts"]),
+        tuple(_compiled(p) for p in entry["ends"]),
+    )
+
+
+def heading_words(line: str) -> str:
+    """A line as a heading is matched: without blanks and its numbering (二、, （一）, 1.)."""
+    text = re.sub(r"\s+", "", line)
+    return _compiled("^" + numbering_pattern()).sub("", text, count=1)

@@ -106,3 +106,60 @@ def test_subjects_map_to_canonical_measures_and_codes(
         function_code,
         economic_code,
     )
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "raw" / "corpus"
+
+
+def _claims(name: str):
+    from pipelines.extract import extract_file
+
+    return extract_file(CORPUS / name, CORPUS)
+
+
+def test_a_narrative_under_any_familys_headings_is_read() -> None:
+    """上海市普陀区人民政府办公室 2025 has no 第三部分: its 2025年部门预算编制说明 and its
+    其他相关情况说明 (三公, 机关运行经费, 政府采购) are the narrative; 湖州市财政局 2026's is
+    二、…部门预算安排情况说明. A change on 2024年预算 belongs to the figure before it."""
+    putuo = _claims("2025_yusuan_shanghai-putuo_qzf-bgs_dept.pdf").claims
+    income = putuo.filter(putuo["subject"] == "财政拨款收入").row(0, named=True)
+    assert (income["amount_wan"], income["change_wan"]) == (Decimal("9101.68"), Decimal("-2389.52"))
+    assert putuo.filter(putuo["section"].str.contains("三公", literal=True)).height > 0
+    huzhou = _claims("2026_yusuan_zhejiang-huzhou_caizhengju.pdf").claims
+    assert huzhou.filter(huzhou["subject"] == "一般公共预算拨款收入")["amount_wan"].to_list() == [
+        Decimal("6838.41")
+    ]
+
+
+def test_a_class_named_by_its_path_resolves_to_its_code() -> None:
+    """上海: “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元."""
+    assert canonical_subject(
+        "一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行"
+    ).function_code == ("2010301")
+
+
+def test_shares_listed_together_are_shares_of_their_own_total() -> None:
+    """湖州市财政局 2026: 人员支出 4944.99 万元，占72.3%；日常公用支出 626.67 万元，占 9.2%；
+    项目支出1266.75 万元，占 18.5% — of their sum, 6838.41, and they hold."""
+    import polars as pl
+
+    from expectations.runner import judge_sql
+    from pipelines.quality import QualityInput, comparisons
+
+    huzhou = _claims("2026_yusuan_zhejiang-huzhou_caizhengju.pdf")
+    results = judge_sql(comparisons(QualityInput.from_result(huzhou)))
+    shares = results.filter(
+        (pl.col("check_id") == "narrative.share_recomputes")
+        & pl.col("subject").is_in(["人员支出", "日常公用支出", "项目支出"])
+    )
+    assert shares.height == 3 and shares["passed"].all()
+    assert all("所列各项合计6838.41" in m for m in shares["message_zh"])
+
+
+def test_a_figure_rounded_in_the_prose_is_rounding_not_an_error() -> None:
+    """上海市刑事科学技术研究院 2026: 收入预算7,072万元 against the table's 70,716,064 元 is
+    within the half 万元 the prose's rounding allows."""
+    from pipelines.quality.narrative import _printed_rounding
+
+    assert _printed_rounding({"amount": Decimal("7072"), "unit": "万元"}) == Decimal("0.5")
+    assert _printed_rounding({"amount": Decimal("4651.67"), "unit": "万元"}) == Decimal("0.005")

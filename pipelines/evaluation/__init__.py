@@ -115,6 +115,8 @@ def _frames(warehouse: Path) -> dict[str, pl.DataFrame]:
                 LEFT JOIN dim_table t ON t.template = d.template AND t.table_no = q.table_no""",
         "tables": "SELECT document_id, template, table_no, table_name, status FROM document_table",
         "topics": "SELECT template, table_no, topic FROM dim_table",
+        "claims": "SELECT document_id, count(*)::INTEGER AS claims FROM narrative_claim "
+        "GROUP BY document_id",
     }
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return {name: connection.sql(sql).pl() for name, sql in queries.items()}
@@ -159,6 +161,7 @@ def measure(
     documents = (
         loaded.join(metrics.consistency(frames["results"]), on="document_id", how="left")
         .join(metrics.recognition(frames["tables"], frames["topics"]), on="document_id", how="left")
+        .join(frames["claims"], on="document_id", how="left")
         .with_columns(
             pl.col(
                 "arithmetic_checks",
@@ -166,6 +169,7 @@ def measure(
                 "arithmetic_rounding",
                 "errors",
                 "warnings",
+                "claims",
             ).fill_null(0)
         )
         .sort("source_file")

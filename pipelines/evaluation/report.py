@@ -123,6 +123,9 @@ def _consistency(evaluation: Evaluation) -> str:
             f"mean {statistics.mean(errors):.1f}",
             f"- documents with zero error findings: {_share(clean, len(errors))}",
             f"- warnings in all: {warnings}, errors in all: {sum(errors)}",
+            f"- narrative claims read: {int(documents['claims'].sum() or 0)}; documents with "
+            f"none: {_share(int((documents['claims'] == 0).sum()), len(errors))} (their "
+            "narrative rules are not evaluated, not passed)",
         ]
     )
 
@@ -264,6 +267,7 @@ def _per_document(evaluation: Evaluation) -> str:
                 _share(r["arithmetic_passed"], r["arithmetic_checks"]),
                 r["errors"],
                 r["warnings"],
+                r["claims"],
                 len(r["classes"] or []),
                 len(r["unrecognised"] or []),
                 meta,
@@ -281,6 +285,7 @@ def _per_document(evaluation: Evaluation) -> str:
                     "sum checks",
                     "errors",
                     "warnings",
+                    "claims",
                     "classes",
                     "unrecognised",
                     "metadata",

@@ -218,9 +218,19 @@ def _amount_rows(
                 what_en=f"(the narrative's figure agrees with table {table_no})",
                 source_line=claim["source_line"],
                 source_page=claim["source_page"],
+                rounding=_printed_rounding(claim),
             )
         )
     return found
+
+
+def _printed_rounding(claim: dict) -> Decimal:
+    """What rounding the prose's figure allows: half a unit of its last printed digit, in 万元
+    (上海 2026: 收入预算7,072万元 for the table's 70,716,064 元)."""
+    exponent = claim["amount"].normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    half = Decimal(5) / (Decimal(10) ** (places + 1))
+    return half / 10000 if claim["unit"] == "元" else half
 
 
 def _allowance(printed: Decimal) -> Decimal:
@@ -263,12 +273,15 @@ def _share_rows(
     """A share is recomputed against the base it names where that is a table figure, else
     against the amount the sentence before it states."""
     found = []
+    wholes = _listed_wholes(claims)
     for index, claim in enumerate(claims):
         if claim["share_percent"] is None or claim["amount_wan"] is None:
             continue
         named = _named_base(claim, template, figures)
         if named:
             base_subject, base_amount = f"{named[0]}（表{named[2]}）", named[1]
+        elif index in wholes:
+            base_subject, base_amount = "所列各项合计", wholes[index]
         else:
             base = next(
                 (
@@ -299,6 +312,24 @@ def _share_rows(
             )
         )
     return found
+
+
+def _listed_wholes(claims: list[dict]) -> dict[int, Decimal]:
+    """Shares listed together whose percentages add up to 100 (人员支出 4944.99 万元，占72.3%；
+    日常公用支出 626.67 万元，占 9.2%；项目支出 1266.75 万元，占 18.5%): each is a share of
+    the items' own total, whatever the sentences before them state."""
+    lists: dict[tuple, list[int]] = {}
+    for index, claim in enumerate(claims):
+        if claim["share_percent"] is not None and claim["amount_wan"]:
+            lists.setdefault((claim["source_page"], claim["source_line"], claim["sentence"]), [])
+            lists[(claim["source_page"], claim["source_line"], claim["sentence"])].append(index)
+    wholes = {}
+    for members in lists.values():
+        shares = sum((claims[i]["share_percent"] for i in members), Decimal(0))
+        if len(members) >= 2 and abs(shares - 100) <= Decimal("0.1") * len(members):
+            total = sum((claims[i]["amount_wan"] for i in members), Decimal(0))
+            wholes.update(dict.fromkeys(members, total))
+    return wholes
 
 
 def _percent_row(
