@@ -364,48 +364,58 @@ def failures(results: pl.DataFrame) -> list[tuple]:
     )
 
 
+# a paragraph keeping the template's 比上年增加（减少）… (克州: 7 paragraphs, 昌吉: 2)
+LEFTOVER = ("plausibility.template_leftover", None, "增加（减少）", "", "增加（减少）")
+
+
 def test_kezhou_findings_are_exactly_the_real_inconsistencies(seed_results) -> None:
-    assert failures(seed_results["000"]) == [
-        ("balance.income_equals_expense", 1, "收入总计 / 支出总计", "1483.22", "1476.62"),
-        ("code.in_classification", 6, "30242", None, "办公用品及设备采购"),
-        ("code.unique_in_table", 6, "30201", "1", "2"),
-        ("cross.project_by_function_equals_expenditure_project", 3, "2010301", "50", "0"),
-        ("cross.project_by_function_equals_expenditure_project", 7, "2010399", "124", "174"),
-        ("narrative.amount_matches_table", 5, "一般公共预算拨款基本支出", "1302.62", "1459.62"),
-        (
-            "narrative.amount_matches_table",
-            5,
-            "其他办公厅（室）及相关机构事务支出（2010399）",
-            "107",
-            "157",
-        ),
-        ("narrative.amount_matches_table", 6, "奖励金（30309）", "4.09", "0"),
-        ("narrative.amount_matches_table", 6, "退休费（30302）", "30.52", "0"),
-    ]
+    assert failures(seed_results["000"]) == sorted(
+        [LEFTOVER] * 7
+        + [
+            ("balance.income_equals_expense", 1, "收入总计 / 支出总计", "1483.22", "1476.62"),
+            ("code.in_classification", 6, "30242", None, "办公用品及设备采购"),
+            ("code.unique_in_table", 6, "30201", "1", "2"),
+            ("cross.project_by_function_equals_expenditure_project", 3, "2010301", "50", "0"),
+            ("cross.project_by_function_equals_expenditure_project", 7, "2010399", "124", "174"),
+            ("narrative.amount_matches_table", 5, "一般公共预算拨款基本支出", "1302.62", "1459.62"),
+            (
+                "narrative.amount_matches_table",
+                5,
+                "其他办公厅（室）及相关机构事务支出（2010399）",
+                "107",
+                "157",
+            ),
+            ("narrative.amount_matches_table", 6, "奖励金（30309）", "4.09", "0"),
+            ("narrative.amount_matches_table", 6, "退休费（30302）", "30.52", "0"),
+        ]
+    )
 
 
 def test_changji_findings_are_exactly_the_real_inconsistencies(seed_results) -> None:
-    assert failures(seed_results["004"]) == [
-        ("code.in_classification", 1, "233", "债务发行费用支出", "债务发行费支出"),
-        ("code.in_classification", 4, "233", "债务发行费用支出", "债务发行费支出"),
-        ("code.in_classification", 6, "30314", None, "职工住宅取暖"),
-        (
-            "narrative.amount_matches_table",
-            5,
-            "一般公共服务支出政府办公厅及相关机构事务事业运行（2010350）",
-            "52.81",
-            "0.005281",
-        ),
-        ("plausibility.cost_without_people", 6, "30301 离休费", "离休人员 > 0", "离休人员 0"),
-        (
-            "plausibility.narrative_unit",
-            None,
-            "一般公共服务支出政府办公厅及相关机构事务事业运行",
-            "万元",
-            "元",
-        ),
-        ("plausibility.narrative_year", None, "财政拨款收支总预算", "2020", "2019"),
-    ]
+    assert failures(seed_results["004"]) == sorted(
+        [LEFTOVER] * 2
+        + [
+            ("code.in_classification", 1, "233", "债务发行费用支出", "债务发行费支出"),
+            ("code.in_classification", 4, "233", "债务发行费用支出", "债务发行费支出"),
+            ("code.in_classification", 6, "30314", None, "职工住宅取暖"),
+            (
+                "narrative.amount_matches_table",
+                5,
+                "一般公共服务支出政府办公厅及相关机构事务事业运行（2010350）",
+                "52.81",
+                "0.005281",
+            ),
+            ("plausibility.cost_without_people", 6, "30301 离休费", "离休人员 > 0", "离休人员 0"),
+            (
+                "plausibility.narrative_unit",
+                None,
+                "一般公共服务支出政府办公厅及相关机构事务事业运行",
+                "万元",
+                "元",
+            ),
+            ("plausibility.narrative_year", None, "财政拨款收支总预算", "2020", "2019"),
+        ]
+    )
 
 
 def test_kezhou_table_1_is_out_by_the_prior_year_balance(seed_results) -> None:
@@ -513,3 +523,58 @@ def test_a_missing_table_outside_the_national_core_is_a_warning_not_an_error() -
     results = run(tables=[table(7, "missing")])
     [row] = results.filter(pl.col("check_id") == "completeness.table_published").to_dicts()
     assert (row["passed"], row["severity"], row["status"]) == (False, "warning", "missing_optional")
+
+
+def _claim(sentence: str, subject: str, **fields) -> dict:
+    row = dict.fromkeys(CLAIM_SCHEMA)
+    return {
+        **row,
+        "document_id": DOC,
+        "claim_no": 1,
+        "subject": subject,
+        "sentence": sentence,
+        "source_line": 7,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(("year", "status"), [("2019", "plausible"), ("2020", "year_mismatch")])
+def test_a_change_is_measured_against_the_year_before(year, status) -> None:
+    """上海市刑事科学技术研究院 2026's wording in a 2020 document: 财政拨款收入6,672万元，比
+    2019年预算减少4万元 — and the reviewers' finding, 比2026年预算 in a 2026 budget."""
+    sentence = (
+        f"2020年，本单位收入预算7,072万元，其中：财政拨款收入6,672万元，比{year}年预算减少4万元。"
+    )
+    claim = _claim(
+        sentence, "财政拨款收入", amount=Decimal("6672"), unit="万元", change_amount=Decimal("4")
+    )
+    compared = run(claims=[claim]).filter(pl.col("check_id") == "plausibility.comparison_year")
+    assert compared.select("status").rows() == [(status,)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leftover"),
+    [
+        (
+            "（1）公务用车购置预算支出 0 万元，比上年预算增加（减少） 0 万元，主要原因无此项预算。",
+            "增加（减少）",
+        ),
+        ("（1）公务用车购置预算支出 12 万元，比上年预算减少 3 万元，主要原因是。", "主要原因是。"),
+        ("（1）公务用车购置预算支出 12 万元，比上年预算减少 3 万元，主要原因是车辆更新。", None),
+    ],
+)
+def test_template_words_left_in_the_prose_are_findings(sentence, leftover) -> None:
+    """2018 江苏省人大常委会办公厅: 比上年预算增加（减少） 0 万元 — the direction never chosen."""
+    claim = _claim(sentence, "公务用车购置预算支出", amount=Decimal("12"), unit="万元")
+    found = run(claims=[claim]).filter(pl.col("check_id") == "plausibility.template_leftover")
+    assert found["subject"].to_list() == ([leftover] if leftover else [])
+    assert found["passed"].to_list() == ([False] if leftover else [])
+
+
+def test_last_years_outcome_beside_this_years_plan_is_not_a_wrong_year() -> None:
+    """万里街道 2024: …主要用于专项普查活动。2023年当年预算执行数…: the year before, rightly."""
+    claim = _claim(
+        "2019年当年预算执行数25.77万元。", "当年预算执行数", amount=Decimal("25.77"), unit="万元"
+    )
+    dated = run(claims=[claim]).filter(pl.col("check_id") == "plausibility.narrative_year")
+    assert dated.select("status").rows() == [("plausible",)]

@@ -195,6 +195,16 @@ def plausibility_comparisons(facts: pl.DataFrame, warnings: pl.DataFrame) -> lis
 
 
 YEAR_BEFORE = r"(20\d{{2}})\s*年度?[^，。；0-9]{{0,8}}{subject}"
+PRIOR_YEAR_FIGURE = re.compile(r"执行|决算|实际|上年")
+# the year a change is measured against, after its subject
+# (财政拨款收入6,672万元，比2025年预算减少4万元)
+COMPARED_WITH = r"{subject}[^。；;]*?(?:比|较|与)\s*(20\d{{2}})\s*年度?(?:预算|决算|执行数)?"
+# words of the template left in the published prose: a direction not chosen, a reason not
+# written, a placeholder not filled
+TEMPLATE_LEFTOVER = re.compile(
+    r"增加（减少）|增加\(减少\)|增长（下降）|增长\(下降\)|上升（下降）|"
+    r"主要原因[是为][：:]?\s*[。；;]|[X×Ｘ]{2,}"
+)
 PEOPLE_COSTS = (
     ("30301", "retired_pre1949", "离休费", "离休人员"),
     ("30302", "retired", "退休费", "退休人员"),
@@ -246,7 +256,10 @@ def narrative_plausibility(
         pattern = YEAR_BEFORE.format(subject=re.escape(claim["subject"]))
         if year and claim["subject"] and (stated := re.search(pattern, claim["sentence"])):
             printed = int(stated.group(1))
-            ok = printed == year
+            # last year's outcome beside this year's plan (2023年当年预算执行数 in a 2024 budget)
+            ok = printed == year or (
+                printed == year - 1 and PRIOR_YEAR_FIGURE.search(claim["subject"])
+            )
             found.append(
                 _status_row(
                     claim["document_id"],
@@ -259,6 +272,32 @@ def narrative_plausibility(
                     + ("" if ok else f"，与文件年度{year}年不符"),
                     f"the narrative dates '{claim['subject']}' {printed}"
                     + ("" if ok else f", not the document's year {year}"),
+                    claim["source_line"],
+                    claim["source_page"],
+                )
+            )
+        compared = COMPARED_WITH.format(subject=re.escape(claim["subject"] or ""))
+        changed = claim["change_amount"] is not None or claim["change_percent"] is not None
+        if (
+            year
+            and claim["subject"]
+            and changed
+            and (stated := re.search(compared, claim["sentence"]))
+        ):
+            printed = int(stated.group(1))
+            ok = printed == year - 1
+            found.append(
+                _status_row(
+                    claim["document_id"],
+                    "plausibility.comparison_year",
+                    "plausible" if ok else "year_mismatch",
+                    claim["subject"],
+                    str(year - 1),
+                    str(printed),
+                    f"情况说明「{claim['subject']}」与{printed}年比较"
+                    + ("" if ok else f"，{year}年的文件应与上年（{year - 1}年）比较"),
+                    f"the narrative compares '{claim['subject']}' with {printed}"
+                    + ("" if ok else f"; a {year} document compares with {year - 1}"),
                     claim["source_line"],
                     claim["source_page"],
                 )
@@ -278,6 +317,23 @@ def narrative_plausibility(
                     + ("" if ok else f"：单位与文件的{unit}不符"),
                     f"the narrative writes '{claim['subject']}' in {claim['unit']}"
                     + ("" if ok else f", not the document's {unit}"),
+                    claim["source_line"],
+                    claim["source_page"],
+                )
+            )
+    paragraphs = claims.unique(["document_id", "source_line", "source_page", "sentence"])
+    for claim in paragraphs.sort("document_id", "claim_no").to_dicts():
+        if leftover := TEMPLATE_LEFTOVER.search(claim["sentence"] or ""):
+            found.append(
+                _status_row(
+                    claim["document_id"],
+                    "plausibility.template_leftover",
+                    "template_leftover",
+                    leftover.group(0),
+                    "",
+                    leftover.group(0),
+                    f"情况说明留有模板文字「{leftover.group(0)}」：{claim['sentence'][:60]}",
+                    f"the narrative keeps the template's words '{leftover.group(0)}'",
                     claim["source_line"],
                     claim["source_page"],
                 )
