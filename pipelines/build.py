@@ -39,9 +39,9 @@ from pipelines.extract import (
 )
 from pipelines.metadata import DocumentMetadata
 from pipelines.profile import PROFILE_SCHEMA
-from pipelines.quality import QualityInput, comparisons, input_keys, staged_scans
+from pipelines.quality import QualityInput, input_keys, staged_scans
+from pipelines.quality import judged as judge_all
 from pipelines.quality.frame import COMPARISON_SCHEMA
-from pipelines.quality.reading import with_reading
 from pipelines.settings import MAX_FILE_BYTES
 from pipelines.staging import Staging
 from pipelines.warehouse.load import WarehouseSummary, load_warehouse
@@ -656,8 +656,7 @@ def _check_part(staging_root: Path, document_ids: list[str], out: Path) -> None:
     from expectations.runner import judge
 
     staging = Staging(staging_root)
-    data = QualityInput.from_staging(staging, document_ids)
-    judged = with_reading(judge(comparisons(data)), data.facts, judge)
+    judged = judge_all(QualityInput.from_staging(staging, document_ids), judge)
     keys = pl.read_parquet(staging.input_keys)
     judged.join(keys, on="document_id", how="left").select(list(VERDICT_SCHEMA)).write_parquet(out)
 

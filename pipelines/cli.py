@@ -24,8 +24,7 @@ from pipelines.build import (
     terminal_progress,
 )
 from pipelines.extract import extract_file
-from pipelines.quality import QualityInput, comparisons
-from pipelines.quality.reading import with_reading
+from pipelines.quality import QualityInput, judged
 from pipelines.quality.report import format_report
 from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
 from pipelines.warehouse.lock import WarehouseBusy
@@ -165,7 +164,7 @@ def _check(args: argparse.Namespace) -> int:
         raise CommandError(f"{result.source_file}: {result.status}: {result.reason}")
     meta = result.metadata
     data = QualityInput.from_result(result)
-    results = with_reading(judge_sql(comparisons(data)), data.facts, judge_sql)
+    results = judged(data, judge_sql)
     heading = f"{meta.department} {meta.fiscal_year} ({result.source_file})"
     print(format_report(results, heading, args.lang))
     errors = results.filter((pl.col("passed") == False) & (pl.col("severity") == "error"))  # noqa: E712

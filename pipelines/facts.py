@@ -254,8 +254,9 @@ def is_column_numbers(texts: list[str]) -> bool:
     amounts: its numbers are 1, 2, 3 … in order, its other cells blank, 栏次 or marks."""
     numbers = [text for text in texts if text.isdigit()]
     others = [text for text in texts if text and not text.isdigit()]
+    marked = any(re.fullmatch(r"[*＊]+|栏次|行次", text) for text in others)
     return (
-        len(numbers) >= 2
+        (len(numbers) >= 2 or (numbers == ["1"] and marked))  # one column: ** | ** | 1
         and numbers == [str(n) for n in range(int(numbers[0]), int(numbers[0]) + len(numbers))]
         and int(numbers[0]) <= 1
         and all(re.fullmatch(r"[*＊]+|栏次|行次|[A-Z]|[甲乙丙丁]", text) for text in others)

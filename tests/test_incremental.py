@@ -74,13 +74,13 @@ def test_parallel_extraction_gives_the_same_warehouse(raw, tmp_path) -> None:
 def checked(monkeypatch) -> list[list[str]]:
     """Record the documents each check stage compares."""
     calls = []
-    original = build_module.comparisons
+    original = build_module.judge_all
 
-    def recording(data):
+    def recording(data, judge):
         calls.append(sorted(data.documents["document_id"].to_list()))
-        return original(data)
+        return original(data, judge)
 
-    monkeypatch.setattr(build_module, "comparisons", recording)
+    monkeypatch.setattr(build_module, "judge_all", recording)
     return calls
 
 

@@ -256,6 +256,7 @@ def test_a_row_numbering_the_columns_is_not_amounts() -> None:
 
     assert is_column_numbers(["**", "**", "1", "2", "3", "4", "5", "6", "7"])  # 湖州 表03
     assert is_column_numbers(["栏次", "", "1", "2"])
+    assert is_column_numbers(["**", "**", "1"])  # 湖州 表09, one amount column
     assert not is_column_numbers(["", "合计", "6838.41", "4944.99"])
     assert not is_column_numbers(["201", "一般公共服务支出", "5356.01"])
 

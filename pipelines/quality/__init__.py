@@ -210,3 +210,12 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
         "narrative": narrative_comparisons(data.claims, data.profile, data.facts, data.codes),
     }
     return {name: pl.DataFrame(rows, schema=COMPARISON_SCHEMA) for name, rows in built.items()}
+
+
+def judged(data: QualityInput, judge) -> pl.DataFrame:
+    """Every rule compared and judged (by `judge`: Great Expectations or its SQL twin), each
+    table's reading verdict added, and each group of failures one gap explains told once."""
+    from pipelines.quality.causes import with_root_causes
+    from pipelines.quality.reading import with_reading
+
+    return with_root_causes(with_reading(judge(comparisons(data)), data.facts, judge))

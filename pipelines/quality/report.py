@@ -14,6 +14,7 @@ LABELS = {
         "info": "提示",
         "rounding": "舍入",
         "reading_doubt": "读取存疑",
+        "consequence": "连带",
         "checks": "项检查",
         "failed": "项未通过",
         "undecided": "项无法核实",
@@ -29,6 +30,7 @@ LABELS = {
         "info": "INFO",
         "rounding": "ROUNDING",
         "reading_doubt": "READING DOUBT",
+        "consequence": "CONSEQUENCE",
         "checks": "checks",
         "failed": "failed",
         "undecided": "could not be verified",
@@ -38,7 +40,14 @@ LABELS = {
         "family": "rule family",
     },
 }
-SEVERITY_ORDER = {"error": 0, "warning": 1, "reading_doubt": 2, "info": 3, "rounding": 4}
+SEVERITY_ORDER = {
+    "error": 0,
+    "warning": 1,
+    "reading_doubt": 2,
+    "consequence": 3,
+    "info": 4,
+    "rounding": 5,
+}
 
 
 def finding_class(row: dict) -> str:
@@ -49,6 +58,8 @@ def finding_class(row: dict) -> str:
         return "rounding"
     if row.get("status") in ("reading_doubt", "doubtful"):
         return "reading_doubt"
+    if row.get("status") == "consequence":
+        return "consequence"
     return row["severity"]
 
 

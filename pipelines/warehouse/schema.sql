@@ -403,13 +403,15 @@ GROUP BY ALL;
 -- finding_class: what a failed check says — error, warning, info, rounding (the figures'
 -- rounding allows the difference: not the document contradicting itself), or reading_doubt
 -- (a check failing on a table whose reading is doubtful: gongkai's problem, not the
--- document's); NULL where it passed.
+-- document's), or consequence (a gap another finding, its root, explains: told once, there);
+-- NULL where it passed.
 CREATE VIEW v_dq_results AS
 SELECT
     q.document_id, q.check_id, q.rule_family, q.severity, q.passed,
     CASE WHEN q.passed IS NOT FALSE THEN NULL
          WHEN q.status = 'rounding' THEN 'rounding'
          WHEN q.status IN ('reading_doubt', 'doubtful') THEN 'reading_doubt'
+         WHEN q.status = 'consequence' THEN 'consequence'
          ELSE q.severity END AS finding_class,
     q.table_no, q.subject,
     q.expected, q.observed, q.difference, q.status, q.message_zh, q.message_en,
