@@ -52,12 +52,25 @@ class TableFacts:
     warnings: list[dict] = field(default_factory=list)
 
 
+# a row counting things, not money: 因公出国(境)团组数(个), 公务用车保有量(辆), 接待人数(人)
+COUNT_ROW = re.compile(r"[(（](?:个|人|辆|批|台|套|次|人次|台（套）|平方米)[)）]$")
+# a basis word may carry its year: 2017-预算数, 2016年执行数, 上年预算数 (岳阳县 2017 三公)
+BASIS_YEAR = re.compile(r"^(?:20\d{2}\s*(?:年度?|-)?|上年|本年|当年)")
+
+
+def basis_word(label: str) -> str | None:
+    """The basis a header label names (预算数 → budget, 2016-执行数 → actual), if it is one."""
+    return BASES.get(label) or BASES.get(BASIS_YEAR.sub("", label))
+
+
 def column_basis(path: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     """A header path without its trailing 预算数/决算数 level, and the basis that level names:
-    paired tables (三公 决算表) print the plan and the outcome under each item."""
-    if len(path) > 1 and path[-1] in BASES:
-        return path[:-1], BASES[path[-1]]
-    return path, None
+    paired tables (三公 决算表) print the plan and the outcome under each item; a column headed
+    by its basis alone keeps that header."""
+    basis = basis_word(path[-1]) if path else None
+    if len(path) > 1 and basis:
+        return path[:-1], basis
+    return path, basis
 
 
 def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | None:
@@ -104,9 +117,11 @@ def described_columns(
     for column in columns:
         if found[column.index] is None and spec.template != UNRECOGNISED:
             national = _vocabulary_spec(column, spec.topic)
-            if national is None and column.path in ((leaf,) for leaf in BASES):
-                # one amount column headed only 预算数 (泉州 2026): the row's amount itself
-                national = ColumnSpec("total", re.escape(column.leaf), is_total=True)
+            if national is None and len(column.path) == 1 and basis_word(column.leaf):
+                # a column headed only by its basis (泉州 2026 预算数; 岳阳县 2016-执行数 |
+                # 2017-预算数): the row's amount itself, once per basis
+                found[column.index] = ColumnSpec("total", re.escape(column.leaf), is_total=True)
+                continue
             if national is not None and national.measure not in taken:
                 found[column.index] = national
                 taken.add(national.measure)
@@ -414,6 +429,8 @@ def _grid_block_facts(
         labels += [normalise_label(text_of(c)) for c in code_columns if not text_of(c).isdigit()]
         project = text_of(project_column)
         row_label = next((label for label in labels if label and not CODE_PART.match(label)), "")
+        if COUNT_ROW.search(row_label):
+            continue  # 公务接待批次(批) 10: a count beside the amounts, not money
         coded = CODED_LABEL.match(row_label)
         if not code and spec.code_kind and coded and coded.group(2):  # not a bare unit code
             code, row_label = coded.group(1), coded.group(2)
@@ -615,7 +632,7 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
                 if column.index >= len(row.cells):
                     continue
                 column_spec = _column_spec(column, side.columns)
-                if column_spec is None and position == 0 and column.leaf in BASES:
+                if column_spec is None and position == 0 and basis_word(column.leaf):
                     # a side's one amount column headed 预算 (珠海 2026): the side's amounts
                     column_spec = ColumnSpec("total", re.escape(column.leaf), is_total=True)
                 measure = column_spec.measure if column_spec else "unrecognised"

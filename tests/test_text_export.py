@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
 import pytest
 
 from pipelines.document import Paragraph, Table
@@ -87,3 +91,49 @@ def test_files_no_reader_handles_are_refused_with_the_reason(data: bytes, reason
 def test_bytes_that_are_no_known_encoding_are_refused() -> None:
     with pytest.raises(UnreadableFile, match="undecodable"):
         read_document(b"\xff\xff\xff\xfe\x81\x30", "x")
+
+
+YUEYANG = (
+    Path(__file__).parent
+    / "fixtures"
+    / "text"
+    / "2017_yusuan_hunan-yueyang_taichuangyuan_sangong.page.txt"
+)
+
+
+def test_a_web_page_table_of_blank_separated_cells_is_a_table() -> None:
+    """岳阳县台创园 2017 三公 page: 项目 2016-执行数 2017-预算数, then 一、支出合计   250000 — the
+    2016 cell blank, the amount under 2017."""
+    document = read_document(YUEYANG.read_bytes(), YUEYANG.name)
+    [table] = document.tables
+    rows = [row.texts for row in table.rows]
+    assert rows[:3] == [
+        ["项目", "2016-执行数", "2017-预算数"],
+        ["一、支出合计", "", "250000"],
+        ["1、因公出国(境)费用", "", ""],
+    ]
+    assert ["4.公务用车保有量(辆)", "", "1"] in rows
+
+
+def test_the_three_public_page_gives_its_items_and_no_counts_as_money() -> None:
+    """The same page, extracted: 25 万元 in all, 接待 15, 车辆 10 (all 运行维护), as the 2017
+    budget; 团组数, 保有量 and 接待人数 are counts, not facts; the page holds only this table,
+    so the others are not in this file — a warning, not "not published"."""
+    from expectations.runner import judge_sql
+    from pipelines.extract import extract_file
+    from pipelines.quality import QualityInput, judged
+
+    result = extract_file(YUEYANG, YUEYANG.parent)
+    facts = {(f["measure"], f["basis"]): f["amount"] for f in result.facts.iter_rows(named=True)}
+    assert facts == {
+        ("total", "budget"): Decimal("25"),
+        ("reception", "budget"): Decimal("15"),
+        ("vehicle_total", "budget"): Decimal("10"),
+        ("vehicle_running", "budget"): Decimal("10"),
+    }
+    results = judged(QualityInput.from_result(result), judge_sql)
+    missing = results.filter(pl.col("check_id") == "completeness.table_published").filter(
+        ~pl.col("passed")
+    )
+    assert set(missing["status"]) == {"missing_partial"}
+    assert set(missing["severity"]) == {"warning"}

@@ -23,6 +23,11 @@ COMPLETENESS = {
         "empty without an explanation (an empty table must say why)",
     ),
     "missing": ("error", "未公开此表", "not published"),
+    "missing_partial": (
+        "warning",
+        "本文件未含此表（文件只含部分公开表，其余表可能另行公开）",
+        "not in this file, which holds only part of a disclosure's tables",
+    ),
     # a table of its family's template outside the national core (项目支出情况表): the
     # document's own template may not have it, so its absence is no proof of a gap
     "missing_optional": (
@@ -96,9 +101,12 @@ def completeness_comparisons(tables: pl.DataFrame, warnings: pl.DataFrame) -> li
                 "source_column": None,
             }
         )
+    partial = _partial_files(tables)
     for table in tables.to_dicts():
         status = table["status"]
-        if status == "missing" and not _core(table["template"], table["table_no"]):
+        if status == "missing" and table["document_id"] in partial:
+            status = "missing_partial"
+        elif status == "missing" and not _core(table["template"], table["table_no"]):
             status = "missing_optional"
         severity, zh, en = COMPLETENESS[status]
         found.append(
@@ -122,6 +130,21 @@ def completeness_comparisons(tables: pl.DataFrame, warnings: pl.DataFrame) -> li
             }
         )
     return found
+
+
+def _partial_files(tables: pl.DataFrame) -> set[str]:
+    """Documents holding fewer than half their family's tables (岳阳县台创园 2017: a web page
+    with only the 三公 table): a part of a disclosure, whose other tables may be published
+    elsewhere, not a disclosure leaving them out."""
+    family = tables.filter(pl.col("template").is_in(list(TEMPLATES)))
+    counts = family.group_by("document_id", "template").agg(
+        printed=(pl.col("status") != "missing").sum()
+    )
+    return {
+        document_id
+        for document_id, template, printed in counts.iter_rows()
+        if 2 * printed < len(TEMPLATES[template])
+    }
 
 
 def _core(template: str, table_no: int) -> bool:

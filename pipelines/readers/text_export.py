@@ -7,15 +7,25 @@ paragraphs) inside a cell that is still empty and the row goes on with a cell li
 after it (the header of 表二 in the 克州 seed). Any other text line is a paragraph: a note and a
 title run straight into the next table are two paragraphs, not the end of the last cell.
 Merged cells are already gone in this form; the table recogniser rebuilds headers.
+
+A web page saved as text prints a table as lines of cells separated by blanks instead
+(岳阳县台创园 2017: `项目 2016-执行数 2017-预算数`, then `2、公务接待费   150000`): a run of at
+least three lines that each hold a label and only amounts or blank cells after it, under a line
+of column names, is that table — each row's amounts under the last columns, as a blank cell
+leaves a blank between the label and the amounts that follow it.
 """
 
 from __future__ import annotations
 
+import re
+
 from charset_normalizer import from_bytes
 
 from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, Table
+from pipelines.numbers import is_amount
 
 BLANKS = " \t\u3000\xa0\r"
+SPACED_ROWS = 3  # a table of blank-separated cells has at least this many rows
 
 
 CHINESE_ENCODINGS = {
@@ -108,7 +118,59 @@ def parse_text_export(text: str, source: str, encoding: str | None = None) -> Do
             close_table()
             blocks.append(Paragraph(text=line.rstrip(BLANKS), position=Position(line=number)))
     close_table()
-    return Document(source=source, format="text", blocks=tuple(blocks), encoding=encoding)
+    return Document(
+        source=source, format="text", blocks=_spaced_tables(blocks, lines), encoding=encoding
+    )
+
+
+def _spaced_row(line: str) -> list[str] | None:
+    """A line's label and amounts, where it is a row of blank-separated cells: a label, then
+    only amounts, or blank cells (blanks trailing the label)."""
+    label, *cells = line.split()
+    if not cells and not re.search(r"\S\s{2,}$", line):
+        return None
+    if len(label) > 40 or is_amount(label) or not all(is_amount(cell) for cell in cells):
+        return None
+    return [label, *cells]
+
+
+def _spaced_table(header: Paragraph, run: list[Paragraph], lines: list[str]) -> Table:
+    names = header.text.split()
+    rows = [Row(tuple(Cell(name, header.position) for name in names), header.position)]
+    for paragraph in run:
+        label, *amounts = _spaced_row(lines[paragraph.position.line - 1]) or [""]
+        texts = [label, *[""] * (len(names) - 1 - len(amounts)), *amounts]
+        cells = tuple(Cell(text, paragraph.position) for text in texts)
+        rows.append(Row(cells, paragraph.position))
+    return Table(rows=tuple(rows), position=header.position)
+
+
+def _spaced_tables(blocks: list[Block], lines: list[str]) -> tuple[Block, ...]:
+    """The blocks with each run of blank-separated rows under a line of column names read as
+    one table (see the module's note)."""
+    found: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        header, run = blocks[index], []
+        for block in blocks[index + 1 :]:
+            row = isinstance(block, Paragraph) and _spaced_row(lines[block.position.line - 1])
+            if not row:
+                break
+            run.append(block)
+        names = header.text.split() if isinstance(header, Paragraph) else []
+        widest = max((len(_spaced_row(lines[p.position.line - 1])) for p in run), default=0)
+        if (
+            len(run) >= SPACED_ROWS
+            and 2 <= len(names) >= widest
+            and not any(is_amount(name) for name in names)
+            and any(len(_spaced_row(lines[p.position.line - 1])) > 1 for p in run)
+        ):
+            found.append(_spaced_table(header, run, lines))
+            index += 1 + len(run)
+        else:
+            found.append(header)
+            index += 1
+    return tuple(found)
 
 
 def read_text_export(data: bytes, source: str) -> Document:
