@@ -319,6 +319,26 @@ def _unrecognised_spec(number: int, table: RecognisedTable) -> TableSpec:
     return TableSpec(UNRECOGNISED, number, caption or f"未识别表{number}", (), "grid")
 
 
+FLATTENED_AMOUNTS = 6  # prose writes 万元 after its figures; a flattened table does not
+
+
+def _flattened(document) -> str | None:
+    """Why a file whose tables survive only as running text cannot be read: a line holding a
+    table's title and many bare amounts, its rows and cells gone (a document-sharing site's
+    preview: 一、一般公共服务支出 二、外交支出 … 2020年预算数 12,204.85 七、…), where an amount
+    cannot be put with its row without guessing."""
+    for paragraph in document.paragraphs:
+        words = paragraph.text.split()
+        amounts = sum(1 for word in words if is_amount(word) and not word.isdigit())
+        if amounts >= FLATTENED_AMOUNTS and re.search(r"表\s*\d*\s*\S{2,20}表", paragraph.text):
+            return (
+                "read: the tables survive only as running text (a line holding a table's "
+                f"title and {amounts} amounts, no rows or cells): an amount cannot be put with "
+                "its row without guessing; the original file is needed"
+            )
+    return None
+
+
 def _has_amounts(table: RecognisedTable) -> bool:
     return any(is_amount(text) for row in table.data_rows for text in row.texts)
 
@@ -391,12 +411,13 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
             result.claims = claims_frame(result.document_id, source_file, claims)
             result.profile = profile_frame(document, result.document_id)
             return result
-        evidence = not_a_disclosure(document)
+        flattened = _flattened(document)
+        evidence = None if flattened else not_a_disclosure(document)
         if evidence:
             result.status, result.reason = NOT_DISCLOSURE, f"not a disclosure: {evidence}"
             return result
         result.status = "quarantined"
-        result.reason = (
+        result.reason = flattened or (
             f"recognise: none of the {len(document.tables)} tables in the file "
             "matches a described disclosure table"
         )

@@ -209,3 +209,21 @@ def test_two_runs_over_the_same_input_give_byte_identical_outputs(tmp_path) -> N
             ]
         )
     assert exports[0] == exports[1]
+
+
+def test_tables_flattened_into_running_text_are_quarantined_saying_so() -> None:
+    """A document-sharing site's preview of 教育局预算公开表.xls: 表1 部门收支总表's cells on one
+    line, 12,204.85 (教育支出) printed after 六、科学技术支出 — read as rows it would be a
+    misreading, so it is not read."""
+    from pipelines.extract import extract_document
+
+    line = (
+        "教育局 2020年部门预算 表1 部门收支总表 单位:万元 收 项 入 目 支 2020年预算数 项 出 目 "
+        "一、一般公共预算拨款收入 16,745.59 一、一般公共服务支出 五、教育支出 六、科学技术支出 "
+        "2020年预算数 12,204.85 八、社会保障和就业支出 1,663.86 九、卫生健康支出 1,235.48 "
+        "十九、住房保障支出 1,641.40 本 年 收 入 合 计 16,745.59 本 年 支 出 合 计 16,745.59 "
+        "收 入 总 计 16,745.59"
+    )
+    result = extract_document(line.encode("utf-8"), "partial.page.txt")
+    assert result.status == "quarantined"
+    assert "running text" in result.reason and "without guessing" in result.reason
