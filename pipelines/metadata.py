@@ -29,6 +29,9 @@ OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:单位)?概况")
 ORGANISATION = re.compile(
     r"[^\s，。；：:、\d]{2,30}?(?:厅|局|院|委员会|委|办公室|办|中心|部|会|处|所|街道办事处|政府|镇|乡|馆|站|队|校|学)"
 )
+PUBLISHER = re.compile(
+    r"^\s*(?:来源|发布机构|发布单位)\s*[:：]\s*([^\s，。；：:、\d]{2,30})(?:\s|$)"
+)
 PLACE = re.compile(r"^(.{2,12}?(?:省|自治区|自治州|地区|盟|市|县|区))")
 KINDS = {"预算": "budget", "决算": "final_accounts"}
 TOWNSHIP = re.compile(r"街道办事处|街道$|[镇乡]人民政府|[镇乡]$")
@@ -128,6 +131,9 @@ def _department_from_text(texts: list[str]) -> str | None:
         found = OVERVIEW.search(text)
         if found and found.group(1).strip() not in SCOPES:
             return found.group(1).strip()
+    for text in texts[:COVER_LINES]:  # a web page names its publisher: 来源:岳阳县台创园
+        if found := PUBLISHER.match(text):
+            return found.group(1)
     return None
 
 

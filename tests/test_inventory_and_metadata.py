@@ -121,3 +121,18 @@ def test_a_cover_names_its_department_wherever_its_title_wraps(lines, department
     from pipelines.metadata import document_metadata
 
     assert document_metadata(_cover(*lines), []).department == department
+
+
+def test_a_web_page_names_its_department_by_its_publisher_line() -> None:
+    """岳阳县台创园 2017: the page's own title names no department (岳阳县2017年度部门“三公”…);
+    its 来源:岳阳县台创园 line does, and the region follows from it."""
+    from pathlib import Path
+
+    from pipelines.extract import extract_file
+
+    page = (
+        Path(__file__).parent
+        / "fixtures/text/2017_yusuan_hunan-yueyang_taichuangyuan_sangong.page.txt"
+    )
+    meta = extract_file(page, page.parent).metadata
+    assert (meta.department, meta.region, meta.fiscal_year) == ("岳阳县台创园", "岳阳县", 2017)
