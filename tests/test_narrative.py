@@ -163,3 +163,24 @@ def test_a_figure_rounded_in_the_prose_is_rounding_not_an_error() -> None:
 
     assert _printed_rounding({"amount": Decimal("7072"), "unit": "万元"}) == Decimal("0.5")
     assert _printed_rounding({"amount": Decimal("4651.67"), "unit": "万元"}) == Decimal("0.005")
+
+
+def test_a_narrative_with_no_figure_read_is_not_evaluated_rather_than_passed() -> None:
+    """岳阳县台创园 2017's page holds the 三公 table and notes, no narrative figure: its narrative
+    rules are undecided, and the check report does not call them passed."""
+    import polars as pl
+
+    from expectations.runner import judge_sql
+    from pipelines.extract import extract_file
+    from pipelines.quality import QualityInput, judged
+    from pipelines.quality.report import format_report
+
+    page = (
+        Path(__file__).parent
+        / "fixtures/text/2017_yusuan_hunan-yueyang_taichuangyuan_sangong.page.txt"
+    )
+    results = judged(QualityInput.from_result(extract_file(page, page.parent)), judge_sql)
+    narrative = results.filter(pl.col("rule_family") == "narrative")
+    assert narrative.select("status", "passed").rows() == [("not_evaluated", None)]
+    line = next(x for x in format_report(results, "d").splitlines() if x.startswith("narrative"))
+    assert "1 项无法核实" in line and "全部通过" not in line

@@ -207,7 +207,9 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
         "completeness": completeness_comparisons(data.tables, data.warnings),
         "plausibility": plausibility_comparisons(data.facts, data.warnings)
         + narrative_plausibility(data.claims, data.profile, data.facts, data.documents),
-        "narrative": narrative_comparisons(data.claims, data.profile, data.facts, data.codes),
+        "narrative": narrative_comparisons(
+            data.claims, data.profile, data.facts, data.codes, data.documents
+        ),
     }
     return {name: pl.DataFrame(rows, schema=COMPARISON_SCHEMA) for name, rows in built.items()}
 

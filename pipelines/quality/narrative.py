@@ -462,11 +462,43 @@ def _sum_rows(document_id: str, profile: list[dict]) -> list[dict]:
     return found
 
 
+def _not_evaluated(document_id: str) -> dict:
+    """A document whose narrative gives no figure to check: its narrative rules are not
+    evaluated — never "passed" for want of anything to compare."""
+    return {
+        "document_id": document_id,
+        "check_id": "narrative.claims_read",
+        "rule_family": FAMILY,
+        "severity": "info",
+        "table_no": None,
+        "subject": "情况说明",
+        "expected": "claims",
+        "observed": "0",
+        "difference": None,
+        "status": "not_evaluated",
+        "message_zh": "情况说明中未读到可核对的数字：叙述规则未评估",
+        "message_en": "no figure was read from the narrative: its rules are not evaluated",
+        "source_line": None,
+        "source_page": None,
+        "source_row": None,
+        "source_column": None,
+    }
+
+
 def narrative_comparisons(
-    claims: pl.DataFrame, profile: pl.DataFrame, facts: pl.DataFrame, codes: pl.DataFrame
+    claims: pl.DataFrame,
+    profile: pl.DataFrame,
+    facts: pl.DataFrame,
+    codes: pl.DataFrame,
+    documents: pl.DataFrame,
 ) -> list[dict]:
-    """Every narrative rule, per document."""
-    found = []
+    """Every narrative rule, per document; a document with no claim is `not_evaluated`."""
+    claimed = set(claims["document_id"].unique())
+    found = [
+        _not_evaluated(document_id)
+        for document_id in documents["document_id"]
+        if document_id not in claimed
+    ]
     facts_by_document = {key[0]: frame for key, frame in facts.group_by(["document_id"])}
     codes_by_document = {key[0]: frame for key, frame in codes.group_by(["document_id"])}
     no_codes = codes.clear()

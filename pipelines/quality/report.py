@@ -89,10 +89,11 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
         bad = rows.filter(pl.col("passed") == False).height  # noqa: E712
         unknown = rows.filter(pl.col("passed").is_null()).height
         about = family.description_zh if lang == "zh" else family.description_en
-        counts = f"{rows.height} {words['checks']}, " + (
-            f"{bad} {words['failed']}" if bad else words["clean"]
-        )
+        verdicts = [f"{bad} {words['failed']}"] if bad else []
+        if not bad and unknown < rows.height:  # "all passed" only where something was decided
+            verdicts.append(words["clean"])
         if unknown:
-            counts += f", {unknown} {words['undecided']}"
+            verdicts.append(f"{unknown} {words['undecided']}")
+        counts = f"{rows.height} {words['checks']}, " + ", ".join(verdicts)
         lines.append(f"{family.name:<18} {counts}  — {about}")
     return "\n".join(lines)
