@@ -74,3 +74,19 @@ def test_the_check_report_tells_a_doubt_as_gongkais_not_as_an_error() -> None:
     )
     report = format_report(results, "d")
     assert "[读取存疑]" in report and "[错误]" not in report
+
+
+def test_a_sum_off_by_what_an_unread_fragment_adds_up_to_is_a_doubtful_reading() -> None:
+    """A table whose last rows ran on to a page the reader did not join: its 合计 is off by
+    exactly what that stray table's column adds up to — gongkai's misreading, not the
+    document's error."""
+    facts = [
+        fact(3, "total", "100.00", row=3, role="total", row_label="合计"),
+        fact(3, "total", "60.00", row=4, function_code="201"),
+        fact(3, "total", "30.00", row=5, function_code="205"),
+        fact(1, "unrecognised", "6.00", row=1, column=3, template="unrecognised"),
+        fact(1, "unrecognised", "4.00", row=2, column=3, template="unrecognised"),
+    ]
+    results = read(facts)
+    assert verdict(results) == ("doubtful", False)
+    assert sums(results) == [("info", "reading_doubt")]

@@ -7,8 +7,9 @@ the rules are judged, each table of a document's family gets a verdict from its 
 - `inconsistent`: the reading verifies around a few failing sums — the document contradicts
   itself there, and those failures are its errors;
 - `doubtful`: the sums fail in a pattern a misreading makes rather than a publisher — most of
-  them fail, every failing total is exactly twice its parts (a level read twice), or numbers of
-  the table sit in columns or rows the description does not know; its failures (and the
+  them fail, every failing total is exactly twice its parts (a level read twice), each is off
+  by what a table no description reads adds up to (a continuation left unjoined), or numbers
+  of the table sit in columns or rows the description does not know; its failures (and the
   cross-table ones anchored on it) are `reading_doubt`, gongkai's problem, never the
   document's;
 - `unverifiable`: the table prints nothing its sums can test.
@@ -28,6 +29,7 @@ FAMILY = "reading"
 # the rule families whose failures on a doubtful table are the reading's, not the document's
 ARITHMETIC = ("within_table_sums", "balance", "cross_table")
 MOSTLY = Decimal("0.5")  # a table where at least this share of its sums fail is misread
+CENT = Decimal("0.01")
 
 
 def _failing(rows: pl.DataFrame) -> pl.DataFrame:
@@ -35,20 +37,45 @@ def _failing(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.filter((pl.col("passed") == False) & not_rounding)  # noqa: E712
 
 
-def _doubt(sums: pl.DataFrame, unknown: int) -> str | None:
-    """Why a table's reading is doubtful, or None where its failures are the document's."""
+def _fragments(facts: pl.DataFrame) -> list[Decimal]:
+    """What each column of each table no description reads adds up to: the rows a
+    continuation left unjoined would have added to the table it continues."""
+    loose = facts.filter(pl.col("template") == UNRECOGNISED)
+    sums = loose.group_by("table_no", "source_page", "source_column").agg(pl.col("amount").sum())
+    return [amount for amount in sums["amount"].to_list() if amount]
+
+
+def _doubt(sums: pl.DataFrame, unknown: int, fragments: list[Decimal]) -> tuple[str, str] | None:
+    """Why a table's reading is doubtful, in Chinese and English, or None where its failures
+    are the document's."""
     failing = _failing(sums)
     if failing.height == 0:
         return None
     if unknown:
-        return f"{unknown} of its numbers lie in columns or rows the description does not know"
+        return (
+            f"表中 {unknown} 个数字所在的栏目或行未能识别",
+            f"{unknown} of its numbers lie in columns or rows the description does not know",
+        )
+    gaps = [abs(Decimal(gap)) for gap in failing["difference"].to_list() if gap is not None]
+    if gaps and all(any(abs(gap - part) <= CENT for part in fragments) for gap in gaps):
+        return (
+            "每处不符恰为文件中一张未识别表格的合计：疑为续页未接上",
+            "each failing sum is off by what a table no description reads adds up to: "
+            "a continuation left unjoined",
+        )
     if sums.height >= 2 and failing.height >= MOSTLY * sums.height:
-        return f"{failing.height} of its {sums.height} sums fail: a misreading, not a publisher"
+        return (
+            f"{sums.height} 处合计中 {failing.height} 处不符：是误读的样子，不是编制的错误",
+            f"{failing.height} of its {sums.height} sums fail: a misreading, not a publisher",
+        )
     pairs = [
         (Decimal(e), Decimal(o)) for e, o in failing.select("expected", "observed").iter_rows()
     ]
     if all(o and (e == 2 * o or o == 2 * e) for e, o in pairs):
-        return "every failing total is exactly twice its parts or half of them: a level read twice"
+        return (
+            "每处不符的合计恰为其各项之和的两倍或一半：疑为同一层级读了两次",
+            "every failing total is exactly twice its parts or half of them: a level read twice",
+        )
     return None
 
 
@@ -60,16 +87,19 @@ def reading_comparisons(results: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFr
     sums = results.filter(
         (pl.col("rule_family") == "within_table_sums") & pl.col("passed").is_not_null()
     )
+    fragments = {
+        document_id: _fragments(frame) for (document_id,), frame in facts.group_by(["document_id"])
+    }
     for (document_id, table_no), table in described.group_by(
         ["document_id", "table_no"], maintain_order=True
     ):
         own = sums.filter((pl.col("document_id") == document_id) & (pl.col("table_no") == table_no))
         unknown = table.filter(pl.col("measure") == UNRECOGNISED).height
-        reason = _doubt(own, unknown)
+        reason = _doubt(own, unknown, fragments.get(document_id, []))
         if own.height == 0:
             status, zh, en = "unverifiable", "无可核对的合计", "prints nothing its sums can test"
         elif reason:
-            status, zh, en = "doubtful", f"读取存疑：{reason}", f"reading doubtful: {reason}"
+            status, zh, en = "doubtful", f"读取存疑：{reason[0]}", f"reading doubtful: {reason[1]}"
         elif _failing(own).height:
             failed = _failing(own).height
             status = "inconsistent"
