@@ -412,6 +412,7 @@ def _grid_block_facts(
     project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
     name_columns = [c for c in key_columns if c is not project_column]
     groups = _unit_groups(table, key_columns)
+    coded_above: str | None = None  # the code of the last coded row: a project row's own
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
         if _repeats_header(texts, table.columns) or is_column_numbers(texts):
@@ -434,10 +435,15 @@ def _grid_block_facts(
         coded = CODED_LABEL.match(row_label)
         if not code and spec.code_kind and coded and coded.group(2):  # not a bare unit code
             code, row_label = coded.group(1), coded.group(2)
-        code_kind = code_kind_of(code, spec.code_kind)
-        named = None if code else row_measure(row_label, spec.topic)
         if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
             row_label, project = normalise_label(project), ""
+        inherited = bool(project.strip() and not code and coded_above)
+        if inherited:  # 钻石宝玉石产业发展专项 printed under its 项 2011302 is that 项's
+            code = coded_above
+        elif code:
+            coded_above = code
+        code_kind = code_kind_of(code, spec.code_kind)
+        named = None if code else row_measure(row_label, spec.topic)
         row_role = "total" if TOTAL_LABEL.match(row_label) and not code else "item"
         if row_index in groups:
             row_role = "subtotal"
@@ -464,7 +470,7 @@ def _grid_block_facts(
                 is_total=row_role == "total"
                 or bool(column_spec and column_spec.is_total and not block_measure),
             )
-        if code and code_kind:
+        if code and code_kind and not inherited:
             builder.code(row_index, row, code_kind, code, row_label, printed)
 
 

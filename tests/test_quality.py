@@ -588,3 +588,19 @@ def test_last_years_outcome_beside_this_years_plan_is_not_a_wrong_year() -> None
     )
     dated = run(claims=[claim]).filter(pl.col("check_id") == "plausibility.narrative_year")
     assert dated.select("status").rows() == [("plausible",)]
+
+
+def test_a_xiang_with_its_projects_printed_under_it_is_their_sum_not_another_item() -> None:
+    """上海市商务局 2026 项目支出预算表: 201 | 20113 | 2011302 一般行政管理事务 270,000, then
+    1 钻石宝玉石产业发展专项 270,000 under it, then 合计 270,000: the 合计 is one 270,000."""
+    facts = [
+        fact(7, "total", "27", row=3, role="total", row_label="合计"),
+        fact(7, "total", "27", row=4, function_code="201"),
+        fact(7, "total", "27", row=5, function_code="20113"),
+        fact(7, "total", "27", row=6, function_code="2011302"),
+        fact(
+            7, "total", "27", row=7, function_code="2011302", project_name="钻石宝玉石产业发展专项"
+        ),
+    ]
+    results = run(facts).filter(pl.col("rule_family") == "within_table_sums")
+    assert results.height >= 3 and results["passed"].all()

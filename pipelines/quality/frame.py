@@ -110,7 +110,15 @@ def arithmetic_row(
 
 def lowest_level(facts: list[dict], code_of: Callable[[dict], str | None]) -> list[dict]:
     """Item rows at the lowest level printed: a 类 or 款 row whose 款 or 项 rows are printed
-    too is their sum, not another item. Rows without a code are kept."""
+    too is their sum, not another item, and so is a 项 row whose projects follow it under its
+    code. Rows without a code are kept."""
     codes = {code for fact in facts if (code := code_of(fact))}
     parents = {code[:cut] for code in codes for cut in range(3, len(code)) if code[:cut] in codes}
-    return [fact for fact in facts if code_of(fact) not in parents]
+    # a 项 whose projects are printed below it, each under its code, is their sum too
+    projected = {code_of(f) for f in facts if f.get("project_name") and code_of(f)}
+    return [
+        fact
+        for fact in facts
+        if code_of(fact) not in parents
+        and not (code_of(fact) in projected and not fact.get("project_name"))
+    ]

@@ -183,10 +183,13 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
             code = code_of(parent)
             if not code or len(code) not in (3, 5):
                 continue
-            children = [
+            children = [  # the next level's rows, not the projects printed under a 项
                 f
                 for f in items
-                if (c := code_of(f)) and len(c) == len(code) + 2 and c.startswith(code)
+                if (c := code_of(f))
+                and len(c) == len(code) + 2
+                and c.startswith(code)
+                and not f["project_name"]
             ]
             if children:
                 found.append(
