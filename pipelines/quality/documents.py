@@ -267,6 +267,31 @@ def _status_row(
     }
 
 
+def _year_row(
+    claim: dict,
+    check_id: str,
+    ok: bool,
+    expected: int,
+    printed: int,
+    zh: tuple[str, str],
+    en: tuple[str, str],
+) -> dict:
+    """A year the narrative writes about a claim, against the year it should be: `zh` and `en`
+    say what it writes, then what is wrong where it is not that year."""
+    return _status_row(
+        claim["document_id"],
+        check_id,
+        "plausible" if ok else "year_mismatch",
+        claim["subject"],
+        str(expected),
+        str(printed),
+        f"情况说明「{claim['subject']}」{zh[0]}" + ("" if ok else zh[1]),
+        f"the narrative on '{claim['subject']}' {en[0]}" + ("" if ok else en[1]),
+        claim["source_line"],
+        claim["source_page"],
+    )
+
+
 def narrative_plausibility(
     claims: pl.DataFrame, profile: pl.DataFrame, facts: pl.DataFrame, documents: pl.DataFrame
 ) -> list[dict]:
@@ -284,19 +309,14 @@ def narrative_plausibility(
                 printed == year - 1 and PRIOR_YEAR_FIGURE.search(claim["subject"])
             )
             found.append(
-                _status_row(
-                    claim["document_id"],
+                _year_row(
+                    claim,
                     "plausibility.narrative_year",
-                    "plausible" if ok else "year_mismatch",
-                    claim["subject"],
-                    str(year),
-                    str(printed),
-                    f"情况说明「{claim['subject']}」所写年度为{printed}年"
-                    + ("" if ok else f"，与文件年度{year}年不符"),
-                    f"the narrative dates '{claim['subject']}' {printed}"
-                    + ("" if ok else f", not the document's year {year}"),
-                    claim["source_line"],
-                    claim["source_page"],
+                    ok,
+                    year,
+                    printed,
+                    (f"所写年度为{printed}年", f"，与文件年度{year}年不符"),
+                    (f"dates it {printed}", f", not the document's year {year}"),
                 )
             )
         compared = COMPARED_WITH.format(subject=re.escape(claim["subject"] or ""))
@@ -308,21 +328,18 @@ def narrative_plausibility(
             and (stated := re.search(compared, claim["sentence"]))
         ):
             printed = int(stated.group(1))
-            ok = printed == year - 1
             found.append(
-                _status_row(
-                    claim["document_id"],
+                _year_row(
+                    claim,
                     "plausibility.comparison_year",
-                    "plausible" if ok else "year_mismatch",
-                    claim["subject"],
-                    str(year - 1),
-                    str(printed),
-                    f"情况说明「{claim['subject']}」与{printed}年比较"
-                    + ("" if ok else f"，{year}年的文件应与上年（{year - 1}年）比较"),
-                    f"the narrative compares '{claim['subject']}' with {printed}"
-                    + ("" if ok else f"; a {year} document compares with {year - 1}"),
-                    claim["source_line"],
-                    claim["source_page"],
+                    printed == year - 1,
+                    year - 1,
+                    printed,
+                    (f"与{printed}年比较", f"，{year}年的文件应与上年（{year - 1}年）比较"),
+                    (
+                        f"compares it with {printed}",
+                        f"; a {year} document compares with {year - 1}",
+                    ),
                 )
             )
         if unit and claim["unit"] and not PER_PERSON_RATE.search(claim["subject"] or ""):
