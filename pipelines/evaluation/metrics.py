@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 
 from pipelines.evaluation.printed import PrintedPage, is_counted
+from pipelines.quality.frame import ARITHMETIC_FAMILIES
 
-ARITHMETIC_FAMILIES = ("within_table_sums", "balance", "cross_table")
 FINDING_SEVERITIES = ("error", "warning")  # what a reader is told is wrong with the document
 MIN_TABLE_PAGE_AMOUNTS = 3  # a page printing fewer amounts is prose, unless a table was found
 METADATA_FIELDS = ("department", "region", "division_code", "fiscal_year", "kind", "scope")

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 import polars as pl
 
-ARITHMETIC = ("within_table_sums", "balance", "cross_table")
+from pipelines.quality.frame import ARITHMETIC_FAMILIES
+
 SAME_GAP = Decimal("0.05")  # two gaps this close are one gap, rounded differently
 CODE = re.compile(r"^(\d{3,7})\b")
 
@@ -59,7 +60,7 @@ def with_root_causes(results: pl.DataFrame) -> pl.DataFrame:
     """The results with each group of failures one gap explains told once: the root keeps its
     finding and lists its consequences; each consequence is an info row naming the root."""
     failing = results.with_row_index("row").filter(
-        pl.col("rule_family").is_in(ARITHMETIC)
+        pl.col("rule_family").is_in(ARITHMETIC_FAMILIES)
         & (pl.col("passed") == False)  # noqa: E712
         & (pl.col("severity") == "error")
         & pl.col("status").is_null()

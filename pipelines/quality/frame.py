@@ -10,6 +10,8 @@ import polars as pl
 
 from pipelines.numbers import to_wan_yuan
 
+# the rule families that hold printed figures to each other's arithmetic
+ARITHMETIC_FAMILIES = ("within_table_sums", "balance", "cross_table")
 COMPARISON_SCHEMA = {
     "document_id": pl.String,
     "check_id": pl.String,

@@ -23,11 +23,9 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.facts import UNRECOGNISED
-from pipelines.quality.frame import COMPARISON_SCHEMA
+from pipelines.quality.frame import ARITHMETIC_FAMILIES, COMPARISON_SCHEMA
 
 FAMILY = "reading"
-# the rule families whose failures on a doubtful table are the reading's, not the document's
-ARITHMETIC = ("within_table_sums", "balance", "cross_table")
 MOSTLY = Decimal("0.5")  # a table where at least this share of its sums fail is misread
 CENT = Decimal("0.01")
 
@@ -90,10 +88,12 @@ def reading_comparisons(results: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFr
     fragments = {
         document_id: _fragments(frame) for (document_id,), frame in facts.group_by(["document_id"])
     }
+    by_table = {key: frame for key, frame in sums.group_by(["document_id", "table_no"])}
+    no_sums = sums.clear()
     for (document_id, table_no), table in described.group_by(
         ["document_id", "table_no"], maintain_order=True
     ):
-        own = sums.filter((pl.col("document_id") == document_id) & (pl.col("table_no") == table_no))
+        own = by_table.get((document_id, table_no), no_sums)
         unknown = table.filter(pl.col("measure") == UNRECOGNISED).height
         reason = _doubt(own, unknown, fragments.get(document_id, []))
         if own.height == 0:
@@ -151,7 +151,7 @@ def with_reading(
     )
     marked = results.join(doubtful, on=["document_id", "table_no"], how="left")
     doubt = (
-        pl.col("rule_family").is_in(ARITHMETIC)
+        pl.col("rule_family").is_in(ARITHMETIC_FAMILIES)
         & (pl.col("passed") == False)  # noqa: E712
         & (pl.col("status").fill_null("") != "rounding")
         & pl.col("doubt_zh").is_not_null()
