@@ -38,6 +38,7 @@ from pipelines.extract import (
     extract_file,
 )
 from pipelines.metadata import DocumentMetadata
+from pipelines.outline import PASSAGE_SCHEMA
 from pipelines.profile import PROFILE_SCHEMA
 from pipelines.quality import QualityInput, input_keys, staged_scans
 from pipelines.quality import judged as judge_all
@@ -256,8 +257,9 @@ class ExtractionCache:
         except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             return None
         result.source_file = source_file
-        result.claims = result.claims.with_columns(pl.lit(source_file).alias("source_file"))
-        result.profile = result.profile.with_columns(pl.lit(source_file).alias("source_file"))
+        for kind in PART_FRAMES:
+            frame = getattr(result, kind).with_columns(pl.lit(source_file).alias("source_file"))
+            setattr(result, kind, frame)
         return result
 
     def prune(self) -> None:
@@ -281,7 +283,11 @@ FRAME_SCHEMAS = {
     "indicators": INDICATOR_SCHEMA,
     "claims": CLAIM_SCHEMA,
     "profile": PROFILE_SCHEMA,
+    "passages": PASSAGE_SCHEMA,
 }
+# what a text part lends the tables document it joins: its narrative, profile and outline
+PART_FRAMES = ("claims", "profile", "passages")
+NUMBERED = {"claims": "claim_no", "passages": "passage_no"}  # numbered in reading order
 EMPTY_FRAMES = {kind: pl.DataFrame(schema=schema) for kind, schema in FRAME_SCHEMAS.items()}
 COMPACT_EVERY = 200  # documents whose frames are concatenated at a time
 
@@ -296,6 +302,7 @@ def staged_frame_paths(staging: Staging) -> dict[str, Path]:
         "indicators": staging.indicators,
         "claims": staging.claims,
         "profile": staging.profile,
+        "passages": staging.passages,
     }
 
 
@@ -340,33 +347,35 @@ class StagedFrames:
 
     def add_staged(self, kind: str, staged: Path, owners: pl.DataFrame) -> None:
         """The last run's staged rows of some documents (`owners`: document_id, source_file),
-        as one more batch; claims and profile only those read from the document's own file
+        as one more batch; a text part's frames only those read from the document's own file
         (a joined text part lends its own, again, this run)."""
-        on = ["document_id", "source_file"] if kind in ("claims", "profile") else ["document_id"]
+        on = ["document_id", "source_file"] if kind in PART_FRAMES else ["document_id"]
         path = self.folder / f"{kind}-staged.parquet"
         pl.scan_parquet(staged).join(owners.lazy().select(on), on=on, how="semi").sink_parquet(path)
         self.files[kind].append(path)
 
     def join_parts(self, joins: list[tuple[str, str]]) -> None:
-        """Text parts' claims and profile moved to the documents they join, (part, tables)
-        in order: a part's claims are numbered after those the tables document already has."""
+        """Text parts' claims, profile and outline moved to the documents they join, (part,
+        tables) in order: a part's claims and passages are numbered after those the tables
+        document already has."""
         if not joins:
             return
-        counts = dict(self.scan("claims").group_by("document_id").len().collect().iter_rows())
-        rows = []
-        for part, tables in joins:
-            offset = counts.get(tables, 0)
-            counts[tables] = offset + counts.get(part, 0)
-            rows.append((part, tables, offset))
-        moves = pl.DataFrame(
-            rows,
-            schema={"document_id": pl.String, "joined_to": pl.String, "offset": pl.Int32},
-            orient="row",
-        )
-        for kind in ("claims", "profile"):
+        for kind in PART_FRAMES:
+            number = NUMBERED.get(kind)
+            counts = dict(self.scan(kind).group_by("document_id").len().collect().iter_rows())
+            rows = []
+            for part, tables in joins:
+                offset = counts.get(tables, 0)
+                counts[tables] = offset + counts.get(part, 0)
+                rows.append((part, tables, offset))
+            moves = pl.DataFrame(
+                rows,
+                schema={"document_id": pl.String, "joined_to": pl.String, "offset": pl.Int32},
+                orient="row",
+            )
             keyed = [pl.coalesce("joined_to", "document_id").alias("document_id")]
-            if kind == "claims":
-                keyed.append((pl.col("claim_no") + pl.col("offset").fill_null(0)).cast(pl.Int32))
+            if number:
+                keyed.append((pl.col(number) + pl.col("offset").fill_null(0)).cast(pl.Int32))
             path = self.folder / f"{kind}-joined.parquet"
             self.scan(kind).join(moves.lazy(), on="document_id", how="left").with_columns(
                 keyed

@@ -64,9 +64,25 @@ def coverage() -> pl.DataFrame:
 def name_variants() -> dict[tuple[str, str], set[str]]:
     frame = pl.read_csv(REFERENCE_DIR / "name_variants.csv", schema_overrides={"code": pl.String})
     variants: dict[tuple[str, str], set[str]] = {}
-    for classification, code, variant, _ in frame.iter_rows():
+    for classification, code, variant, _, _ in frame.iter_rows():
         variants.setdefault((classification, code), set()).add(normalise_name(variant))
     return variants
+
+
+@cache
+def former_names() -> dict[tuple[str, str, str], int]:
+    """(classification, code, name) of a name the national list gave a code until a year it
+    was renamed (210 医疗卫生与计划生育支出 until 2018, 卫生健康支出 since), to that last year:
+    printed in a later document, it is the old name, not a wording."""
+    frame = pl.read_csv(
+        REFERENCE_DIR / "name_variants.csv",
+        schema_overrides={"code": pl.String, "last_year": pl.Int32},
+    )
+    return {
+        (classification, code, normalise_name(variant)): last_year
+        for classification, code, variant, _, last_year in frame.iter_rows()
+        if last_year is not None
+    }
 
 
 @cache
@@ -151,11 +167,12 @@ def _judge(
 ) -> dict:
     """How a printed code and name stand against the reference list of its year.
 
-    Returns `status` (match, known_variant, name_differs, not_in_national_list, unverified,
-    malformed), the official name where known, the similarity of the printed name, and the
-    reference row's own evidence status. From 2024 the codes 2026 documents print count as
-    well: a code or name found there is valid, and the 2020 list's completeness no longer
-    holds. Another year's wording of the name is a variant (`_is_variant`).
+    Returns `status` (match, known_variant, former_name, name_differs, not_in_national_list,
+    unverified, malformed), the official name where known, the similarity of the printed name,
+    the reference row's own evidence status, and for a former name its last year. From 2024
+    the codes 2026 documents print count as well: a code or name found there is valid, and
+    the 2020 list's completeness no longer holds. Another year's wording of the name is a
+    variant (`_is_variant`); a name renamed before the document's year is not.
     """
     year = reference_year(classification, fiscal_year)
     level = level_of(classification, code)
@@ -165,6 +182,7 @@ def _judge(
         "similarity": None,
         "reference_status": None,
         "reference_year": year,
+        "renamed_after": None,
     }
     if level is None:
         return result
@@ -190,8 +208,12 @@ def _judge(
     result["official_name"] = official["name"]
     result["reference_status"] = official["status"]
     result["reference_year"] = official["list_year"]
+    renamed = former_names().get((classification, code, printed or ""))
     if same is not None:
         result["status"] = "match"
+    elif renamed is not None and fiscal_year is not None and fiscal_year > renamed:
+        result["status"] = "former_name"
+        result["renamed_after"] = renamed
     elif _is_variant(classification, code, printed, official):
         result["status"] = "known_variant"
     else:

@@ -21,6 +21,7 @@ from pipelines.forms import is_form, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.narrative import canonical_subject, extract_claims
 from pipelines.numbers import is_amount, to_wan_yuan
+from pipelines.outline import PASSAGE_SCHEMA, outline_passages, passages_frame
 from pipelines.profile import PROFILE_SCHEMA, profile_frame
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
@@ -246,6 +247,7 @@ class DocumentResult:
     indicators: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=INDICATOR_SCHEMA))
     claims: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLAIM_SCHEMA))
     profile: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROFILE_SCHEMA))
+    passages: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSAGE_SCHEMA))
 
     @property
     def warnings_frame(self) -> pl.DataFrame:
@@ -401,6 +403,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.template, recognised = _choose_template(document)
     metadata = document_metadata(document, recognised)
     claims = extract_claims(document, metadata.department)
+    passages = outline_passages(document)
     if result.template is None:
         if claims and metadata.department and metadata.fiscal_year and metadata.kind:
             result.status, result.metadata = TEXT_PART, metadata
@@ -410,6 +413,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
             )
             result.claims = claims_frame(result.document_id, source_file, claims)
             result.profile = profile_frame(document, result.document_id)
+            result.passages = passages_frame(result.document_id, source_file, passages)
             return result
         flattened = _flattened(document)
         evidence = None if flattened else not_a_disclosure(document)
@@ -425,6 +429,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.metadata = metadata
     result.profile = profile_frame(document, result.document_id)
     result.claims = claims_frame(result.document_id, source_file, claims)
+    result.passages = passages_frame(result.document_id, source_file, passages)
     unit = metadata.unit or "万元"
     basis = {"budget": "budget", "final_accounts": "actual"}.get(metadata.kind or "")
     facts, codes, inventory = [], [], []

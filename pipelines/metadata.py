@@ -18,7 +18,11 @@ from pipelines.recognise import RecognisedTable
 YEAR_KIND = re.compile(r"(?<![比较与])(20\d{2})\s*年度?\s*(?:部门|单位)?\s*(预算|决算)(?!执行)")
 TITLE_LENGTH = 40  # a cover or heading line, as against prose comparing with last year
 COVER_LINES = 4  # a cover's title wraps over at most this many lines
-SCOPE = re.compile(r"20\d{2}\s*年度?\s*(?:[^\s，。；：:、\d]{2,30}?)?(部门|单位)\s*(?:预算|决算)")
+# (not the classification's name: 2026年预算单位一般公共预算基本支出部门预算经济分类预算表)
+SCOPE = re.compile(
+    r"20\d{2}\s*年度?\s*(?:[^\s，。；：:、\d]{2,30}?)?(部门|单位)\s*(?:预算|决算)"
+    r"(?!\s*(?:支出)?经济分类)"
+)
 # a title with the year first: 2017年度江苏省高级人民法院部门预算公开
 YEAR_FIRST = re.compile(
     r"^\s*20\d{2}\s*年度?\s*([^\s，。；：:、\d]{2,30}?)\s*(?:部门|单位)?(?:预算|决算)"

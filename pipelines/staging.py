@@ -62,6 +62,11 @@ class Staging:
         return self.root / "profile.parquet"
 
     @property
+    def passages(self) -> Path:
+        """The outline: 目录 entries, sections, narrative subjects, self-naming, periods."""
+        return self.root / "passages.parquet"
+
+    @property
     def warnings(self) -> Path:
         return self.root / "warnings.parquet"
 

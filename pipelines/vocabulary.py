@@ -169,3 +169,46 @@ def heading_words(line: str) -> str:
     """A line as a heading is matched: without blanks and its numbering (二、, （一）, 1.)."""
     text = re.sub(r"\s+", "", line)
     return _compiled("^" + numbering_pattern()).sub("", text, count=1)
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    """A part of a disclosure a reviewer looks for: a section by its headings, or a subject
+    the narrative explains by its words (and the class of the table it explains)."""
+
+    item: str
+    zh: str
+    pattern: re.Pattern
+    topic: str | None = None
+    required: bool = False  # a subject every template's narrative explains
+    covered_by: tuple[str, ...] = ()  # subjects that together explain it
+
+
+@cache
+def outline_sections() -> tuple[OutlineItem, ...]:
+    """The sections a disclosure has besides its narrative (主要职能, 机构设置, 名词解释)."""
+    return tuple(
+        OutlineItem(entry["item"], entry["zh"], _compiled("|".join(entry["headings"])))
+        for entry in _vocabulary()["outline"]["sections"]
+    )
+
+
+@cache
+def outline_subjects() -> tuple[OutlineItem, ...]:
+    """The subjects a 预算编制说明 explains (收支总体, 收入 … 绩效目标)."""
+    return tuple(
+        OutlineItem(
+            entry["item"],
+            entry["zh"],
+            _compiled(entry["words"]),
+            entry.get("class"),
+            entry.get("required", False),
+            tuple(entry.get("covered_by", ())),
+        )
+        for entry in _vocabulary()["outline"]["subjects"]
+    )
+
+
+def outline_pattern(name: str) -> re.Pattern:
+    """One of the outline's patterns: `self_name` (部门预算, 单位决算) or `period` (实施周期)."""
+    return _compiled(_vocabulary()["outline"][name])

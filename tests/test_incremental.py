@@ -126,6 +126,7 @@ WAREHOUSE_TABLES = (
     "printed_code",
     "document_warning",
     "profile_fact",
+    "document_passage",
     "performance_indicator",
     "build_document",
 )

@@ -10,16 +10,18 @@ expected and observed values and the place in the source a reviewer would open.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipelines.extract import DocumentResult
+from pipelines.outline import PASSAGE_SCHEMA
 from pipelines.quality.codes import code_comparisons
 from pipelines.quality.cross import cross_table_comparisons
 from pipelines.quality.documents import (
     completeness_comparisons,
     narrative_plausibility,
+    outline_plausibility,
     plausibility_comparisons,
 )
 from pipelines.quality.frame import COMPARISON_SCHEMA
@@ -104,6 +106,7 @@ class QualityInput:
     documents: pl.DataFrame  # document_id, fiscal_year, template of loaded documents
     claims: pl.DataFrame
     profile: pl.DataFrame
+    passages: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSAGE_SCHEMA))
 
     @classmethod
     def from_result(cls, result: DocumentResult) -> QualityInput:
@@ -116,6 +119,8 @@ class QualityInput:
                     "fiscal_year": meta.fiscal_year,
                     "template": result.template,
                     "unit": meta.unit,
+                    "kind": meta.kind,
+                    "scope": meta.scope,
                 }
             ],
             schema={
@@ -123,6 +128,8 @@ class QualityInput:
                 "fiscal_year": pl.Int32,
                 "template": pl.String,
                 "unit": pl.String,
+                "kind": pl.String,
+                "scope": pl.String,
             },
         )
         return cls(
@@ -133,6 +140,7 @@ class QualityInput:
             documents,
             result.claims,
             result.profile,
+            result.passages,
         )
 
     @classmethod
@@ -160,6 +168,7 @@ def staged_scans(staging: Staging) -> dict[str, pl.LazyFrame]:
         "documents": pl.scan_parquet(staging.documents).filter(pl.col("status") == "loaded"),
         "claims": pl.scan_parquet(staging.claims),
         "profile": pl.scan_parquet(staging.profile),
+        "passages": pl.scan_parquet(staging.passages),
     }
 
 
@@ -206,7 +215,8 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
         "code_validity": code_comparisons(data.codes, data.documents),
         "completeness": completeness_comparisons(data.tables, data.warnings),
         "plausibility": plausibility_comparisons(data.facts, data.warnings)
-        + narrative_plausibility(data.claims, data.profile, data.facts, data.documents),
+        + narrative_plausibility(data.claims, data.profile, data.facts, data.documents)
+        + outline_plausibility(data.passages, data.documents),
         "narrative": narrative_comparisons(
             data.claims, data.profile, data.facts, data.codes, data.documents
         ),

@@ -17,6 +17,11 @@ STATUS = {
         "code and name match that year's classification",
     ),
     "known_variant": ("info", "名称为已知的地方写法", "the name is a known local wording"),
+    "former_name": (
+        "warning",
+        "名称为改名前的旧科目名称",
+        "the name is the class's name before it was renamed",
+    ),
     "name_differs": (
         "warning",
         "名称与当年分类不一致",
@@ -89,6 +94,9 @@ def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]
         if status == "name_differs":
             zh += f"，规范名称为「{official}」（相似度 {judged['similarity']}%）"
             en += f"; the official name is {official} (similarity {judged['similarity']}%)"
+        elif status == "former_name":
+            zh += f"（用至{judged['renamed_after']}年），当年规范名称为「{official}」"
+            en += f" (until {judged['renamed_after']}); that year's name is {official}"
         if judged["reference_status"] == "recall":
             zh += "（参考条目未经公开来源证实）"
             en += " (the reference row rests on recall, not a public source)"

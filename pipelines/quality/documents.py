@@ -8,6 +8,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.catalog import TEMPLATES
+from pipelines.classification import former_names, judge_code
 from pipelines.quality.frame import amount_text
 from pipelines.vocabulary import core_classes
 
@@ -411,3 +412,94 @@ def narrative_plausibility(
                 )
             )
     return found
+
+
+SCOPE_WORDS = {"department": "部门", "unit": "单位"}
+PERIOD_YEAR = {"budget": "预算年度", "final_accounts": "决算年度"}
+
+
+def outline_plausibility(passages: pl.DataFrame, documents: pl.DataFrame) -> list[dict]:
+    """What the document says of itself against what it is: each heading naming it 部门 or 单位
+    as its scope is; each project's 实施周期 reaching into its year; each class named by a name
+    the national list had already replaced in its year."""
+    found = []
+    meta = {row["document_id"]: row for row in documents.to_dicts()}
+    renamed = {
+        (code, name): last_year
+        for (kind, code, name), last_year in former_names().items()
+        if kind == "function"
+    }
+    for passage in passages.to_dicts():
+        document = meta.get(passage["document_id"], {})
+        year = document.get("fiscal_year")
+        line, page = passage["source_line"], passage["source_page"]
+        text = passage["text"]
+        if passage["kind"] == "self_name" and (scope := SCOPE_WORDS.get(document.get("scope"))):
+            named = passage["item"]
+            ok = named == scope
+            found.append(
+                _status_row(
+                    passage["document_id"],
+                    "plausibility.self_naming",
+                    "plausible" if ok else "scope_mismatch",
+                    text,
+                    scope,
+                    named,
+                    f"「{text}」称{named}"
+                    + ("" if ok else f"，而本文件为{scope}{_kind(document)}"),
+                    f"'{text}' names it {named}"
+                    + ("" if ok else f", yet the document is a {document['scope']} one"),
+                    line,
+                    page,
+                )
+            )
+        elif passage["kind"] == "period" and year:
+            first, last = (int(y) for y in passage["item"].split("-"))
+            ok = first <= year <= last
+            found.append(
+                _status_row(
+                    passage["document_id"],
+                    "plausibility.implementation_period",
+                    "plausible" if ok else "period_outside_year",
+                    text,
+                    str(year),
+                    passage["item"],
+                    f"项目实施周期「{text}」"
+                    + (
+                        "" if ok else f"不含{PERIOD_YEAR.get(document.get('kind'), '年度')}{year}年"
+                    ),
+                    f"a project's implementation period '{text}'"
+                    + ("" if ok else f" lies outside the document's year {year}"),
+                    line,
+                    page,
+                )
+            )
+        elif passage["kind"] == "former_name" and year:
+            name, quote = text.split("|", 1)
+            last_year = renamed.get((passage["item"], name))
+            if last_year is None:
+                continue
+            current = judge_code("function", passage["item"], None, year)["official_name"]
+            ok = year <= last_year
+            found.append(
+                _status_row(
+                    passage["document_id"],
+                    "plausibility.class_name_current",
+                    "plausible" if ok else "former_name",
+                    f"{passage['item']} {name}",
+                    current,
+                    name,
+                    f"情况说明称{passage['item']}类为「{name}」"
+                    + ("" if ok else f"：该名称用至{last_year}年，{year}年应为「{current}」")
+                    + f"（{quote}）",
+                    f"the prose names class {passage['item']} '{name}'"
+                    + ("" if ok else f", its name until {last_year}; in {year} it is '{current}'"),
+                    line,
+                    page,
+                )
+            )
+    return found
+
+
+def _kind(document: dict) -> str:
+    return {"budget": "预算", "final_accounts": "决算"}.get(document.get("kind"), "")

@@ -93,6 +93,7 @@ DOCUMENT_TABLES = (
     "dq_result",
     "profile_fact",
     "narrative_claim",
+    "document_passage",
     "performance_indicator",
     "performance_project",
     "printed_code",
@@ -152,6 +153,9 @@ INSERT INTO narrative_claim SELECT * FROM read_parquet($claims)
 WHERE document_id IN (SELECT document_id FROM new_documents);
 
 INSERT INTO profile_fact SELECT * FROM read_parquet($profile)
+WHERE document_id IN (SELECT document_id FROM new_documents);
+
+INSERT INTO document_passage SELECT * FROM read_parquet($passages)
 WHERE document_id IN (SELECT document_id FROM new_documents);
 
 UPDATE dim_document d SET
@@ -323,6 +327,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "indicators": str(staging.indicators),
                 "claims": str(staging.claims),
                 "profile": str(staging.profile),
+                "passages": str(staging.passages),
                 "dq_results": str(staging.dq_results),
                 "input_keys": keys,
                 **{name: str(path) for name, path in dimensions.items()},

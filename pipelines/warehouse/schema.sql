@@ -208,6 +208,24 @@ CREATE TABLE narrative_claim (
     PRIMARY KEY (document_id, claim_no)
 );
 
+-- The document's outline, as the review checklist reads it: one row per 目录 entry, per section
+-- found (主要职能, 机构设置, 名词解释, the narrative), per subject the narrative explains, per
+-- heading naming the document 部门 or 单位 预算/决算, per project implementation period (实施周期)
+-- and per class named by a name since renamed.
+CREATE TABLE document_passage (
+    document_id    VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    passage_no     INTEGER NOT NULL,      -- reading order within its kind's pass
+    kind           VARCHAR NOT NULL,      -- contents | section | subject | self_name | period |
+                                          -- former_name
+    item           VARCHAR,               -- section or subject (vocabulary [outline]), 部门/单位,
+                                          -- the period's first-last year, the renamed code
+    text           VARCHAR NOT NULL,      -- as printed (former_name: name|quote)
+    source_file    VARCHAR NOT NULL,
+    source_line    INTEGER,
+    source_page    INTEGER,
+    PRIMARY KEY (document_id, passage_no)
+);
+
 -- The department's profile as the prose states it: staffing, internal structure, assets,
 -- procurement, running costs. One row per item (structure: one per internal unit's name).
 CREATE TABLE profile_fact (
