@@ -166,7 +166,19 @@ def _check(args: argparse.Namespace) -> int:
     data = QualityInput.from_result(result)
     results = judged(data, judge_sql)
     heading = f"{meta.department} {meta.fiscal_year} ({result.source_file})"
+    checklist_file = Path(args.checklist) if args.checklist not in (None, "-") else None
+    if checklist_file is not None and checklist_file.suffix.lower() not in (".csv", ".xlsx"):
+        raise CommandError(f"{checklist_file}: a checklist is written as .csv or .xlsx")
     print(format_report(results, heading, args.lang))
+    if args.checklist is not None:
+        from pipelines.checklist import format_checklist, review_checklist, write_checklist
+
+        checklist = review_checklist(result.tables, result.claims, result.passages, results)
+        if checklist_file is None:
+            print("\n" + format_checklist(checklist))
+        else:
+            write_checklist(checklist, checklist_file)
+            print(f"\nchecklist written to {checklist_file}")
     errors = results.filter((pl.col("passed") == False) & (pl.col("severity") == "error"))  # noqa: E712
     return 1 if errors.height else 0
 
@@ -212,7 +224,21 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document_rows(connection, table: str, document_id: str) -> pl.DataFrame:
+    """A warehouse table's rows of one document."""
+    rows = connection.execute(
+        f"SELECT * FROM {table} WHERE document_id = ?", [document_id]
+    ).fetchall()
+    return pl.DataFrame(
+        rows,
+        schema=[d[0] for d in connection.description],
+        orient="row",
+        infer_schema_length=None,
+    )
+
+
 def _report(args: argparse.Namespace) -> int:
+    from pipelines.checklist import review_checklist
     from pipelines.report import render_report
 
     raw = Path(args.raw_dir)
@@ -228,20 +254,18 @@ def _report(args: argparse.Namespace) -> int:
                 "or a path under the raw folder"
             )
         document_id, source_file = found[0]
-        rows = connection.execute(
-            "SELECT * FROM dq_result WHERE document_id = ?", [document_id]
-        ).fetchall()
-        findings = pl.DataFrame(
-            rows,
-            schema=[d[0] for d in connection.description],
-            orient="row",
-            infer_schema_length=None,
+        # a text part's narrative and outline joined to the document are in the warehouse
+        findings, claims, passages = (
+            _document_rows(connection, table, document_id)
+            for table in ("dq_result", "narrative_claim", "document_passage")
         )
         [(score,)] = connection.execute(
             "SELECT score FROM v_disclosure_completeness WHERE document_id = ?", [document_id]
         ).fetchall()
     path = raw / source_file
-    page = render_report(path, extract_file(path, raw), findings, score)
+    result = extract_file(path, raw)
+    checklist = review_checklist(result.tables, claims, passages, findings)
+    page = render_report(path, result, findings, score, checklist)
     out = Path(args.out or f"data/reports/{document_id}.html")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
@@ -328,6 +352,14 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("file")
     check_parser.add_argument(
         "--lang", choices=["zh", "en"], default="zh", help="language of the report (default: zh)"
+    )
+    check_parser.add_argument(
+        "--checklist",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="also fill the disclosure review checklist (检查表): printed after the report, "
+        "or written to FILE (.csv with a BOM, or .xlsx)",
     )
     check_parser.set_defaults(run=_check)
     query_parser = commands.add_parser(

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from typing import TypeVar
 
 from pipelines.catalog import TableSpec, normalise_label
 from pipelines.document import Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount
 from pipelines.vocabulary import class_titles, table_classes
+
+Named = TypeVar("Named")
 
 CAPTION_LINE = re.compile(
     r"^(表[一二三四五六七八九十\d]+[：:]?.*|.*表(（续）)?(（[^）]{1,8}）)?(公开\d*表[一二三四五六七八九十\d]*)?"
@@ -267,17 +270,22 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _longest_title(
-    label: str, patterns: list[tuple[str, TableSpec | None]]
-) -> tuple[bool, TableSpec | None]:
-    """Whether a title matches the label, and the table of the longest match (None where that
-    is a class the family has no table of)."""
-    best: tuple[int, TableSpec | None] = (0, None)
+def _longest_title(label: str, patterns: list[tuple[str, Named]]) -> tuple[bool, Named | None]:
+    """Whether a title matches the label, and what the longest match names (a table, None
+    where that is a class the family has no table of; or a class)."""
+    best: tuple[int, Named | None] = (0, None)
     for pattern, spec in patterns:
         found = _compiled(pattern).search(label)
         if found and len(found.group(0)) > best[0]:
             best = (len(found.group(0)), spec)
     return best[0] > 0, best[1]
+
+
+def title_class(line: str) -> str | None:
+    """The table class a line names by the national class titles alone (a 目录 entry: 1.
+    2025年预算单位财务收支预算总表), the longest match winning."""
+    patterns = [(pattern, topic) for topic in table_classes() for pattern in class_titles(topic)]
+    return _longest_title(normalise_label(line), patterns)[1]
 
 
 def match_title(

@@ -24,7 +24,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #cc
 table{border-collapse:collapse;margin:.5em 0;font-size:.85em}
 td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}
 td.text{text-align:left}.error{background:#f8c9c4}.warning{background:#fbe7b4}
-.finding.error{color:#a11}.finding.warning{color:#8a5a00}
+.finding.error{color:#a11}.finding.warning{color:#8a5a00}.checklist tr.no td{background:#fbe7b4}
 .meta td{text-align:left;border:none}.score{font-size:2em;font-weight:bold}
 """
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -96,10 +96,32 @@ def _table_html(table: RecognisedTable, flagged: dict[int, tuple[str, str]]) -> 
     return f"<h3>{_e(table.printed_number)} {_e(name)}</h3><table>{''.join(rows)}</table>"
 
 
+def checklist_html(checklist: pl.DataFrame) -> str:
+    """The review checklist as a table: each item's verdicts, and for a 否 where and what."""
+    rows = "".join(
+        f"<tr class='{'no' if '否' in (r['present'], r['consistent']) else ''}'>"
+        f"<td>{r['item_no']}</td><td class='text'>{_e(r['part'])}</td>"
+        f"<td class='text'>{_e(r['item'])}</td><td>{_e(r['present'])}</td>"
+        f"<td>{_e(r['consistent'])}</td><td>{_e(r['page'] or r['line'] or '')}</td>"
+        f"<td class='text'>{_e(r['quote'] or '')}</td>"
+        f"<td class='text'>{_e(r['evidence'] or '')}</td></tr>"
+        for r in checklist.iter_rows(named=True)
+    )
+    return (
+        "<h2>公开检查表</h2><table class='checklist'><tr><th>序号</th><th>部分</th>"
+        "<th>检查项目</th><th>是否公开</th><th>是否一致</th><th>页/行</th><th>原文</th>"
+        f"<th>问题说明</th></tr>{rows}</table>"
+    )
+
+
 def render_report(
-    path: Path, result: DocumentResult, findings: pl.DataFrame, completeness: int | None = None
+    path: Path,
+    result: DocumentResult,
+    findings: pl.DataFrame,
+    completeness: int | None = None,
+    checklist: pl.DataFrame | None = None,
 ) -> str:
-    """The report page of one extracted, checked document."""
+    """The report page of one extracted, checked document, with its review checklist."""
     document = read_document(path.read_bytes(), path.name)
     tables = [t for t in recognise_tables(document, TABLES) if t.spec]
     failed = findings.filter(pl.col("passed") == False).to_dicts()  # noqa: E712
@@ -164,6 +186,7 @@ def render_report(
 <tr><td>文件</td><td>{_e(result.source_file)} ({result.sha256[:16]})</td></tr></table>
 {score}
 <h2>数据质量：{checks} 项检查，{len(failed)} 项未通过</h2><ul>{finding_items}</ul>
+{checklist_html(checklist) if checklist is not None else ""}
 <h2>结构</h2>
 {
         bar_chart(
