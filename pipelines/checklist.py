@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.catalog import table_topics
+from pipelines.facts import UNRECOGNISED
 from pipelines.quality.frame import ARITHMETIC_FAMILIES
 from pipelines.quality.report import finding_class
 from pipelines.recognise import title_class
@@ -128,8 +129,10 @@ def _contents_row(passages: list[dict], printed: dict[str, str]) -> dict:
     if not entries:
         return _row("目录", "目录", NO, NOT_APPLICABLE, evidence="未见目录")
     listed: dict[str, dict] = {}
-    for entry in entries:
-        if topic := title_class(entry["text"]):
+    for entry, following in zip(entries, [*entries[1:], None], strict=True):
+        # a title wrapped over two lines of the 目录 (…培训费支 / 出预算表)
+        joined = entry["text"] + (following["text"] if following else "")
+        if topic := title_class(entry["text"]) or title_class(joined):
             listed.setdefault(topic, entry)
     if not listed:
         return _row("目录", "目录", YES, UNKNOWN, **_at(entries[0]), evidence="目录未列出表名")
@@ -191,7 +194,9 @@ def _subject_rows(
     passages: list[dict], claims: list[dict], findings: list[dict], printed: dict[str, str]
 ) -> list[dict]:
     found = {p["item"]: p for p in passages if p["kind"] == "subject"}
-    narrative = any(p["kind"] == "section" and p["item"] == "narrative" for p in passages)
+    narrative = next(
+        (p for p in passages if p["kind"] == "section" and p["item"] == "narrative"), None
+    )
     sections = {
         (c["source_line"], c["source_page"]): c["section"] or "" for c in claims if c["section"]
     }
@@ -207,10 +212,11 @@ def _subject_rows(
         covered = subject.covered_by and all(part in found for part in subject.covered_by)
         if passage is not None or covered:
             present, where = YES, _at(passage or found[subject.covered_by[0]])
-        elif not narrative:
+        elif narrative is None:
             present, where = UNKNOWN, {"evidence": "未读到预算编制说明"}
-        elif subject.required:
-            present, where = NO, {"evidence": f"编制说明中未见{subject.zh}"}
+        elif subject.required:  # where it was looked for: the narrative
+            present = NO
+            where = _at(narrative) | {"evidence": f"编制说明中未见{subject.zh}"}
         else:
             present, where = (
                 UNKNOWN,
@@ -300,6 +306,9 @@ def review_checklist(
         for t in described
         if t["status"] not in ("missing",)
     }
+    for table in tables.to_dicts():  # a table no description reads still has its class title
+        if table["template"] == UNRECOGNISED and (topic := title_class(table["table_name"])):
+            printed.setdefault(topic, table["table_name"])
     passage_rows, finding_rows = passages.to_dicts(), findings.to_dicts()
     rows = [
         _contents_row(passage_rows, printed),

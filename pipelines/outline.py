@@ -40,6 +40,8 @@ YEAR = re.compile(r"20\d{2}")
 
 
 def _is_heading(words: str) -> bool:
+    """A line standing as a heading: short, no sentence inside (一、主要职能。 ends with one)."""
+    words = words.rstrip("。：:")
     return 0 < len(words) <= HEADING_LENGTH and not SENTENCE.search(words)
 
 
@@ -55,8 +57,9 @@ def _passage(kind: str, item: str | None, text: str, paragraph: Paragraph) -> di
 
 def _contents(document: Document) -> tuple[list[dict], set[int]]:
     """The entries of a 目录: the heading lines after a line reading 目录, on its page (or, in
-    a format without pages, up to the first line that is not a heading), and the ids of its
-    paragraphs, which are not the sections they list."""
+    a format without pages, up to the first line that is not a heading), or the rows of a
+    table headed 目录 (上海普陀 rules it); and the ids of its paragraphs, which are not the
+    sections they list."""
     found: list[dict] = []
     listed: set[int] = set()
     opening: Paragraph | None = None
@@ -64,6 +67,14 @@ def _contents(document: Document) -> tuple[list[dict], set[int]]:
         if isinstance(block, Table):
             if opening is not None:
                 break
+            texts = [" ".join(t for t in row.texts if t) for row in block.rows]
+            if texts and heading_words(texts[0]) == "目录":
+                rows = zip(block.rows[1:], texts[1:], strict=True)
+                return [
+                    _passage("contents", None, text, Paragraph(text, row.position))
+                    for row, text in rows
+                    if text
+                ], listed
             continue
         words = heading_words(block.text)
         if opening is None:
@@ -71,12 +82,26 @@ def _contents(document: Document) -> tuple[list[dict], set[int]]:
                 opening = block
                 listed.add(id(block))
             continue
-        other_page = block.position.page != opening.position.page
-        if other_page or not _is_heading(re.sub(r"[.…·\d]+$", "", words)):
+        if not _is_heading(re.sub(r"[.…·\d]+$", "", words)) or _body_begins(
+            words, block, found, opening
+        ):
             break
         found.append(_passage("contents", None, block.text, block))
         listed.add(id(block))
+        opening = block
     return found, listed
+
+
+def _body_begins(words: str, line: Paragraph, entries: list[dict], last: Paragraph) -> bool:
+    """Whether a heading after the 目录 is the body's: one the 目录 listed (江苏: 第一部分 部门
+    概况 again), or a section's heading opening a new page (上海: …主要职能)."""
+    if any(heading_words(entry["text"]) == words for entry in entries):
+        return True
+    if line.position.page == last.position.page:
+        return False
+    starts, _ = narrative_bounds()
+    patterns = [s.pattern for s in outline_sections()] + list(starts)
+    return any(p.fullmatch(words) for p in patterns)
 
 
 def _sections(paragraphs: list[Paragraph], listed: set[int]) -> list[dict]:

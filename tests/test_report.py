@@ -102,3 +102,11 @@ def test_the_three_public_chart_reads_the_three_public_table_of_any_family() -> 
     chart = page[page.index("“三公”经费（万元）") :].split("</svg>")[0]
     values = re.findall(r'font-size="12">([\d.]+)</text>', chart)
     assert values == ["839", "0", "0", "28.5"]
+
+
+def test_the_report_carries_the_review_checklist_with_its_evidence(built, tmp_path) -> None:
+    page = report(built, tmp_path, KEZHOU.name)
+    assert "<h2>公开检查表</h2>" in page
+    row = re.search(r"<tr class='no'><td>1</td>.*?</tr>", page)
+    assert row is not None and "未见目录" in row.group(0)
+    assert "应为 107，实为 157" in page.split("<h2>公开检查表</h2>")[1]

@@ -1,0 +1,120 @@
+"""The disclosure review checklist (公开检查表): one row per item a reviewer checks, 是/否/无法判断,
+and each 否 with its page or line, quote and what was expected against what is printed."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+
+from expectations.runner import judge_sql
+from pipelines.checklist import NO, YES, review_checklist, write_checklist
+from pipelines.cli import main
+from pipelines.extract import extract_file
+from pipelines.quality import QualityInput, judged
+from tests.conftest import CHANGJI, CORPUS, KEZHOU, RAW_DIR
+
+PUTUO_UNIT = CORPUS / "2025_yusuan_shanghai-putuo_qzf-bgs_unit.pdf"
+# a document of each family the project ships
+FAMILIES = {
+    "xinjiang_2020": CHANGJI,
+    "jiangsu": CORPUS / "2018_yusuan_jiangsu_jianchayuan.pdf",
+    "shanghai_budget": CORPUS / "2024_yusuan_shanghai-putuo_wanli-jiedao.pdf",
+    "shanghai_final_accounts": CORPUS / "2024_juesuan_shanghai-putuo_caizhengju.pdf",
+    "zhuhai": CORPUS / "2026_yusuan_guangdong-zhuhai_shangwuju.pdf",
+    "suzhou": CORPUS / "2026_yusuan_jiangsu-suzhou_jiaotong-yunshuju.pdf",
+    "huzhou": CORPUS / "2026_yusuan_zhejiang-huzhou_caizhengju.pdf",
+}
+
+
+@cache
+def checklist_of(path) -> pl.DataFrame:
+    result = extract_file(path, RAW_DIR)
+    findings = judged(QualityInput.from_result(result), judge_sql)
+    return review_checklist(result.tables, result.claims, result.passages, findings)
+
+
+def _item(checklist: pl.DataFrame, item: str) -> dict:
+    return checklist.filter(pl.col("item") == item).row(0, named=True)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_family_gets_every_part_of_the_checklist(family) -> None:
+    checklist = checklist_of(FAMILIES[family])
+    assert set(checklist["part"]) >= {"目录", "概况", "编制说明", "名词解释", "公开表", "文字规范"}
+    assert checklist.filter(pl.col("part") == "公开表").height >= 7
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_no_says_where_and_what(family) -> None:
+    checklist = checklist_of(FAMILIES[family])
+    refused = checklist.filter((pl.col("present") == NO) | (pl.col("consistent") == NO))
+    for row in refused.iter_rows(named=True):
+        assert row["evidence"], row
+        if not row["evidence"].startswith(("未见", "未公开")):  # nothing printed to point at
+            assert row["page"] or row["line"], row
+
+
+def test_contents_listing_the_tables_printed_agree() -> None:
+    contents = _item(checklist_of(PUTUO_UNIT), "目录与所附表格一致")
+    assert (contents["present"], contents["consistent"], contents["page"]) == (YES, YES, 2)
+
+
+def test_a_document_without_contents_is_told_so() -> None:
+    contents = _item(checklist_of(KEZHOU), "目录")
+    assert (contents["present"], contents["evidence"]) == (NO, "未见目录")
+
+
+def test_the_sections_are_found_at_their_headings() -> None:
+    checklist = checklist_of(PUTUO_UNIT)
+    pages = {item: _item(checklist, item)["page"] for item in ("主要职能", "机构设置", "名词解释")}
+    assert pages == {"主要职能": 3, "机构设置": 4, "名词解释": 5}
+
+
+def test_a_narrative_figure_against_its_table_is_a_no_with_both_figures() -> None:
+    # 克州 2020: the narrative gives 2010399 107万元, table 5 prints 157
+    row = _item(checklist_of(KEZHOU), "一般公共预算支出情况")
+    assert (row["present"], row["consistent"]) == (YES, NO)
+    assert (row["expected"], row["printed"]) == ("107", "157")
+    assert row["line"] == 1874
+
+
+def test_a_table_that_adds_up_is_consistent_and_one_that_does_not_is_not() -> None:
+    checklist = checklist_of(KEZHOU)
+    assert _item(checklist, "部门收入总体情况表")["consistent"] == YES
+    overview = _item(checklist, "部门收支总体情况表")
+    assert overview["consistent"] == NO
+    assert "1483.22" in overview["evidence"]
+
+
+def test_template_words_left_in_the_prose_are_a_no_quoting_them() -> None:
+    row = _item(
+        checklist_of(KEZHOU), "模板文字均已替换（无「增加（减少）」「主要原因是。」「XX」）"
+    )
+    assert row["consistent"] == NO
+    assert "增加（减少）" in row["evidence"]
+
+
+def test_the_checklist_is_written_as_csv_with_a_bom_and_as_xlsx(tmp_path) -> None:
+    checklist = checklist_of(KEZHOU)
+    write_checklist(checklist, tmp_path / "k.csv")
+    text = (tmp_path / "k.csv").read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf\xe5\xba\x8f\xe5\x8f\xb7")  # BOM, 序号
+    write_checklist(checklist, tmp_path / "k.xlsx")
+    sheet = load_workbook(tmp_path / "k.xlsx").active
+    assert sheet.cell(1, 3).value == "检查项目"
+    assert sheet.max_row == checklist.height + 1
+
+
+def test_check_writes_the_checklist_it_is_asked_for(tmp_path, capsys) -> None:
+    out = tmp_path / "checklist.csv"
+    main(["check", str(KEZHOU), "--checklist", str(out)])
+    assert "checklist written to" in capsys.readouterr().out
+    assert pl.read_csv(out)["检查项目"][0] == "目录"
+
+
+def test_check_refuses_a_checklist_file_of_another_kind(tmp_path, capsys) -> None:
+    assert main(["check", str(KEZHOU), "--checklist", str(tmp_path / "k.txt")]) == 2
+    assert ".csv or .xlsx" in capsys.readouterr().err
