@@ -23,6 +23,7 @@ SCOPE = re.compile(
     r"20\d{2}\s*年度?\s*(?:[^\s，。；：:、\d]{2,30}?)?(部门|单位)\s*(?:预算|决算)"
     r"(?!\s*(?:支出)?经济分类)"
 )
+NARRATIVE_OPENING = re.compile(r"^\s*([^\s，。；：:、\d]{2,30}?)\s*20\d{2}\s*年")
 # a title with the year first: 2017年度江苏省高级人民法院部门预算公开
 YEAR_FIRST = re.compile(
     r"^\s*20\d{2}\s*年度?\s*([^\s，。；：:、\d]{2,30}?)\s*(?:部门|单位)?(?:预算|决算)"
@@ -138,7 +139,14 @@ def _department_from_text(texts: list[str]) -> str | None:
     for text in texts[:COVER_LINES]:  # a web page names its publisher: 来源:岳阳县台创园
         if found := PUBLISHER.match(text):
             return found.group(1)
-    return None
+    # a cover printed as an image: the name the narrative's sentences open with (江苏省政协
+    # 办公厅 2019 年度收入、支出预算总计…), where more than one does
+    openings = Counter(
+        found.group(1)
+        for text in texts
+        if (found := NARRATIVE_OPENING.match(text)) and ORGANISATION.fullmatch(found.group(1))
+    ).most_common(1)
+    return openings[0][0] if openings and openings[0][1] > 1 else None
 
 
 def _cover_title(texts: list[str]) -> str | None:

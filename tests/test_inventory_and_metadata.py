@@ -136,3 +136,26 @@ def test_a_web_page_names_its_department_by_its_publisher_line() -> None:
     )
     meta = extract_file(page, page.parent).metadata
     assert (meta.department, meta.region, meta.fiscal_year) == ("岳阳县台创园", "岳阳县", 2017)
+
+
+# 江苏省政协办公厅 2019's text part: its cover is an image, its 目录 names no department, and its
+# narrative's sentences open with the office's name
+NARRATIVE_OPENINGS = (
+    "目 录",
+    "第三部分 2019 年度部门预算情况说明",
+    "江苏省政协办公厅 2019 年度收入、支出预算总计 13,377.11万元，与上年相比收、支预算总计"
+    "各增加 3,226.63 万元，增长31.79%。",
+    "江苏省政协办公厅 2019 年度财政拨款收、支预算 13,297.11万元。",
+)
+
+
+def test_a_text_part_without_a_cover_is_named_by_its_narratives_openings() -> None:
+    from pipelines.metadata import document_metadata
+
+    assert document_metadata(_cover(*NARRATIVE_OPENINGS), []).department == "江苏省政协办公厅"
+
+
+def test_one_sentence_opening_with_a_name_does_not_name_the_document() -> None:
+    from pipelines.metadata import document_metadata
+
+    assert document_metadata(_cover(*NARRATIVE_OPENINGS[:3]), []).department is None
