@@ -105,7 +105,8 @@ def _verdict(findings: list[dict]) -> tuple[str, dict]:
             for f in failed[:SHOWN_EVIDENCE]
         )
         more = len(failed) - SHOWN_EVIDENCE
-        return NO, {
+        quoted = {"quote": first["quote"]} if first.get("quote") else {}
+        return NO, quoted | {
             "page": first["source_page"],
             "line": first["source_line"],
             "expected": first["expected"],
@@ -309,7 +310,13 @@ def review_checklist(
     for table in tables.to_dicts():  # a table no description reads still has its class title
         if table["template"] == UNRECOGNISED and (topic := title_class(table["table_name"])):
             printed.setdefault(topic, table["table_name"])
-    passage_rows, finding_rows = passages.to_dicts(), findings.to_dicts()
+    # a finding on the narrative quotes the sentence it read
+    sentences = {(c["source_line"], c["source_page"]): c["sentence"] for c in claims.to_dicts()}
+    passage_rows = passages.to_dicts()
+    finding_rows = [
+        f | {"quote": sentences.get((f["source_line"], f["source_page"]))}
+        for f in findings.to_dicts()
+    ]
     rows = [
         _contents_row(passage_rows, printed),
         *_section_rows(passage_rows),

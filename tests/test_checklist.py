@@ -55,6 +55,7 @@ def test_every_no_says_where_and_what(family) -> None:
         assert row["evidence"], row
         if not row["evidence"].startswith(("未见", "未公开")):  # nothing printed to point at
             assert row["page"] or row["line"], row
+            assert row["quote"] or row["part"] == "文字规范", row
 
 
 def test_contents_listing_the_tables_printed_agree() -> None:
@@ -79,6 +80,7 @@ def test_a_narrative_figure_against_its_table_is_a_no_with_both_figures() -> Non
     assert (row["present"], row["consistent"]) == (YES, NO)
     assert (row["expected"], row["printed"]) == ("107", "157")
     assert row["line"] == 1874
+    assert "2020年预算数为157万元" in row["quote"]
 
 
 def test_a_table_that_adds_up_is_consistent_and_one_that_does_not_is_not() -> None:

@@ -604,3 +604,26 @@ def test_a_xiang_with_its_projects_printed_under_it_is_their_sum_not_another_ite
     ]
     results = run(facts).filter(pl.col("rule_family") == "within_table_sums")
     assert results.height >= 3 and results["passed"].all()
+
+
+@pytest.mark.parametrize(("printed", "passed"), [("17.83", True), ("1.78", False)])
+def test_a_change_and_its_percentage_recompute_from_the_two_amounts(printed, passed) -> None:
+    """江苏省政协办公厅 2019: 行政运行（项）5,223.22 万元，与上年相比增加 790.44 万元，增长
+    17.83% (790.44 of last year's 4,432.78); the same sentence with 1.78% does not recompute."""
+    item = "1.政协事务（款）行政运行（项）5,223.22 万元"
+    sentence = f"{item}，与上年相比增加 790.44 万元，增长 {printed}%。"
+    claim = _claim(
+        sentence,
+        "政协事务（款）行政运行（项）",
+        amount=Decimal("5223.22"),
+        unit="万元",
+        amount_wan=Decimal("5223.22"),
+        change_amount=Decimal("790.44"),
+        change_direction="increase",
+        change_wan=Decimal("790.44"),
+        prior_year_wan=Decimal("4432.78"),
+        change_percent=Decimal(printed),
+        change_percent_direction="increase",
+    )
+    found = run(claims=[claim]).filter(pl.col("check_id") == "narrative.change_agrees_with_percent")
+    assert found["passed"].to_list() == [passed]
