@@ -65,6 +65,10 @@ WRITING = (
     ("空表说明与表中数据相符", ("completeness.note_agrees_with_data",), None),
     ("金额栏内容均为数字", ("plausibility.cell_parses",), "tables"),
 )
+# a file with no section of prose at all holds only the tables of a disclosure whose text is
+# published apart (江苏 2019: 部门预算公开表 and the text in two files); checked alone, its
+# text items cannot be judged; built with its text part, they are
+TABLES_ONLY = "本文件只含公开表，未含文字部分（可能另行公开）"
 SHOWN_EVIDENCE = 3  # failures written out per item; the rest are counted
 
 
@@ -127,6 +131,8 @@ def _verdict(findings: list[dict]) -> tuple[str, dict]:
 
 def _contents_row(passages: list[dict], printed: dict[str, str]) -> dict:
     entries = [p for p in passages if p["kind"] == "contents"]
+    if not entries and not any(p["kind"] == "section" for p in passages):
+        return _row("目录", "目录", UNKNOWN, NOT_APPLICABLE, evidence=TABLES_ONLY)
     if not entries:
         return _row("目录", "目录", NO, NOT_APPLICABLE, evidence="未见目录")
     listed: dict[str, dict] = {}
@@ -172,7 +178,9 @@ def _section_rows(passages: list[dict]) -> list[dict]:
     for item, zh in [sections[0], sections[1], ("narrative", "预算编制说明"), *sections[2:]]:
         passage = found.get(item)
         part = SECTION_PARTS.get(item, "编制说明")
-        if passage is None:
+        if not found:
+            rows.append(_row(part, zh, UNKNOWN, NOT_APPLICABLE, evidence=TABLES_ONLY))
+        elif passage is None:
             rows.append(_row(part, zh, NO, NOT_APPLICABLE, evidence=f"未见「{zh}」部分"))
         else:
             rows.append(_row(part, zh, YES, NOT_APPLICABLE, **_at(passage)))

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from expectations.runner import judge_sql
-from pipelines.checklist import NO, YES, review_checklist, write_checklist
+from pipelines.checklist import NO, UNKNOWN, YES, review_checklist, write_checklist
 from pipelines.cli import main
 from pipelines.extract import extract_file
 from pipelines.quality import QualityInput, judged
@@ -120,3 +120,34 @@ def test_check_writes_the_checklist_it_is_asked_for(tmp_path, capsys) -> None:
 def test_check_refuses_a_checklist_file_of_another_kind(tmp_path, capsys) -> None:
     assert main(["check", str(KEZHOU), "--checklist", str(tmp_path / "k.txt")]) == 2
     assert ".csv or .xlsx" in capsys.readouterr().err
+
+
+def test_a_tables_only_file_checked_alone_leaves_its_text_items_undecided() -> None:
+    # 江苏省人大常委会办公厅 2019 publishes its tables and its text as two files
+    checklist = checklist_of(CORPUS / "2019_yusuan_jiangsu_renda-changweihui-bgt_tables.pdf")
+    text_items = checklist.filter(pl.col("part").is_in(["目录", "概况", "名词解释"]))
+    assert set(text_items["present"]) == {UNKNOWN}
+    assert _item(checklist, "收支预算总表")["present"] == YES
+
+
+def test_built_with_its_text_part_the_tables_file_has_its_sections(tmp_path) -> None:
+    import shutil
+
+    import duckdb
+
+    from pipelines.build import build
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for part in ("tables", "text"):
+        name = f"2019_yusuan_jiangsu_renda-changweihui-bgt_{part}.pdf"
+        shutil.copy(CORPUS / name, raw / name)
+    warehouse = tmp_path / "w.duckdb"
+    build(raw, warehouse, workers=1)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        sections = connection.execute(
+            "SELECT p.item, p.source_file FROM document_passage p JOIN v_documents d "
+            "USING (document_id) WHERE p.kind = 'section' AND d.path LIKE '%tables.pdf'"
+        ).fetchall()
+    assert {item for item, _ in sections} == {"functions", "structure", "narrative", "glossary"}
+    assert {file for _, file in sections} == {"2019_yusuan_jiangsu_renda-changweihui-bgt_text.pdf"}
