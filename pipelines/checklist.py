@@ -61,6 +61,7 @@ WRITING = (
     ),
     ("科目名称为当年名称", ("plausibility.class_name_current", "code.in_classification"), "codes"),
     ("文件自称（部门/单位）与公开范围一致", ("plausibility.self_naming",), None),
+    ("部门名称前后一致", ("plausibility.department_named_consistently",), "narrative"),
     ("项目实施周期在文件年度内", ("plausibility.implementation_period",), None),
     ("空表说明与表中数据相符", ("completeness.note_agrees_with_data",), None),
     ("金额栏内容均为数字", ("plausibility.cell_parses",), "tables"),
@@ -91,11 +92,11 @@ def _at(passage: dict | None) -> dict:
 
 
 def _failures(findings: list[dict]) -> list[dict]:
-    """Failures that say the document is wrong (errors and warnings), not rounding, doubts
-    about gongkai's own reading, or consequences of a failure told elsewhere."""
-    return [
-        f for f in findings if f["passed"] is False and finding_class(f) in ("error", "warning")
-    ]
+    """Failures that say the document is wrong (errors, warnings, and wording told as info),
+    not rounding, doubts about gongkai's own reading, or consequences of a failure told
+    elsewhere."""
+    told = ("error", "warning", "info")
+    return [f for f in findings if f["passed"] is False and finding_class(f) in told]
 
 
 def _verdict(findings: list[dict]) -> tuple[str, dict]:

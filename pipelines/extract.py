@@ -403,7 +403,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.template, recognised = _choose_template(document)
     metadata = document_metadata(document, recognised)
     claims = extract_claims(document, metadata.department)
-    passages = outline_passages(document)
+    passages = outline_passages(document, metadata.printed_department, metadata.fiscal_year)
     if result.template is None:
         if claims and metadata.department and metadata.fiscal_year and metadata.kind:
             result.status, result.metadata = TEXT_PART, metadata

@@ -1,7 +1,7 @@
 """The document's outline, as the review checklist and the prose rules read it: its 目录, the
 sections it has (主要职能, 机构设置, 名词解释, the narrative), the subjects its narrative
-explains, how it names itself (部门预算 or 单位预算), the implementation periods (实施周期) it
-gives its projects, and the classes it names by a name since renamed.
+explains, how it names itself (部门预算 or 单位预算) and its department, the implementation
+periods (实施周期) it gives its projects, and the classes it names by a name since renamed.
 
 Each is a passage: a kind, the item it stands for, the printed text and its position, so a
 checklist's 否 can quote the page it read. The words are the vocabulary's (`[outline]`).
@@ -14,6 +14,7 @@ import re
 import polars as pl
 
 from pipelines.classification import former_names, normalise_name
+from pipelines.divisions import place_of
 from pipelines.document import Document, Paragraph, Table
 from pipelines.narrative import HEADING_LENGTH, part_paragraphs
 from pipelines.vocabulary import (
@@ -27,8 +28,10 @@ from pipelines.vocabulary import (
 PASSAGE_SCHEMA = {
     "document_id": pl.String,
     "passage_no": pl.Int32,
-    "kind": pl.String,  # contents | section | subject | self_name | period | former_name
-    "item": pl.String,  # the section or subject, 部门/单位, the period's years, the code
+    # contents | section | subject | self_name | period | former_name | department_name
+    "kind": pl.String,
+    # the section or subject, 部门/单位, the period's years, the code, place | spelling
+    "item": pl.String,
     "text": pl.String,
     "source_file": pl.String,
     "source_line": pl.Int32,
@@ -184,8 +187,41 @@ def _former_names(paragraphs: list[Paragraph]) -> list[dict]:
     return found
 
 
-def outline_passages(document: Document) -> list[dict]:
-    """Every passage of the outline, numbered in the order of the kinds above."""
+def _department_names(paragraphs: list[Paragraph], department: str, year: int) -> list[dict]:
+    """Each place the document names its own department otherwise than it is: a heading
+    leaving part of the place out (上海市规划和自然资源局 for 上海市普陀区规划和自然资源局),
+    or the name spelt another way (规划与自然资源局 beside 规划和自然资源局)."""
+    place = place_of(department, year)
+    if place is None or not department.startswith(place.name):
+        return []
+    own = department[len(place.name) :]
+    if len(own) < 3:
+        return []
+    pattern = re.compile(re.sub("[和与及]", "[和与及]", re.escape(own)))
+    found = []
+    for paragraph in paragraphs:
+        words = re.sub(r"\s+", "", paragraph.text)
+        for named in pattern.finditer(words):
+            before = re.sub(r"^第[一二三四五六七八九十]+部分", "", words[: named.start()])
+            if named.group(0) != own:
+                found.append(_passage("department_name", "spelling", named.group(0), paragraph))
+            elif (
+                _is_heading(words)
+                and len(before) >= 2
+                and before != place.name
+                and place.name.startswith(before)
+            ):
+                found.append(
+                    _passage("department_name", "place", before + named.group(0), paragraph)
+                )
+    return found
+
+
+def outline_passages(
+    document: Document, department: str | None = None, year: int | None = None
+) -> list[dict]:
+    """Every passage of the outline, numbered in the order of the kinds above (how the
+    document names its own department where `department` and `year` are known)."""
     paragraphs = document.paragraphs
     contents, listed = _contents(document)
     body = [p for p in paragraphs if id(p) not in listed]
@@ -196,6 +232,7 @@ def outline_passages(document: Document) -> list[dict]:
         *_self_names(body),
         *_periods(body),
         *_former_names(body),
+        *(_department_names(body, department, year) if department and year else []),
     ]
     return [{"passage_no": number, **p} for number, p in enumerate(passages, start=1)]
 

@@ -142,3 +142,50 @@ def test_a_renamed_class_in_the_prose_is_flagged_with_both_names() -> None:
     assert "卫生健康支出" in flagged[0]["message_zh"]
     kept = _judged(_text_passages(sentence), 2018)
     assert [row["status"] for row in kept] == ["plausible"]
+
+
+def _named(lines: str, department: str, year: int) -> list[dict]:
+    document = read_document(lines.encode("utf-8"), "passage.txt")
+    passages = outline_passages(document, department, year)
+    frame = passages_frame("d", "passage.txt", passages)
+    documents = pl.DataFrame(
+        [{"document_id": "d", "fiscal_year": year, "printed_department": department}]
+    )
+    return [
+        row
+        for row in outline_plausibility(frame, documents)
+        if row["check_id"] == "plausibility.department_named_consistently"
+    ]
+
+
+GUIHUA = "上海市普陀区规划和自然资源局"
+
+
+def test_a_heading_naming_the_department_without_its_district_is_told() -> None:
+    # 上海市普陀区规划和自然资源局 2024 决算, p.7: 上海市规划和自然资源局2024年度
+    found = _named("上海市规划和自然资源局2024年度\n", GUIHUA, 2024)
+    assert [(row["observed"], row["severity"]) for row in found] == [
+        ("上海市规划和自然资源局", "info")
+    ]
+
+
+def test_headings_naming_the_department_in_full_pass() -> None:
+    found = _named(
+        "第一部分 上海市普陀区规划和自然资源局概况\n\n上海市普陀区规划和自然资源局2024年度\n",
+        GUIHUA,
+        2024,
+    )
+    assert found == []
+
+
+def test_another_spelling_of_the_name_is_told_once_with_its_count() -> None:
+    # the same document's 说明, p.26: 上海市普陀区规划与自然资源局 three times
+    prose = "上海市普陀区规划与自然资源局2024年度收入合计。\n" * 3
+    found = _named(prose, GUIHUA, 2024)
+    assert [row["observed"] for row in found] == ["规划与自然资源局"]
+    assert "（3处）" in found[0]["message_zh"]
+
+
+def test_the_superior_bureau_named_in_a_sentence_is_not_the_department_misnamed() -> None:
+    found = _named("根据上海市规划和自然资源局的要求，本局编制了预算。\n", GUIHUA, 2024)
+    assert found == []

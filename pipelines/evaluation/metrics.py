@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 import polars as pl
 
 from pipelines.evaluation.printed import PrintedPage, is_counted
+from pipelines.quality.documents import PROSE_CHECKS
 from pipelines.quality.frame import ARITHMETIC_FAMILIES
 
 FINDING_SEVERITIES = ("error", "warning")  # what a reader is told is wrong with the document
@@ -189,8 +190,8 @@ def key_figures(truth: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
 def _finding_matches(known: dict) -> pl.Expr:
     condition = pl.col("source_file") == known["file"]
     table_class = known["table_class"] or ""
-    if table_class == "narrative":
-        condition &= pl.col("rule_family") == "narrative"
+    if table_class == "narrative":  # the narrative's figures, or its prose's own rules
+        condition &= (pl.col("rule_family") == "narrative") | pl.col("check_id").is_in(PROSE_CHECKS)
     elif table_class:
         condition &= pl.col("topic") == table_class
     if known["subject"]:

@@ -121,6 +121,7 @@ class QualityInput:
                     "unit": meta.unit,
                     "kind": meta.kind,
                     "scope": meta.scope,
+                    "printed_department": meta.printed_department,
                 }
             ],
             schema={
@@ -130,6 +131,7 @@ class QualityInput:
                 "unit": pl.String,
                 "kind": pl.String,
                 "scope": pl.String,
+                "printed_department": pl.String,
             },
         )
         return cls(

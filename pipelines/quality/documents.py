@@ -247,12 +247,13 @@ def _status_row(
     line: int | None,
     page: int | None,
     table_no: int | None = None,
+    severity: str = "warning",
 ) -> dict:
     return {
         "document_id": document_id,
         "check_id": check_id,
         "rule_family": "plausibility",
-        "severity": "warning",
+        "severity": severity,
         "table_no": table_no,
         "subject": subject,
         "expected": expected,
@@ -415,6 +416,17 @@ def narrative_plausibility(
 
 
 SCOPE_WORDS = {"department": "部门", "unit": "单位"}
+# the plausibility rules on what the prose says, as against the tables' amounts
+PROSE_CHECKS = (
+    "plausibility.narrative_year",
+    "plausibility.comparison_year",
+    "plausibility.narrative_unit",
+    "plausibility.template_leftover",
+    "plausibility.self_naming",
+    "plausibility.implementation_period",
+    "plausibility.class_name_current",
+    "plausibility.department_named_consistently",
+)
 PERIOD_YEAR = {"budget": "预算年度", "final_accounts": "决算年度"}
 
 
@@ -498,6 +510,42 @@ def outline_plausibility(passages: pl.DataFrame, documents: pl.DataFrame) -> lis
                     page,
                 )
             )
+    found.extend(_department_naming(passages, meta))
+    return found
+
+
+def _department_naming(passages: pl.DataFrame, meta: dict[str, dict]) -> list[dict]:
+    """How the document names its own department, where it does otherwise than it is: a
+    heading leaving part of the place out, once per heading; another spelling of the name,
+    once per spelling with the times it is used (wording: severity info)."""
+    named = passages.filter(pl.col("kind") == "department_name")
+    found = []
+    for (document_id, item, text), rows in named.group_by(
+        "document_id", "item", "text", maintain_order=True
+    ):
+        department = meta.get(document_id, {}).get("printed_department") or ""
+        first = rows.row(0, named=True)
+        if item == "place":
+            zh = f"标题称「{text}」，与部门名称「{department}」不一致（缺少所在地区）"
+            en = f"a heading names the department '{text}', leaving part of its place out"
+        else:
+            zh = f"部门名称写作「{text}」（{rows.height}处），与「{department}」不一致"
+            en = f"the department's name is written '{text}' ({rows.height} times)"
+        found.append(
+            _status_row(
+                document_id,
+                "plausibility.department_named_consistently",
+                "department_name_differs",
+                text,
+                department,
+                text,
+                zh,
+                en,
+                first["source_line"],
+                first["source_page"],
+                severity="info",
+            )
+        )
     return found
 
 
