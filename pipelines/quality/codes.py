@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.catalog import table_topics
 from pipelines.classification import judge_code, known_codes, level_of, list_is_complete
 
 FAMILY = "code_validity"
@@ -116,8 +117,10 @@ def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]
         if level and level > 1:
             found.append(_nesting(code, judged["reference_year"]))
     groups: dict[tuple, list[dict]] = {}
+    topics = table_topics()
     for code in records:
-        if code["table_no"] != 7:
+        # a project table lists a code once per project
+        if topics.get((code["template"], code["table_no"])) != "project":
             groups.setdefault((code["document_id"], code["table_no"], code["code"]), []).append(
                 code
             )

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.catalog import TEMPLATES
+from pipelines.catalog import TEMPLATES, table_topics
 from pipelines.classification import former_names, judge_code
 from pipelines.quality.frame import amount_text
 from pipelines.vocabulary import core_classes
@@ -385,10 +385,15 @@ def narrative_plausibility(
         for p in profile.to_dicts()
         if p["value"] is not None
     }
+    topics = table_topics()
     costs = facts.filter(
-        (pl.col("table_no") == 6) & (pl.col("measure") == "total") & (pl.col("row_role") == "item")
+        (pl.col("measure") == "total")
+        & (pl.col("row_role") == "item")
+        & pl.col("economic_code").is_in([code for code, *_ in PEOPLE_COSTS])
     )
     for cost in costs.to_dicts():
+        if topics.get((cost["template"], cost["table_no"])) != "general_budget_basic":
+            continue
         for code, item, cost_zh, people_zh in PEOPLE_COSTS:
             people = staffing.get((cost["document_id"], item))
             if cost["economic_code"] != code or people is None:
@@ -402,14 +407,14 @@ def narrative_plausibility(
                     f"{code} {cost_zh}",
                     f"{people_zh} > 0",
                     f"{people_zh} {amount_text(people)}",
-                    f"表6列支{cost_zh}{amount_text(cost['amount'])}万元，"
+                    f"表{cost['table_no']}列支{cost_zh}{amount_text(cost['amount'])}万元，"
                     f"{people_zh}{amount_text(people)}人" + ("" if ok else "：无人员而列支费用"),
-                    f"table 6 budgets {amount_text(cost['amount'])} for {code} with "
-                    f"{amount_text(people)} {item} staff"
+                    f"table {cost['table_no']} budgets {amount_text(cost['amount'])} for {code} "
+                    f"with {amount_text(people)} {item} staff"
                     + ("" if ok else ": a cost with no people"),
                     cost["source_line"],
                     cost["source_page"],
-                    table_no=6,
+                    table_no=cost["table_no"],
                 )
             )
     return found
