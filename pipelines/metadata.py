@@ -14,14 +14,15 @@ from pipelines.departments import canonical_department
 from pipelines.divisions import PARTY, place_of
 from pipelines.document import Document
 from pipelines.recognise import RecognisedTable
+from pipelines.vocabulary import outline_pattern
 
 YEAR_KIND = re.compile(r"(?<![比较与])(20\d{2})\s*年度?\s*(?:部门|单位)?\s*(预算|决算)(?!执行)")
 TITLE_LENGTH = 40  # a cover or heading line, as against prose comparing with last year
 COVER_LINES = 4  # a cover's title wraps over at most this many lines
-# (not the classification's name: 2026年预算单位一般公共预算基本支出部门预算经济分类预算表)
+# the year, then the document's self-name (the vocabulary's, read on text without blanks: not
+# the classification's name in 2026年预算单位一般公共预算基本支出部门预算经济分类预算表)
 SCOPE = re.compile(
-    r"20\d{2}\s*年度?\s*(?:[^\s，。；：:、\d]{2,30}?)?(部门|单位)\s*(?:预算|决算)"
-    r"(?!\s*(?:支出)?经济分类)"
+    r"20\d{2}年度?(?:[^，。；：:、\d]{2,30}?)?" + outline_pattern("self_name").pattern
 )
 NARRATIVE_OPENING = re.compile(r"^\s*([^\s，。；：:、\d]{2,30}?)\s*20\d{2}\s*年")
 # a title with the year first: 2017年度江苏省高级人民法院部门预算公开
@@ -215,7 +216,9 @@ def document_metadata(document: Document, tables: list[RecognisedTable]) -> Docu
         admin_level=admin_level(department, region) if department else None,
         fiscal_year=fiscal_year,
         kind=KINDS[year_kind[1]] if year_kind else None,
-        scope=SCOPES.get(_most_common([m.group(1) for t in texts for m in SCOPE.finditer(t)])),
+        scope=SCOPES.get(
+            _most_common([m.group(1) for t in texts for m in SCOPE.finditer(re.sub(r"\s+", "", t))])
+        ),
         unit=_most_common([table.unit for table in tables if table.spec]),
         published_date=published,
     )

@@ -9,6 +9,7 @@ import polars as pl
 
 from pipelines.catalog import TEMPLATES, table_topics
 from pipelines.classification import former_names, judge_code
+from pipelines.metadata import SCOPES
 from pipelines.quality.frame import amount_text
 from pipelines.vocabulary import core_classes
 
@@ -420,7 +421,7 @@ def narrative_plausibility(
     return found
 
 
-SCOPE_WORDS = {"department": "部门", "unit": "单位"}
+SCOPE_WORDS = {scope: word for word, scope in SCOPES.items()}  # department: 部门
 # the plausibility rules on what the prose says, as against the tables' amounts
 PROSE_CHECKS = (
     "plausibility.narrative_year",
