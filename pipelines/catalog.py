@@ -98,7 +98,11 @@ class SideSpec:
 
 @dataclass(frozen=True)
 class SumRule:
-    """A total a correct table adds up to.
+    """A total a correct table adds up to, where the table's structure alone does not say it.
+
+    Every two-sided table's sides add up without a rule declared: an item equals the sum of its
+    components, the 小计 row the items above it, the 总计 row the 小计 plus the items below
+    (`quality.sums`, `side.*`).
 
     - `across`: in each row, the `total` column equals the sum of the `parts` columns; with no
       `parts` named, the parts are the economic-class columns of the same measure
@@ -106,8 +110,6 @@ class SumRule:
       two-sided table's rule to one side.
     - `down`: in each column, the total row equals the sum of the item rows (the lowest level
       printed), and each 类 or 款 row the sum of its 款 or 项 rows where both are printed.
-    - `side`: on each side of a two-sided table, an item equals the sum of its components,
-      the 小计 row the sum of the items above it, the 总计 row the 小计 plus the items below.
     - `balance`: the income side's total equals the expense side's.
     """
 
@@ -157,12 +159,7 @@ SPLIT_RULES = (
     ),
     SumRule("down.total_row_is_sum_of_items", "down", "total"),
 )
-TWO_SIDED_RULES = (
-    SumRule("side.item_is_sum_of_components", "side"),
-    SumRule("side.subtotal_is_sum_of_items_above", "side"),
-    SumRule("side.total_is_subtotal_plus_items_below", "side"),
-    SumRule("balance.income_equals_expense", "balance"),
-)
+TWO_SIDED_RULES = (SumRule("balance.income_equals_expense", "balance"),)
 FUNDING_SOURCE_ROWS = (
     RowSpec("fiscal_appropriation", r"财政拨款(（补助）|\(补助\))?", is_total=True),
     RowSpec(
@@ -489,10 +486,7 @@ JIANGSU_TABLES: tuple[TableSpec, ...] = (
             SideSpec("expense", r"功能分类", JIANGSU_FUNCTION_ROWS, AMOUNT),
             SideSpec("expense_by_use", r"支出用途", JIANGSU_USE_ROWS, AMOUNT),
         ),
-        sum_rules=(
-            SumRule("side.item_is_sum_of_components", "side", section="income"),
-            SumRule("balance.income_equals_expense", "balance"),
-        ),
+        sum_rules=(SumRule("balance.income_equals_expense", "balance"),),
     ),
     TableSpec(
         JIANGSU_2017,
@@ -566,10 +560,6 @@ JIANGSU_TABLES: tuple[TableSpec, ...] = (
                 ),
                 AMOUNT,
             ),
-        ),
-        sum_rules=(
-            SumRule("side.item_is_sum_of_components", "side"),
-            SumRule("side.total_is_subtotal_plus_items_below", "side"),
         ),
     ),
     TableSpec(
@@ -760,10 +750,7 @@ SHANGHAI_TABLES: tuple[TableSpec, ...] = (
             SideSpec("income", r"(本年)?收入", SHANGHAI_INCOME_ROWS, AMOUNT),
             SideSpec("expense", r"(本年)?支出", EXPENSE_TOTAL_ROWS, SHANGHAI_EXPENSE_COLUMNS),
         ),
-        sum_rules=(
-            SumRule("side.item_is_sum_of_components", "side"),
-            SumRule("balance.income_equals_expense", "balance"),
-        ),
+        sum_rules=(SumRule("balance.income_equals_expense", "balance"),),
     ),
     TableSpec(
         SHANGHAI_2024,
@@ -932,11 +919,7 @@ FINAL_TABLES: tuple[TableSpec, ...] = (
             SideSpec("income", r"收入", FINAL_INCOME_ROWS, ACTUAL),
             SideSpec("expense", r"支出", FINAL_EXPENSE_ROWS, ACTUAL),
         ),
-        sum_rules=(
-            SumRule("side.subtotal_is_sum_of_items_above", "side"),
-            SumRule("side.total_is_subtotal_plus_items_below", "side"),
-            SumRule("balance.income_equals_expense", "balance"),
-        ),
+        sum_rules=(SumRule("balance.income_equals_expense", "balance"),),
     ),
     TableSpec(
         FINAL_2024,

@@ -184,3 +184,38 @@ def test_a_narrative_with_no_figure_read_is_not_evaluated_rather_than_passed() -
     assert narrative.select("status", "passed").rows() == [("not_evaluated", None)]
     line = next(x for x in format_report(results, "d").splitlines() if x.startswith("narrative"))
     assert "1 项无法核实" in line and "全部通过" not in line
+
+
+def _share_findings(name: str):
+    import polars as pl
+
+    from expectations.runner import judge_sql
+    from pipelines.quality import QualityInput, judged
+
+    results = judged(QualityInput.from_result(_claims(name)), judge_sql)
+    return results.filter(
+        (pl.col("check_id") == "narrative.share_recomputes") & (pl.col("passed") == False)  # noqa: E712
+    ).sort("severity")
+
+
+def test_shares_of_another_total_than_the_one_they_name_are_one_error() -> None:
+    """江苏省人大常委会办公厅 2017: 出国 222.5 “占‘三公’经费的 8.75%”, 车 7.22%, 接待 16.81% are
+    shares of the 三公 table's 2,542.60 合计 with 会议费 and 培训费, not of its 三公 833.60:
+    the document names the wrong base, once, on table 9."""
+    found = _share_findings("2017_yusuan_jiangsu_renda-changweihui-bgt.pdf")
+    assert found.select("severity", "status").rows() == [
+        ("error", None),
+        ("info", "consequence"),
+        ("info", "consequence"),
+    ]
+    error = found.row(0, named=True)
+    assert (error["subject"], error["table_no"]) == ("因公出国（境）费支出", 9)
+    assert "2542.6万元" in error["message_zh"]
+
+
+def test_shares_that_miss_their_base_by_a_little_stay_warnings() -> None:
+    """江苏省检察院 2017: 26.72%, 54.43% and 18.85% of the 三公 584.35 are off by 0.03–0.07
+    points, and of no other total: which figures the percentages came from is not known, so
+    they are warnings, not errors."""
+    found = _share_findings("2017_yusuan_jiangsu_jianchayuan.pdf")
+    assert found["severity"].to_list() == ["warning"] * 3

@@ -195,6 +195,43 @@ def test_a_two_sided_subtotal_adds_items_not_their_components() -> None:
     assert (total["expected"], total["observed"], total["passed"]) == ("120", "121", False)
 
 
+def test_every_two_sided_tables_expense_classes_add_to_its_years_total() -> None:
+    """上海市普陀区规划和自然资源局 2024 决算 表4: five class rows add to 9746.49, 本年支出合计
+    prints 9746.50: a rounding gap, though the family declares no side rule."""
+    expense = dict(template="final_accounts_2024", section="expense", column_label="决算数/合计")
+    classes = [("208", "754.75"), ("210", "236.63"), ("212", "3832.36"), ("220", "4461.67")]
+    facts = [
+        *(
+            fact(4, "total", amount, row=row, function_code=code, **expense)
+            for row, (code, amount) in enumerate([*classes, ("221", "461.08")], start=4)
+        ),
+        fact(4, "total", "9746.50", row=30, role="subtotal", **expense),
+    ]
+    [row] = (
+        run(facts).filter(pl.col("check_id") == "side.subtotal_is_sum_of_items_above").to_dicts()
+    )
+    assert (row["expected"], row["observed"], row["status"]) == ("9746.49", "9746.5", "rounding")
+
+
+def test_a_component_printed_without_its_item_is_one_of_the_sides_items() -> None:
+    """Jiangsu 2018 财政拨款收支预算总表: 一、一般公共预算 (a component of 财政拨款, which is not
+    printed) is the income side's only row above 收入合计."""
+    income = dict(template="jiangsu_budget_2017", section="income", column_label="预算数")
+    facts = [
+        fact(4, "general_public_budget", "21940.96", row=4, role="component", **income),
+        fact(4, "total", "21940.96", row=9, role="total", **income),
+    ]
+    results = run(facts)
+    assert verdicts(results, "side.total_is_subtotal_plus_items_below") == [True]
+    assert verdicts(results, "side.item_is_sum_of_components") == []
+
+
+def test_a_side_printing_its_total_alone_has_nothing_to_add() -> None:
+    income = dict(template="jiangsu_budget_2017", section="income", column_label="预算数")
+    results = run([fact(4, "total", "21940.96", row=9, role="total", **income)])
+    assert verdicts(results, "side.total_is_subtotal_plus_items_below") == []
+
+
 # ---- balance and cross-table -----------------------------------------------------------------
 
 
@@ -324,14 +361,31 @@ def test_each_table_must_be_published_or_explained(status, passed, severity) -> 
     assert (row["passed"], row["severity"]) == (passed, severity)
 
 
-def test_a_note_calling_a_table_with_data_empty_is_a_warning() -> None:
+def test_a_note_calling_a_table_with_data_empty_is_an_error() -> None:
+    """万里街道 2024: 47.91 of 三公 above "本部门2024年无“三公”经费和机关运行经费预算，
+    故本表为空表"."""
     note = "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"
-    results = run(tables=[{**table(8), "explanation": note}, table(9)])
+    results = run(
+        facts=[fact(8, "total", "47.91", row=3), fact(9, "total", "12", row=3)],
+        tables=[{**table(8), "explanation": note}, table(9)],
+    )
     rows = results.filter(pl.col("check_id") == "completeness.note_agrees_with_data")
     assert rows.select("table_no", "passed", "severity").rows() == [
-        (8, False, "warning"),
-        (9, True, "warning"),
+        (8, False, "error"),
+        (9, True, "error"),
     ]
+
+
+def test_a_table_of_zeros_under_a_note_calling_it_empty_agrees_with_it() -> None:
+    note = "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"
+    results = run(
+        facts=[fact(8, "total", "0.00", row=3)], tables=[{**table(8), "explanation": note}]
+    )
+    [row] = results.filter(pl.col("check_id") == "completeness.note_agrees_with_data").to_dicts()
+    assert (row["passed"], row["message_zh"].endswith("数字均为0，与注释称空表相符")) == (
+        True,
+        True,
+    )
 
 
 def test_negative_amounts_and_unparsed_cells_are_implausible() -> None:

@@ -52,6 +52,24 @@ def test_totals_exactly_twice_their_parts_are_a_doubtful_reading() -> None:
     assert all("读取存疑" in message for message in doubts)
 
 
+def test_the_prose_held_to_a_doubtful_table_is_a_doubt_not_an_error() -> None:
+    """A narrative figure that disagrees with a table read doubtfully says nothing of the
+    document: the table's reading is what is in doubt."""
+    facts = split_row("20", "6", "4", row=5) + split_row("40", "15", "5", row=6)
+    results = run(facts)
+    prose = results.filter(pl.col("rule_family") == "within_table_sums").head(1)
+    prose = prose.with_columns(
+        pl.lit("narrative.amount_matches_table").alias("check_id"),
+        pl.lit("narrative").alias("rule_family"),
+        pl.lit("error").alias("severity"),
+    )
+    judged = with_reading(
+        pl.concat([results, prose]), pl.DataFrame(facts, schema=FACT_SCHEMA), judge_sql
+    )
+    [row] = judged.filter(pl.col("check_id") == "narrative.amount_matches_table").to_dicts()
+    assert (row["severity"], row["status"]) == ("info", "reading_doubt")
+
+
 def test_a_failure_beside_numbers_the_description_does_not_know_is_doubtful() -> None:
     rows = [split_row(str(10 + n), str(6 + n), "4", row=5 + n) for n in range(4)]
     facts = [f for row in rows for f in row] + split_row("11.00", "6.00", "4.00", row=9)

@@ -215,7 +215,7 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
         "balance": balance_comparisons(data.facts, data.tables),
         "cross_table": cross_table_comparisons(data.facts, data.tables, data.documents),
         "code_validity": code_comparisons(data.codes, data.documents),
-        "completeness": completeness_comparisons(data.tables, data.warnings),
+        "completeness": completeness_comparisons(data.tables, data.warnings, data.facts),
         "plausibility": plausibility_comparisons(data.facts, data.warnings)
         + narrative_plausibility(data.claims, data.profile, data.facts, data.documents)
         + outline_plausibility(data.passages, data.documents),

@@ -53,9 +53,13 @@ COMPLETENESS = {
 }
 
 
-def completeness_comparisons(tables: pl.DataFrame, warnings: pl.DataFrame) -> list[dict]:
-    """One row per described table of each document (published, explained, or missing), and
-    one per column the template always prints that a table leaves out."""
+def completeness_comparisons(
+    tables: pl.DataFrame, warnings: pl.DataFrame, facts: pl.DataFrame
+) -> list[dict]:
+    """One row per described table of each document (published, explained, or missing), one
+    per column the template always prints that a table leaves out, and one per table with
+    data on whether its note calls it empty: a note saying 本表为空表 over amounts that are
+    not all 0 is the document contradicting itself, an error; over zeros it agrees."""
     found = []
     for item in warnings.filter(pl.col("kind") == "missing_column").to_dicts():
         column = item["message"].split(":")[0]
@@ -79,14 +83,27 @@ def completeness_comparisons(tables: pl.DataFrame, warnings: pl.DataFrame) -> li
                 "source_column": None,
             }
         )
+    printed = {
+        (row["document_id"], row["table_no"])
+        for row in facts.filter(pl.col("amount") != 0)
+        .select("document_id", "table_no")
+        .unique()
+        .to_dicts()
+    }
     for table in tables.filter(pl.col("status") == "data").to_dicts():
-        note = table["explanation"]
+        note, agrees_zh, agrees_en = table["explanation"], "有数据，注释未称空表", "has data"
+        if note and (table["document_id"], table["table_no"]) not in printed:
+            note, agrees_zh, agrees_en = (
+                None,
+                "数字均为0，与注释称空表相符",
+                "all 0, as its note says",
+            )
         found.append(
             {
                 "document_id": table["document_id"],
                 "check_id": "completeness.note_agrees_with_data",
                 "rule_family": "completeness",
-                "severity": "warning",
+                "severity": "error",
                 "table_no": table["table_no"],
                 "subject": table["table_name"],
                 "expected": "data",
@@ -94,9 +111,9 @@ def completeness_comparisons(tables: pl.DataFrame, warnings: pl.DataFrame) -> li
                 "difference": None,
                 "status": "empty_note_over_data" if note else "data",
                 "message_zh": f"表{table['table_no']} {table['table_name']}："
-                + (f"有数据，但注释称空表：{note}" if note else "有数据，注释未称空表"),
+                + (f"有数据，但注释称空表：{note}" if note else agrees_zh),
                 "message_en": f"table {table['table_no']} {table['table_name']}: "
-                + (f"has data, yet its note says it is empty: {note}" if note else "has data"),
+                + (f"has data, yet its note says it is empty: {note}" if note else agrees_en),
                 "source_line": table["source_line"],
                 "source_page": table["source_page"],
                 "source_row": None,

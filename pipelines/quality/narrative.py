@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from pipelines.catalog import (
     FUNDING_SOURCES,
+    MEASURES,
     TEMPLATES,
     TOTAL,
     Figure,
@@ -249,8 +250,9 @@ def _beyond(printed: Decimal, computed: Decimal) -> Decimal:
 
 def _named_base(
     claim: dict, template: str | None, figures: DocumentFigures
-) -> tuple[str, Decimal, int] | None:
-    """The table figure a share names as its base (占“三公”经费的X%), with its table number."""
+) -> tuple[str, Decimal, int, list[dict]] | None:
+    """The table figure a share names as its base (占“三公”经费的X%), with its table number
+    and the facts it adds up."""
     if not claim["share_base"] or template is None:
         return None
     label = normalise_label(claim["share_base"])
@@ -259,11 +261,41 @@ def _named_base(
         if re.fullmatch(pattern, label) and spec and describes(template, figure):
             sums = figures.read(template, figure, None)
             if sums:
+                terms = [
+                    f for found in figures.terms(template, figure, None).values() for f in found
+                ]
                 return (
                     claim["share_base"],
                     sum((a for a, _ in sums.values()), Decimal(0)),
                     spec.number,
+                    terms,
                 )
+    return None
+
+
+def _base_they_use(claims: list[dict], terms: list[dict], facts: list[dict]) -> dict | None:
+    """Another total of the named base's table of which every one of the shares is the
+    printed percentage, where none is of the base it names (江苏省人大常委会办公厅 2017: 出国
+    222.5 “占‘三公’经费的 8.75%”, 车 7.22%, 接待 16.81%, each a share of the 2,542.60 合计
+    that includes 会议费 and 培训费, none of the 三公 833.60). `terms` are the facts the named
+    base adds up, `facts` the document's."""
+    tables = {(f["template"], f["table_no"]) for f in terms}
+    bases = {f["basis"] for f in terms}
+    named = {f["measure"] for f in terms}
+    for candidate in facts:
+        if (
+            (candidate["template"], candidate["table_no"]) in tables
+            and candidate["is_total"]
+            and candidate["basis"] in bases
+            and candidate["measure"] not in named
+            and candidate["amount"] > 0
+            and all(
+                abs(claim["share_percent"] - claim["amount_wan"] / candidate["amount"] * 100)
+                <= _allowance(claim["share_percent"])
+                for claim in claims
+            )
+        ):
+            return candidate
     return None
 
 
@@ -271,9 +303,13 @@ def _share_rows(
     document_id: str, template: str | None, claims: list[dict], figures: DocumentFigures
 ) -> list[dict]:
     """A share is recomputed against the base it names where that is a table figure, else
-    against the amount the sentence before it states."""
+    against the amount the sentence before it states. Shares that miss a named base — a table
+    figure, read from a verified table — but are all shares of another total of that table
+    are one error: the document calls that total by the wrong name. Any other miss is a
+    warning: the base a sentence means may not be the one read."""
     found = []
     wholes = _listed_wholes(claims)
+    missing_named: dict[str, list[tuple[dict, dict]]] = {}
     for index, claim in enumerate(claims):
         if claim["share_percent"] is None or claim["amount_wan"] is None:
             continue
@@ -299,19 +335,47 @@ def _share_rows(
         if not base_amount:
             continue
         computed = (claim["amount_wan"] / base_amount * 100).quantize(Decimal("0.0001"))
-        found.append(
-            _percent_row(
-                document_id,
-                "narrative.share_recomputes",
-                claim,
-                computed,
-                claim["share_percent"],
-                f"所占比例（占{base_subject}{amount_text(base_amount)}万元）",
-                f"share of {base_subject} {amount_text(base_amount)}",
-                _beyond(claim["share_percent"], computed),
-            )
+        row = _percent_row(
+            document_id,
+            "narrative.share_recomputes",
+            claim,
+            computed,
+            claim["share_percent"],
+            f"所占比例（占{base_subject}{amount_text(base_amount)}万元）",
+            f"share of {base_subject} {amount_text(base_amount)}",
+            _beyond(claim["share_percent"], computed),
         )
+        if named and row["difference"]:
+            missing_named.setdefault(base_subject, []).append((claim, row))
+        found.append(row)
+    for base_subject, missed in missing_named.items():
+        named = _named_base(missed[0][0], template, figures)
+        used = _base_they_use([claim for claim, _ in missed], named[3], figures.facts)
+        if used:
+            _tell_wrong_base(base_subject, used, [row for _, row in missed])
     return found
+
+
+def _tell_wrong_base(base_subject: str, used: dict, rows: list[dict]) -> None:
+    """The first share carries the error, anchored on the table whose total it names (so a
+    doubtful reading of that table makes it gongkai's doubt); the others are its
+    consequences."""
+    root, *others = rows
+    total_zh = MEASURES.get(used["measure"], (used["measure"],))[0]
+    root["severity"], root["table_no"] = "error", used["table_no"]
+    root["message_zh"] += (
+        f"；所列{len(rows)}个比例均为占表{used['table_no']}「{total_zh}」"
+        f"{amount_text(used['amount'])}万元的比例，并非所称{base_subject}的比例"
+    )
+    root["message_en"] += (
+        f"; all {len(rows)} shares are of table {used['table_no']}'s {used['measure']} "
+        f"{amount_text(used['amount'])}, not of the base they name"
+    )
+    for row in others:
+        row["severity"] = "info"
+        row["status"] = "consequence"
+        row["message_zh"] += f"（与「{root['subject']}」同为所称基数有误）"
+        row["message_en"] += f" (the same wrong base as '{root['subject']}')"
 
 
 def _listed_wholes(claims: list[dict]) -> dict[int, Decimal]:

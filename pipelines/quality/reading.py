@@ -10,8 +10,8 @@ the rules are judged, each table of a document's family gets a verdict from its 
   them fail, every failing total is exactly twice its parts (a level read twice), each is off
   by what a table no description reads adds up to (a continuation left unjoined), or numbers
   of the table sit in columns or rows the description does not know; its failures (and the
-  cross-table ones anchored on it) are `reading_doubt`, gongkai's problem, never the
-  document's;
+  cross-table ones and the narrative's figures anchored on it) are `reading_doubt`, gongkai's
+  problem, never the document's;
 - `unverifiable`: the table prints nothing its sums can test.
 """
 
@@ -24,6 +24,7 @@ import polars as pl
 
 from pipelines.facts import UNRECOGNISED
 from pipelines.quality.frame import ARITHMETIC_FAMILIES, COMPARISON_SCHEMA
+from pipelines.quality.narrative import FAMILY as NARRATIVE
 
 FAMILY = "reading"
 MOSTLY = Decimal("0.5")  # a table where at least this share of its sums fail is misread
@@ -141,7 +142,8 @@ def with_reading(
     judge: Callable[[dict[str, pl.DataFrame]], pl.DataFrame],
 ) -> pl.DataFrame:
     """The judged results with each table's reading verdict added (judged by its suite), and
-    the arithmetic failures anchored on a doubtful table told as `reading_doubt`."""
+    the arithmetic failures anchored on a doubtful table, and the prose's figures held to it,
+    told as `reading_doubt`."""
     verdicts = judge({FAMILY: reading_comparisons(results, facts)})
     doubtful = verdicts.filter(pl.col("status") == "doubtful").select(
         "document_id",
@@ -151,7 +153,7 @@ def with_reading(
     )
     marked = results.join(doubtful, on=["document_id", "table_no"], how="left")
     doubt = (
-        pl.col("rule_family").is_in(ARITHMETIC_FAMILIES)
+        pl.col("rule_family").is_in((*ARITHMETIC_FAMILIES, NARRATIVE))
         & (pl.col("passed") == False)  # noqa: E712
         & (pl.col("status").fill_null("") != "rounding")
         & pl.col("doubt_zh").is_not_null()

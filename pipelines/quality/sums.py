@@ -220,6 +220,22 @@ def _outermost(facts: list[dict]) -> list[dict]:
     ]
 
 
+def _side_items(ordered: list[dict]) -> list[dict]:
+    """A side's rows as its sums count them: a component printed without the item it is part
+    of (Jiangsu 财政拨款收支预算总表: 一、一般公共预算 with no 财政拨款 row above it) is itself
+    one of the side's items."""
+    counted, under_item = [], False
+    for fact in ordered:
+        if fact["row_role"] == "component" and not under_item:
+            fact = {**fact, "row_role": "item"}
+        else:
+            under_item = fact["row_role"] in ("item", "subtotal") or (
+                under_item and fact["row_role"] == "component"
+            )
+        counted.append(fact)
+    return counted
+
+
 def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
     """小计/总计 rows and components of a two-sided table, per side and column."""
     found = []
@@ -253,7 +269,7 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                 )
         subtotal = next((f for f in ordered if f["row_role"] == "subtotal"), None)
         total = next((f for f in ordered if f["row_role"] == "total"), None)
-        ordered = _outermost(ordered)
+        ordered = _outermost(_side_items(ordered))
         above = [
             f
             for f in ordered
@@ -280,6 +296,8 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                 for f in ordered
                 if f["row_role"] == "item" and start < f["source_row"] != total["source_row"]
             ]
+            if not subtotal and not below:
+                continue  # the side prints its total alone: nothing to add up
             base = subtotal["amount"] if subtotal else Decimal(0)
             found.append(
                 _row(
@@ -327,7 +345,7 @@ def within_table_comparisons(facts: pl.DataFrame) -> list[dict]:
                 found += _across(document_id, spec, rule, records)
             elif rule.direction == "down":
                 found += _down(document_id, spec, rule, records)
-        if any(rule.direction == "side" for rule in spec.sum_rules):
+        if spec.layout == "two_sided":
             found += _side(document_id, spec, records)
     return found
 
