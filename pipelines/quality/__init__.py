@@ -232,4 +232,6 @@ def judged(data: QualityInput, judge) -> pl.DataFrame:
     from pipelines.quality.causes import with_root_causes
     from pipelines.quality.reading import with_reading
 
-    return with_root_causes(with_reading(judge(comparisons(data)), data.facts, judge))
+    return with_root_causes(
+        with_reading(judge(comparisons(data)), data.facts, judge, data.warnings)
+    )

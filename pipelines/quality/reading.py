@@ -4,6 +4,8 @@ A sum that fails says "the document is wrong" only where the reading around it v
 the rules are judged, each table of a document's family gets a verdict from its own sums:
 
 - `verified`: every sum of the table holds (to the cent, or within the printed rounding);
+- `repaired`: every sum holds once the rows a reader left as a table with no title after it
+  are joined (`pipelines.repair`), as they were;
 - `inconsistent`: the reading verifies around a few failing sums — the document contradicts
   itself there, and those failures are its errors;
 - `doubtful`: the sums fail in a pattern a misreading makes rather than a publisher — most of
@@ -25,6 +27,7 @@ import polars as pl
 from pipelines.facts import UNRECOGNISED
 from pipelines.quality.frame import ARITHMETIC_FAMILIES, COMPARISON_SCHEMA
 from pipelines.quality.narrative import FAMILY as NARRATIVE
+from pipelines.repair import REPAIRED
 
 FAMILY = "reading"
 MOSTLY = Decimal("0.5")  # a table where at least this share of its sums fail is misread
@@ -78,10 +81,16 @@ def _doubt(sums: pl.DataFrame, unknown: int, fragments: list[Decimal]) -> tuple[
     return None
 
 
-def reading_comparisons(results: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
-    """One verdict row per described table that has facts: its status (verified, inconsistent,
-    doubtful, unverifiable) and, for a doubtful one, why."""
+def reading_comparisons(
+    results: pl.DataFrame, facts: pl.DataFrame, warnings: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """One verdict row per described table that has facts: its status (verified, repaired,
+    inconsistent, doubtful, unverifiable) and, for a doubtful one, why."""
     rows = []
+    repaired = set()
+    if warnings is not None:
+        joined = warnings.filter(pl.col("kind") == REPAIRED)
+        repaired = set(joined.select("document_id", "table_no").iter_rows())
     described = facts.filter(pl.col("template") != UNRECOGNISED)
     sums = results.filter(
         (pl.col("rule_family") == "within_table_sums") & pl.col("passed").is_not_null()
@@ -106,6 +115,12 @@ def reading_comparisons(results: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFr
             status = "inconsistent"
             zh = f"读取经核实，{failed} 处合计不符为文件自身错误"
             en = f"reading verified around {failed} failing sums: the document's own errors"
+        elif (document_id, table_no) in repaired:
+            status, zh, en = (
+                "repaired",
+                "读取经修复：其后无标题的续表已接上，表内合计全部成立",
+                "reading repaired: the table with no title after it joined, its sums hold",
+            )
         else:
             status, zh, en = (
                 "verified",
@@ -140,11 +155,12 @@ def with_reading(
     results: pl.DataFrame,
     facts: pl.DataFrame,
     judge: Callable[[dict[str, pl.DataFrame]], pl.DataFrame],
+    warnings: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The judged results with each table's reading verdict added (judged by its suite), and
     the arithmetic failures anchored on a doubtful table, and the prose's figures held to it,
     told as `reading_doubt`."""
-    verdicts = judge({FAMILY: reading_comparisons(results, facts)})
+    verdicts = judge({FAMILY: reading_comparisons(results, facts, warnings)})
     doubtful = verdicts.filter(pl.col("status") == "doubtful").select(
         "document_id",
         "table_no",

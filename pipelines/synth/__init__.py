@@ -7,9 +7,16 @@ publish their tables in 元 (the narrative staying in 万元), and a third print
 their tables in reverse order. A chosen share of documents gets one error:
 - `sum`: 表三's 合计 total is 1 万元 too high (within-table sums fail);
 - `code`: 表六's 302 01 is printed as 302 88, a code not in the national list;
-- `narrative`: the narrative's 基本工资 is 10 万元 off 表六.
+- `narrative`: the narrative's 基本工资 is 10 万元 off 表六;
+- `rounding`: 表三's 合计 is one unit of its last printed digit (0.01 万元) too high: a gap its
+  figures' rounding allows, to be found as `rounding`, never as an error (its tables are in
+  万元: in 元 a unit is below the checks' tolerance);
+- `continuation`: reading damage, not a document error: a page number printed inside 表六,
+  after 302 08 取暖费, leaves the rest of the table (its 合计 too) as a table with no title, as
+  a reader that misses a continuation does. It must be repaired (`pipelines.repair`) or told as
+  gongkai's doubt, never as the document's error.
 The truth is written beside the documents (`truth.json`): each file's department, multiplier,
-error and the rule family that must find it. Seeded and deterministic.
+error, the rule family that must find it and the class it must have. Seeded and deterministic.
 """
 
 from __future__ import annotations
@@ -29,7 +36,15 @@ from pipelines.recognise import recognise_tables
 
 BASE = Path(__file__).with_name("base_2020_changji.txt")
 BASE_DEPARTMENT = "昌吉回族自治州人民政府办公室"
-ERRORS = {"sum": "within_table_sums", "code": "code_validity", "narrative": "narrative"}
+ERRORS = {
+    "sum": "within_table_sums",
+    "code": "code_validity",
+    "narrative": "narrative",
+    "rounding": "within_table_sums",
+    "continuation": None,
+}
+CLASSES = {"rounding": "rounding", "continuation": None}  # else error (or warning for codes)
+PAGE_NUMBER = "- 12 -\n"
 WAN = re.compile(r"(\d+(?:\.\d+)?)(\s*万元)(?!以上|以下)")
 
 
@@ -39,7 +54,7 @@ class SyntheticDocument:
     department: str
     multiplier: int
     error: str | None
-    expected_family: str | None
+    expected_family: str | None  # the rule family that must find it; None: nothing may
     unit: str = "万元"  # the unit its tables are published in
     rows_reversed: bool = False  # its tables' coded rows printed in reverse order
 
@@ -94,6 +109,16 @@ def _inject(text: str, error: str | None, multiplier: int, per_wan: int = 1) -> 
         at = text.index(marker, text.index("部门支出总体情况表"))
         wrong = _scaled(Decimal(total) + per_wan, 1)
         return text[:at] + f"\t合计\n\t{wrong}\n" + text[at + len(marker) :]
+    if error == "rounding":
+        total = _scaled(Decimal("1695.33"), multiplier)
+        marker = f"\t合计\n\t{total}\n"
+        at = text.index(marker, text.index("部门支出总体情况表"))
+        wrong = _scaled(Decimal(total) + Decimal("0.01"), 1)
+        return text[:at] + f"\t合计\n\t{wrong}\n" + text[at + len(marker) :]
+    if error == "continuation":
+        row = text.index("\t取暖费\n", text.index("一般公共预算基本支出情况表"))
+        end = text.index("\n\n", row) + 2
+        return text[:end] + PAGE_NUMBER + text[end:]
     if error == "code":
         return text.replace("\t302\n\t01\n\t办公费", "\t302\n\t88\n\t办公费", 1)
     if error == "narrative":
@@ -115,7 +140,7 @@ def generate(
         department = f"昌吉回族自治州第{number:05d}局"
         multiplier = rng.randint(1, 5)
         error = rng.choice(sorted(ERRORS)) if rng.random() < error_rate else None
-        unit = "元" if rng.random() < 0.2 else "万元"
+        unit = "元" if rng.random() < 0.2 and error != "rounding" else "万元"
         per_wan = YUAN_PER_WAN if unit == "元" else 1
         reverse = rng.random() < 0.3
         document = _scale_tables(base, multiplier * per_wan, reverse)
@@ -141,7 +166,7 @@ def generate(
                 department,
                 multiplier,
                 error,
-                ERRORS.get(error) if error else None,
+                ERRORS[error] if error else None,
                 unit,
                 reverse,
             )
