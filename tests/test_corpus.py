@@ -287,3 +287,20 @@ def test_economic_structure_reads_the_final_accounts_blocks(corpus_warehouse) ->
         ("30101", Decimal("262.33")),
         ("30201", Decimal("21.21")),
     ]
+
+
+def test_a_check_that_decided_nothing_is_not_evaluated_rather_than_passed(corpus_warehouse) -> None:
+    """Jiangsu 2017–2019 print codes the partial 2017 reference lists lack (`unverified`), and
+    tables with no sum to test (`unverifiable`): their finding_class says not_evaluated, a
+    passed check has none, and a failed one one of the failure classes."""
+    with duckdb.connect(str(corpus_warehouse), read_only=True) as connection:
+        classes = dict(
+            connection.execute(
+                """SELECT coalesce(CAST(passed AS VARCHAR), 'undecided'),
+                          list_sort(list_distinct(list(coalesce(finding_class, '-'))))
+                   FROM v_dq_results GROUP BY 1"""
+            ).fetchall()
+        )
+    assert classes["undecided"] == ["not_evaluated"]
+    assert classes["true"] == ["-"]
+    assert set(classes["false"]) <= {"error", "warning", "info", "rounding", "consequence"}

@@ -422,11 +422,13 @@ GROUP BY ALL;
 -- rounding allows the difference: not the document contradicting itself), or reading_doubt
 -- (a check failing on a table whose reading is doubtful: gongkai's problem, not the
 -- document's), or consequence (a gap another finding, its root, explains: told once, there);
--- NULL where it passed.
+-- not_evaluated where the check decided nothing (no narrative figure read, a code the partial
+-- reference lists lack, a table with no sum to test); NULL where it passed.
 CREATE VIEW v_dq_results AS
 SELECT
     q.document_id, q.check_id, q.rule_family, q.severity, q.passed,
-    CASE WHEN q.passed IS NOT FALSE THEN NULL
+    CASE WHEN q.passed IS NULL THEN 'not_evaluated'
+         WHEN q.passed THEN NULL
          WHEN q.status = 'rounding' THEN 'rounding'
          WHEN q.status IN ('reading_doubt', 'doubtful') THEN 'reading_doubt'
          WHEN q.status = 'consequence' THEN 'consequence'
