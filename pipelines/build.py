@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from multiprocessing import current_process, get_context
@@ -439,7 +439,9 @@ def extract_files(
 def join_text_parts(results: list[DocumentResult], frames: StagedFrames) -> None:
     """A disclosure published as a text file and a tables file is one document: each text part
     lends its narrative and profile to the loaded file of the same department, year and kind
-    (the same scope preferred) and is marked `joined`; a part with no such file is quarantined."""
+    (the same scope preferred) and is marked `joined`; a part with no such file is quarantined.
+    A tables file that does not say its scope takes the one its text part prints (江苏省政协
+    办公厅 2019: 部门预算 on the text part's cover, none on the tables')."""
     joins: list[tuple[str, str]] = []
     loaded: dict[tuple, list[DocumentResult]] = {}
     for result in results:
@@ -458,6 +460,8 @@ def join_text_parts(results: list[DocumentResult], frames: StagedFrames) -> None
             continue
         tables = max(candidates, key=lambda r: (r.metadata.scope == meta.scope, r.source_file))
         joins.append((part.document_id, tables.document_id))
+        if tables.metadata.scope is None and meta.scope:
+            tables.metadata = replace(tables.metadata, scope=meta.scope)
         part.status = "joined"
         part.reason = (
             f"the text part of {tables.source_file}: its narrative is read with that file's "

@@ -304,3 +304,13 @@ def test_a_check_that_decided_nothing_is_not_evaluated_rather_than_passed(corpus
     assert classes["undecided"] == ["not_evaluated"]
     assert classes["true"] == ["-"]
     assert set(classes["false"]) <= {"error", "warning", "info", "rounding", "consequence"}
+
+
+def test_a_tables_file_takes_the_scope_its_text_part_prints(corpus_warehouse) -> None:
+    """江苏省人大常委会办公厅 2019: the tables file prints no 部门预算, its text part does; joined,
+    they are one 部门 document."""
+    with duckdb.connect(str(corpus_warehouse), read_only=True) as connection:
+        [(scope,)] = connection.execute(
+            "SELECT scope FROM v_documents WHERE path = ?", [JS_RD19]
+        ).fetchall()
+    assert scope == "department"

@@ -138,6 +138,15 @@ def test_a_web_page_names_its_department_by_its_publisher_line() -> None:
     assert (meta.department, meta.region, meta.fiscal_year) == ("岳阳县台创园", "岳阳县", 2017)
 
 
+def test_a_departments_three_public_table_names_the_scope() -> None:
+    """岳阳县2017年度部门“三公”经费预算情况表: the page is a 部门 document."""
+    from pipelines.metadata import document_metadata
+
+    assert document_metadata(_cover("岳阳县2017年度部门“三公”经费预算情况表"), []).scope == (
+        "department"
+    )
+
+
 # 江苏省政协办公厅 2019's text part: its cover is an image, its 目录 names no department, and its
 # narrative's sentences open with the office's name
 NARRATIVE_OPENINGS = (
