@@ -17,6 +17,7 @@ from pipelines.catalog import TABLES, TEMPLATES
 from pipelines.extract import DocumentResult
 from pipelines.readers import read_document
 from pipelines.recognise import RecognisedTable, header_spans, recognise_tables
+from pipelines.vocabulary import measure_parts, measures
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
@@ -114,6 +115,73 @@ def checklist_html(checklist: pl.DataFrame) -> str:
     )
 
 
+def _printed_figure(table: pl.DataFrame, measure: str) -> Decimal:
+    """A table's figure of one measure: its total row; the one row a table printed as one row
+    is (Jiangsu's 支出预算总表); else the sum of the measures it is made of (基本支出 as 人员经费
+    + 公用经费)."""
+    printed = table.filter(pl.col("measure") == measure)
+    totals = printed.filter(pl.col("row_role") == "total")
+    if totals.height:
+        return totals["amount"].sum()
+    if printed.height == 1 and table.filter(pl.col("row_role") == "total").is_empty():
+        return printed["amount"].sum()
+    parts = measure_parts(measure)
+    return sum((_printed_figure(table, part) for part in parts), Decimal(0))
+
+
+def _by_economic_class(table: pl.DataFrame) -> dict[str, Decimal]:
+    """人员经费 and 公用经费 of a basic-expenditure table printed by economic class only: its
+    lowest printed rows of the personnel classes, and the rest."""
+    rows = table.filter(
+        (pl.col("measure") == "total")
+        & (pl.col("row_role") == "item")
+        & pl.col("economic_code").is_not_null()
+    )
+    codes = set(rows["economic_code"])
+    lowest = rows.filter(
+        ~pl.col("economic_code").map_elements(
+            lambda code: any(c != code and c.startswith(code) for c in codes),
+            return_dtype=pl.Boolean,
+        )
+    )
+    classes = list(measures()["personnel"].economic_classes)
+    personnel = lowest.filter(pl.col("economic_code").str.slice(0, 3).is_in(classes))
+    return {
+        "personnel": personnel["amount"].sum(),
+        "public_use": lowest["amount"].sum() - personnel["amount"].sum(),
+    }
+
+
+def chart_figures(result: DocumentResult) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The charts' figures: the expenditure structure (基本/项目, 人员/公用) and the 三公 parts,
+    read from the tables by class in every family, and of the document's own kind (a 决算
+    prints the plan beside the outcome)."""
+    topics = {spec.number: spec.topic for spec in TEMPLATES.get(result.template or "", ())}
+    basis = "actual" if result.metadata.kind == "final_accounts" else "budget"
+    facts = result.facts.filter(pl.col("basis") == basis).with_columns(
+        pl.col("table_no")
+        .replace_strict(topics, default=None, return_dtype=pl.String)
+        .alias("topic")
+    )
+    expenditure = facts.filter(pl.col("topic") == "expenditure")
+    basic = facts.filter(pl.col("topic") == "general_budget_basic")
+    totals = {
+        "basic_expenditure": _printed_figure(expenditure, "basic_expenditure"),
+        "project_expenditure": _printed_figure(expenditure, "project_expenditure"),
+        "personnel": _printed_figure(basic, "personnel"),
+        "public_use": _printed_figure(basic, "public_use"),
+    }
+    if not totals["personnel"] and not totals["public_use"]:
+        totals.update(_by_economic_class(basic))
+    three = {
+        m: facts.filter((pl.col("topic") == "three_public") & (pl.col("measure") == m))[
+            "amount"
+        ].sum()
+        for m in ("abroad", "vehicle_purchase", "vehicle_running", "reception")
+    }
+    return totals, three
+
+
 def render_report(
     path: Path,
     result: DocumentResult,
@@ -133,32 +201,7 @@ def render_report(
         if finding["source_line"] and finding["severity"] in ("error", "warning"):
             flagged.setdefault(finding["source_line"], (finding["severity"], finding["message_zh"]))
     meta = result.metadata
-    # the charts read tables by class, in every family, and a document's figures of its own
-    # kind: a 决算 prints the plan beside the outcome
-    topics = {spec.number: spec.topic for spec in TEMPLATES.get(result.template or "", ())}
-    basis = "actual" if meta.kind == "final_accounts" else "budget"
-    facts = result.facts.filter(pl.col("basis") == basis).with_columns(
-        pl.col("table_no")
-        .replace_strict(topics, default=None, return_dtype=pl.String)
-        .alias("topic")
-    )
-    totals = {
-        m: facts.filter(
-            (pl.col("topic") == topic) & (pl.col("row_role") == "total") & (pl.col("measure") == m)
-        )["amount"].sum()
-        for topic, m in (
-            ("expenditure", "basic_expenditure"),
-            ("expenditure", "project_expenditure"),
-            ("general_budget_basic", "personnel"),
-            ("general_budget_basic", "public_use"),
-        )
-    }
-    three = {
-        m: facts.filter((pl.col("topic") == "three_public") & (pl.col("measure") == m))[
-            "amount"
-        ].sum()
-        for m in ("abroad", "vehicle_purchase", "vehicle_running", "reception")
-    }
+    totals, three = chart_figures(result)
     inventory = "".join(
         f"<tr><td>表{row['table_no']}</td><td class='text'>{_e(row['table_name'])}</td>"
         f"<td class='text'>{_e(row['status'])}</td><td>{row['fact_count']}</td></tr>"

@@ -40,6 +40,7 @@ class Measure:
     meaning: str
     headers: tuple[str, ...]
     parts: tuple[str, ...] = ()
+    economic_classes: tuple[str, ...] = ()  # the 类 it is, where a table prints only those
 
 
 @cache
@@ -75,6 +76,7 @@ def measures() -> dict[str, Measure]:
             entry["meaning"],
             tuple(entry["headers"]),
             tuple(entry.get("parts", ())),
+            tuple(entry.get("economic_classes", ())),
         )
         for measure, entry in _vocabulary()["measures"].items()
     }

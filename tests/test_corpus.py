@@ -314,3 +314,66 @@ def test_a_tables_file_takes_the_scope_its_text_part_prints(corpus_warehouse) ->
             "SELECT scope FROM v_documents WHERE path = ?", [JS_RD19]
         ).fetchall()
     assert scope == "department"
+
+
+# one document of each family the shipped corpus holds, for the report's charts
+FAMILY_DOCUMENTS = {
+    "budget_2020": "2026_yusuan_zhejiang-huzhou_caizhengju.pdf",
+    "jiangsu_budget_2017": JS_JC17,
+    "shanghai_budget_2024": SH_WL,
+    "final_accounts_2024": SH_FINAL,
+}
+# each mart and the table class it is read from
+MART_CLASSES = {
+    "v_three_public": ("three_public",),
+    "v_function_rollup": ("expenditure", "overview"),
+    "v_economic_structure": ("general_budget_basic",),
+}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILY_DOCUMENTS))
+def test_every_mart_has_rows_for_every_counted_document_of_the_family(
+    corpus_warehouse, family
+) -> None:
+    """Each counted document of the family that prints a mart's table class with data has rows
+    in that mart (Jiangsu's function rollup from its 收支预算总表: its 支出预算总表 is one
+    row)."""
+    missing = []
+    with duckdb.connect(str(corpus_warehouse), read_only=True) as connection:
+        for mart, classes in MART_CLASSES.items():
+            missing += connection.execute(
+                f"""SELECT ?, d.path FROM v_reporting_documents r
+                    JOIN v_documents d USING (document_id)
+                    WHERE d.template = ? AND EXISTS (
+                        SELECT 1 FROM document_table t JOIN dim_table c
+                          ON c.template = t.template AND c.table_no = t.table_no
+                        WHERE t.document_id = d.document_id AND t.status = 'data'
+                          AND c.topic IN ({", ".join("?" for _ in classes)}))
+                      AND NOT EXISTS (
+                          SELECT 1 FROM {mart} m WHERE m.document_id = d.document_id)""",
+                [mart, family, *classes],
+            ).fetchall()
+        counted = connection.execute(
+            "SELECT count(*) FROM v_reporting_documents WHERE template = ?", [family]
+        ).fetchone()[0]
+    assert counted and missing == []
+
+
+@pytest.mark.parametrize("family", sorted(FAMILY_DOCUMENTS))
+def test_the_reports_charts_read_every_familys_tables(corpus_warehouse, family) -> None:
+    """The expenditure-structure chart has its four figures for a document of each family
+    (Jiangsu's 人员/公用 from its basic table's economic classes, 湖州's 基本支出 from 人员 +
+    公用), and the 三公 chart the figures v_three_public holds."""
+    from pipelines.extract import extract_file
+    from pipelines.report import chart_figures
+
+    file = FAMILY_DOCUMENTS[family]
+    totals, three = chart_figures(extract_file(CORPUS / file, CORPUS))
+    assert all(amount > 0 for amount in totals.values()), totals
+    with duckdb.connect(str(corpus_warehouse), read_only=True) as connection:
+        [mart] = connection.execute(
+            """SELECT abroad, vehicle_purchase, vehicle_running, reception FROM v_three_public
+               JOIN v_documents d USING (document_id) WHERE d.path = ?""",
+            [file],
+        ).fetchall()
+    assert tuple(three.values()) == mart

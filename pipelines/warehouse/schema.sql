@@ -533,15 +533,25 @@ LEFT JOIN dim_region reg ON reg.region_id = d.region_id;
 
 -- Expenditure (the expenditure table: 2020 表三) rolled up to 类, 款 and 项, with official names
 -- where the reference has them. Where a document prints 类 and 款 rows as well as 项 rows
--- (Jiangsu, Shanghai), only the lowest printed level is rolled up. Counted documents only
--- (v_reporting_documents).
+-- (Jiangsu, Shanghai), only the lowest printed level is rolled up. A family whose expenditure
+-- table has no function codes (Jiangsu's 支出预算总表 is one row) is rolled up from its
+-- overview's expense side instead, the same funds at 类 level: `source_class` says which table
+-- the figures are from. Counted documents only (v_reporting_documents).
 CREATE VIEW v_function_rollup AS
-WITH coded AS (
-    SELECT f.document_id, f.function_code, f.measure, f.amount, d.fiscal_year
+WITH by_table AS (
+    SELECT f.document_id, f.function_code, f.measure, f.amount, d.fiscal_year,
+           t.topic AS source_class
     FROM fact_budget_line f
     JOIN v_reporting_documents d USING (document_id)
     JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
-    WHERE t.topic = 'expenditure' AND f.row_role = 'item' AND f.function_code IS NOT NULL
+    WHERE f.row_role = 'item' AND f.function_code IS NOT NULL
+      AND (t.topic = 'expenditure' OR t.topic = 'overview' AND f.section = 'expense')
+), coded AS (
+    SELECT * FROM by_table b
+    WHERE source_class = 'expenditure' OR NOT EXISTS (
+        SELECT 1 FROM by_table e
+        WHERE e.document_id = b.document_id AND e.source_class = 'expenditure'
+    )
 ), items AS (
     SELECT * FROM coded c
     WHERE NOT EXISTS (
@@ -551,20 +561,22 @@ WITH coded AS (
           AND starts_with(lower.function_code, c.function_code)
     )
 ), levels AS (
-    SELECT document_id, fiscal_year, 1 AS level, function_code[:3] AS code, measure, amount
+    SELECT document_id, fiscal_year, source_class, 1 AS level, function_code[:3] AS code,
+           measure, amount
     FROM items
     UNION ALL
-    SELECT document_id, fiscal_year, 2, function_code[:5], measure, amount
+    SELECT document_id, fiscal_year, source_class, 2, function_code[:5], measure, amount
     FROM items WHERE length(function_code) >= 5
     UNION ALL
-    SELECT document_id, fiscal_year, 3, function_code, measure, amount
+    SELECT document_id, fiscal_year, source_class, 3, function_code, measure, amount
     FROM items WHERE length(function_code) = 7
 )
 SELECT l.document_id, dep.department_name AS department, l.fiscal_year, d.scope, l.level,
        l.code AS function_code, c.name AS official_name,
        sum(l.amount) FILTER (WHERE l.measure = 'total') AS total,
        sum(l.amount) FILTER (WHERE l.measure = 'basic_expenditure') AS basic_expenditure,
-       sum(l.amount) FILTER (WHERE l.measure = 'project_expenditure') AS project_expenditure
+       sum(l.amount) FILTER (WHERE l.measure = 'project_expenditure') AS project_expenditure,
+       l.source_class
 FROM levels l
 JOIN dim_document d USING (document_id)
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
