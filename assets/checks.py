@@ -13,6 +13,7 @@ import polars as pl
 from assets.resources import GongkaiPaths
 from assets.warehouse_assets import budget_facts, data_quality, markdown_table, warehouse
 from pipelines.quality import FAMILIES, Family
+from pipelines.quality.report import failures_with_provenance
 
 
 def _family_check(family: Family) -> dg.AssetChecksDefinition:
@@ -26,21 +27,8 @@ def _family_check(family: Family) -> dg.AssetChecksDefinition:
         results = pl.read_parquet(paths.staging.dq_results).filter(
             pl.col("rule_family") == family.name
         )
-        documents = pl.read_parquet(paths.staging.documents).select("document_id", "department")
-        failed = (
-            results.filter(pl.col("passed") == False)  # noqa: E712
-            .join(documents, on="document_id", how="left")
-            .select(
-                "department",
-                "table_no",
-                "subject",
-                "expected",
-                "observed",
-                "difference",
-                "severity",
-                "source_line",
-            )
-        )
+        documents = pl.read_parquet(paths.staging.documents)
+        failed = failures_with_provenance(results, documents)
         return dg.AssetCheckResult(
             passed=failed.height == 0,
             severity=dg.AssetCheckSeverity.WARN,

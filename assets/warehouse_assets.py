@@ -28,6 +28,7 @@ from pipelines.build import (
     terminal_progress,
 )
 from pipelines.download import fetch_all, load_sources
+from pipelines.quality.report import failures_with_provenance, findings_by_document
 from pipelines.warehouse.load import load_warehouse
 
 GROUP = "disclosures"
@@ -245,16 +246,16 @@ def data_quality(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.Materiali
         .sort("rule_family")
         .collect()
     )
-    failed = results.filter(pl.col("passed") == False).collect()  # noqa: E712
+    documents = pl.read_parquet(paths.staging.documents)
+    failed = failures_with_provenance(results, documents)
     return dg.MaterializeResult(
         metadata={
             "evaluated": int(by_family["evaluated"].sum()),
             "failed": failed.height,
-            "errors": failed.filter(pl.col("severity") == "error").height,
+            "errors": failed.filter(pl.col("finding_class") == "error").height,
             "by_family": markdown_table(by_family),
-            "failures": markdown_table(
-                failed.select("document_id", "check_id", "severity", "message_zh")
-            ),
+            "by_document": markdown_table(findings_by_document(results, documents), limit=200),
+            "failures": markdown_table(failed, limit=50),
         }
     )
 

@@ -83,6 +83,12 @@ def test_materializing_all_assets_builds_the_warehouse(tmp_path) -> None:
     assert not balance.passed and balance.severity == dg.AssetCheckSeverity.WARN
     assert balance.metadata["failed"].value == 1
     assert "1483.22" in balance.metadata["failures"].value
+    assert KEZHOU.name in balance.metadata["failures"].value  # each failure names its file
+    quality = result.asset_materializations_for_node("data_quality")[0].metadata
+    by_document = quality["by_document"].value.splitlines()
+    assert by_document[0].startswith("| document_id | source_file | department | fiscal_year")
+    assert KEZHOU.name in by_document[2]  # 克州's errors first
+    assert any(CHANGJI.name in line for line in by_document)
     parsed = result.asset_materializations_for_node("parsed_documents")[0].metadata
     assert parsed["documents_loaded"].value == 2 and parsed["files_quarantined"].value == 1
     loaded = result.asset_materializations_for_node("warehouse")[0].metadata

@@ -681,3 +681,32 @@ def test_a_change_and_its_percentage_recompute_from_the_two_amounts(printed, pas
     )
     found = run(claims=[claim]).filter(pl.col("check_id") == "narrative.change_agrees_with_percent")
     assert found["passed"].to_list() == [passed]
+
+
+def test_findings_are_counted_per_document_by_class_with_their_file() -> None:
+    """The Dagster UI's table of documents: one row per checked document, its findings by
+    class, a document with an error first."""
+    from pipelines.quality.report import failures_with_provenance, findings_by_document
+
+    results = run(split_row("10", "6", "4", row=5) + split_row("11.00", "6.00", "4.00", row=6))
+    documents = pl.DataFrame(
+        [
+            {
+                "document_id": DOC,
+                "source_file": "2026_yusuan_x.pdf",
+                "department": "某局",
+                "fiscal_year": 2026,
+                "kind": "budget",
+                "scope": "department",
+            }
+        ]
+    )
+    [row] = findings_by_document(results, documents).to_dicts()
+    assert (row["source_file"], row["error"], row["rounding"]) == ("2026_yusuan_x.pdf", 1, 0)
+    assert row["checks"] == results.height
+    [failure] = failures_with_provenance(results, documents).to_dicts()
+    assert (failure["source_file"], failure["finding_class"], failure["source_line"]) == (
+        "2026_yusuan_x.pdf",
+        "error",
+        106,
+    )

@@ -97,3 +97,78 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
         counts = f"{rows.height} {words['checks']}, " + ", ".join(verdicts)
         lines.append(f"{family.name:<18} {counts}  — {about}")
     return "\n".join(lines)
+
+
+FINDING_CLASSES = ("error", "warning", "reading_doubt", "consequence", "rounding", "info")
+
+
+def _classed(results: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """The failed checks with their finding class (as `v_dq_results.finding_class`)."""
+    failed = results.lazy().filter(pl.col("passed") == False)  # noqa: E712
+    return failed.with_columns(
+        pl.when(pl.col("status") == "rounding")
+        .then(pl.lit("rounding"))
+        .when(pl.col("status").is_in(["reading_doubt", "doubtful"]))
+        .then(pl.lit("reading_doubt"))
+        .when(pl.col("status") == "consequence")
+        .then(pl.lit("consequence"))
+        .otherwise(pl.col("severity"))
+        .alias("finding_class")
+    )
+
+
+def findings_by_document(
+    results: pl.DataFrame | pl.LazyFrame, documents: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per checked document — file, department, year, kind, scope — with its checks
+    and its findings per class, the documents with errors first: where a person browsing the
+    run finds one document's checks (then `gongkai check FILE` for them all)."""
+    counts = (
+        _classed(results)
+        .group_by("document_id")
+        .agg((pl.col("finding_class") == name).sum().alias(name) for name in FINDING_CLASSES)
+    )
+    checked = results.lazy().group_by("document_id").agg(pl.len().alias("checks"))
+    return (
+        documents.lazy()
+        .select("document_id", "source_file", "department", "fiscal_year", "kind", "scope")
+        .join(checked, on="document_id", how="inner")
+        .join(counts, on="document_id", how="left")
+        .with_columns(pl.col(name).fill_null(0) for name in FINDING_CLASSES)
+        .sort(["error", "warning", "source_file"], descending=[True, True, False])
+        .collect()
+    )
+
+
+def failures_with_provenance(
+    results: pl.DataFrame | pl.LazyFrame, documents: pl.DataFrame
+) -> pl.DataFrame:
+    """The failed checks with where each is: department, year, file, page, line and table,
+    its class and message, errors first."""
+    order = {name: rank for rank, name in enumerate(FINDING_CLASSES)}
+    return (
+        _classed(results)
+        .join(
+            documents.lazy().select("document_id", "source_file", "department", "fiscal_year"),
+            on="document_id",
+            how="left",
+        )
+        .with_columns(
+            pl.col("finding_class").replace_strict(order, default=len(order)).alias("rank")
+        )
+        .sort(["rank", "source_file", "source_page", "source_line"], nulls_last=True)
+        .select(
+            "department",
+            "fiscal_year",
+            "source_file",
+            "source_page",
+            "source_line",
+            "table_no",
+            "finding_class",
+            "subject",
+            "expected",
+            "observed",
+            "message_zh",
+        )
+        .collect()
+    )
