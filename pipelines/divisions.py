@@ -8,7 +8,9 @@ with the last (divisions change rarely, and a new one is then simply not found).
 
 `place_of` finds the division a name starts with, by full names only and only where the name
 says which one: 湖州市交通运输局 is in 湖州市 (浙江省, 330500), 上海市普陀区财政局 in 上海市普陀区
-(310107), while 普陀区… alone — a district of 上海市 and of 舟山市 — is left to the caller.
+(310107), while 普陀区… alone — a district of 上海市 and of 舟山市 — is left to the caller. A
+province's short form counts where nothing else bears it: 上海交通职业技术学院 is 上海市's, while
+吉林… alone (a province and a prefecture) is not placed.
 """
 
 from __future__ import annotations
@@ -94,6 +96,21 @@ def _longest(text: str, names) -> str | None:
     return max(found, key=len) if found else None
 
 
+PROVINCE_SUFFIX = re.compile(r"(?:壮族|回族|维吾尔)?(?:自治区|特别行政区|省|市)$")
+
+
+def _short_province(text: str, provinces, prefectures, counties) -> str | None:
+    """The province a name starts with by its short form (上海交通职业技术学院: 上海 is 上海市),
+    where no prefecture or county starts with that form too (吉林 is also 吉林市)."""
+    for province in provinces:
+        short = PROVINCE_SUFFIX.sub("", province)
+        if len(short) >= 2 and text.startswith(short):
+            others = (*prefectures, *counties)
+            if not any(name.startswith(short) for name in others):
+                return province
+    return None
+
+
 def _county_level(name: str) -> str:
     return "district" if name.endswith("区") else "county"
 
@@ -118,6 +135,8 @@ def place_of(name: str, year: int) -> Division | None:
         unit = candidates[0]
         printed, text = printed + prefecture, text[len(prefecture) :]
         found = Division(printed, unit.province, "prefecture", unit.code)
+    if not found and (short := _short_province(text, provinces, prefectures, counties)):
+        return Division(short, short, "province", provinces[short].code)
     county = _longest(text, counties)
     if county:
         candidates = [

@@ -41,6 +41,16 @@ def test_a_district_name_two_cities_share_is_kept_as_printed_without_a_code() ->
     assert region_of("普陀区商务委员会", 2025) == Region("普陀区", None, None, None)
 
 
+def test_a_province_named_by_its_short_form_is_placed_where_nothing_else_bears_it() -> None:
+    """上海交通职业技术学院 (上海市交通运输局 2026's unit) is 上海市's; 吉林… alone could be the
+    province or the prefecture, and 中山大学 names no division: neither is placed."""
+    assert region_of("上海交通职业技术学院", 2026) == Region(
+        "上海市", "上海市", "province", "310000"
+    )
+    assert region_of("广西民族大学", 2024).division_code == "450000"
+    assert place_of("吉林大学", 2024) is None and place_of("中山大学", 2024) is None
+
+
 def test_a_city_is_told_from_the_province_of_the_same_name() -> None:
     assert place_of("吉林市财政局", 2024).division_code == "220200"
     assert place_of("吉林省财政厅", 2024).division_code == "220000"
