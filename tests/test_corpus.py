@@ -377,3 +377,15 @@ def test_the_reports_charts_read_every_familys_tables(corpus_warehouse, family) 
             [file],
         ).fetchall()
     assert tuple(three.values()) == mart
+
+
+def test_completeness_is_out_of_100_for_every_family(corpus_warehouse) -> None:
+    """Nine tables (Shanghai, 决算, 2020) or twelve (Jiangsu): every document's score lies in
+    0–100, one per counted document."""
+    with duckdb.connect(str(corpus_warehouse), read_only=True) as connection:
+        scores = connection.execute(
+            """SELECT d.template, c.score FROM v_disclosure_completeness c
+               JOIN v_documents d USING (document_id)"""
+        ).fetchall()
+    assert {template for template, _ in scores} == set(FAMILY_DOCUMENTS)
+    assert all(0 <= score <= 100 for _, score in scores)

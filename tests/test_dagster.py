@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -89,6 +90,8 @@ def test_materializing_all_assets_builds_the_warehouse(tmp_path) -> None:
     assert by_document[0].startswith("| document_id | source_file | department | fiscal_year")
     assert KEZHOU.name in by_document[2]  # 克州's errors first
     assert any(CHANGJI.name in line for line in by_document)
+    every = Path(quality["by_document_file"].value).read_text(encoding="utf-8")
+    assert KEZHOU.name in every and CHANGJI.name in every
     parsed = result.asset_materializations_for_node("parsed_documents")[0].metadata
     assert parsed["documents_loaded"].value == 2 and parsed["files_quarantined"].value == 1
     loaded = result.asset_materializations_for_node("warehouse")[0].metadata
