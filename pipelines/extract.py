@@ -33,7 +33,7 @@ from pipelines.recognise import (
     recognise_tables,
     table_layouts,
 )
-from pipelines.repair import joined_continuations
+from pipelines.repair import joined_continuations, realigned_rows
 
 FACT_SCHEMA = {
     "document_id": pl.String,
@@ -433,8 +433,9 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.passages = passages_frame(result.document_id, source_file, passages)
     unit = metadata.unit or "万元"
     basis = {"budget": "budget", "final_accounts": "actual"}.get(metadata.kind or "")
-    recognised, repairs = joined_continuations(recognised, unit, basis)
-    result.warnings.extend(repairs)
+    recognised, joins = joined_continuations(recognised, unit, basis)
+    recognised, realigned = realigned_rows(recognised, unit, basis)
+    result.warnings.extend(joins + realigned)
     facts, codes, inventory = [], [], []
     for spec in TEMPLATES[result.template]:
         matches = [table for table in recognised if table.spec == spec]

@@ -1,5 +1,6 @@
 """Reading repair: a described table continued in a table with no title after it is joined to
-it where the joined reading's arithmetic verifies.
+it, and a row split over two lines is joined again, where the joined reading's arithmetic
+verifies.
 
 A reader that misses a page break's continuation (no top ruling, no repeated header, a page
 number between) leaves the table's last rows as a headerless table of the same width: its
@@ -8,6 +9,11 @@ fail by exactly what those rows add up to — gongkai's misreading told as the d
 Here each described table followed by such a fragment is read both ways, unjoined and joined,
 and the joined reading is kept where its sums all hold and it tests more of them; the repair is
 recorded as a `continuation_joined` warning, and the table's reading verdict says so.
+
+A tall cell whose amounts sit on its bottom line can reach the document model as two rows: the
+code and name with no amount, then the amounts under blank key cells. The amounts then have no
+code, and every figure read by code misses them. Such pairs are joined where the joined
+table's sums all hold (`split_rows_joined`).
 """
 
 from __future__ import annotations
@@ -17,12 +23,14 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from pipelines.catalog import NATIONAL_TABLES, normalise_label
-from pipelines.document import Table
+from pipelines.document import Row, Table
 from pipelines.facts import table_facts, warning
 from pipelines.numbers import is_amount
 from pipelines.recognise import RecognisedTable, match_title
 
 REPAIRED = "continuation_joined"
+REALIGNED = "split_rows_joined"
+REPAIRS = (REPAIRED, REALIGNED)
 
 
 @dataclass(frozen=True)
@@ -103,4 +111,65 @@ def joined_continuations(
                 f"hold (only {alone.holding} without them)",
             )
         )
+    return tables, repairs
+
+
+def _split_pairs(table: RecognisedTable) -> list[int]:
+    """Data rows whose key cells (code, name) are printed with no amount, followed by a row
+    with amounts and no key: one printed row whose amounts sit at the bottom of a tall cell,
+    read as two."""
+    keys = {column.index for column in table.columns if column.is_key}
+    amounts = {column.index for column in table.columns if not column.is_key}
+    rows = table.data_rows
+
+    def printed(row: Row, indexes: set[int]) -> bool:
+        return any(row.texts[i] for i in indexes if i < len(row.texts))
+
+    return [
+        index
+        for index in range(len(rows) - 1)
+        if printed(rows[index], keys)
+        and not printed(rows[index], amounts)
+        and printed(rows[index + 1], amounts)
+        and not printed(rows[index + 1], keys)
+    ]
+
+
+def _joined_rows(table: RecognisedTable, pairs: list[int]) -> RecognisedTable:
+    rows = list(table.data_rows)
+    for index in reversed(pairs):
+        label, values = rows[index], rows[index + 1]
+        cells = tuple(
+            values.cells[i] if i < len(values.cells) and values.texts[i] else cell
+            for i, cell in enumerate(label.cells)
+        )
+        rows[index : index + 2] = [Row(cells, label.position)]
+    head = table.table.rows[: table.header_rows]
+    return replace(table, table=Table(head + tuple(rows), table.table.position))
+
+
+def realigned_rows(
+    recognised: list[RecognisedTable], unit: str, basis: str | None
+) -> tuple[list[RecognisedTable], list[dict]]:
+    """The document's tables with each split row joined again, where the joined reading's sums
+    all hold and test at least as many; a warning per table realigned."""
+    tables, repairs = [], []
+    for table in recognised:
+        pairs = _split_pairs(table) if table.spec and table.spec.layout == "grid" else []
+        if pairs:
+            joined = _joined_rows(table, pairs)
+            alone, together = _arithmetic(table, unit, basis), _arithmetic(joined, unit, basis)
+            if not together.failing and together.holding >= alone.holding:
+                repairs.append(
+                    warning(
+                        REALIGNED,
+                        table.spec.number,
+                        table.table.position,
+                        f"table {table.spec.number}: {len(pairs)} rows printed with their "
+                        "amounts on the line below (a tall cell) joined to their codes and names, "
+                        f"as its {together.holding} sums then hold",
+                    )
+                )
+                table = joined
+        tables.append(table)
     return tables, repairs

@@ -1,6 +1,7 @@
 """The synthetic corpus as a correctness test: every fact found exactly, and the checks find
 every injected error and nothing else (100% precision and recall); an injected rounding gap is
-`rounding`, and injected reading damage is repaired, never the document's error."""
+`rounding`, and injected reading damage (a continuation cut off, a row split over two lines)
+is repaired, never the document's error."""
 
 from __future__ import annotations
 
@@ -118,17 +119,21 @@ def test_an_injected_rounding_gap_is_rounding_and_never_an_error(corpus) -> None
         assert failing and {row[1] for row in failing} == {"rounding"}
 
 
-def test_injected_reading_damage_is_repaired_not_an_error(corpus) -> None:
-    """A page number inside 表六 leaves its last rows as a table with no title: joined again,
-    every fact is the clean document's, and the table's reading verdict says it was repaired."""
+@pytest.mark.parametrize(
+    ("damage", "repair", "table_no"),
+    [("continuation", "continuation_joined", 6), ("split_row", "split_rows_joined", 3)],
+)
+def test_injected_reading_damage_is_repaired_not_an_error(corpus, damage, repair, table_no):
+    """A page number inside 表六 leaves its last rows as a table with no title; 表三's 行政运行
+    printed on two lines splits its code from its amounts. Repaired, every fact is the clean
+    document's, and the table's reading verdict says it was repaired."""
     raw, truth, warehouse = corpus
     base = extract_file(BASE, BASE.parent)
-    damaged = [item for item in truth if item.error == "continuation"]
+    damaged = [item for item in truth if item.error == damage]
     assert damaged
     for item in damaged:
         result = extract_file(raw / item.file, raw)
         assert facts(result) == facts(base, item.multiplier)
-        assert result.warnings_frame.filter(result.warnings_frame["kind"] == "continuation_joined")[
-            "table_no"
-        ].to_list() == [6]
+        warnings = result.warnings_frame
+        assert warnings.filter(warnings["kind"] == repair)["table_no"].to_list() == [table_no]
         assert ("reading.table_verdict", None, "repaired") in _findings(warehouse, item.file)

@@ -27,7 +27,7 @@ import polars as pl
 from pipelines.facts import UNRECOGNISED
 from pipelines.quality.frame import ARITHMETIC_FAMILIES, COMPARISON_SCHEMA
 from pipelines.quality.narrative import FAMILY as NARRATIVE
-from pipelines.repair import REPAIRED
+from pipelines.repair import REPAIRS
 
 FAMILY = "reading"
 MOSTLY = Decimal("0.5")  # a table where at least this share of its sums fail is misread
@@ -89,7 +89,7 @@ def reading_comparisons(
     rows = []
     repaired = set()
     if warnings is not None:
-        joined = warnings.filter(pl.col("kind") == REPAIRED)
+        joined = warnings.filter(pl.col("kind").is_in(REPAIRS))
         repaired = set(joined.select("document_id", "table_no").iter_rows())
     described = facts.filter(pl.col("template") != UNRECOGNISED)
     sums = results.filter(

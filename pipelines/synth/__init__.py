@@ -14,7 +14,9 @@ their tables in reverse order. A chosen share of documents gets one error:
 - `continuation`: reading damage, not a document error: a page number printed inside 表六,
   after 302 08 取暖费, leaves the rest of the table (its 合计 too) as a table with no title, as
   a reader that misses a continuation does. It must be repaired (`pipelines.repair`) or told as
-  gongkai's doubt, never as the document's error.
+  gongkai's doubt, never as the document's error;
+- `split_row`: reading damage too: 表三's 行政运行 row printed as two, its code and name on one
+  line and its amounts on the next (a tall cell). It must be realigned, with no finding.
 The truth is written beside the documents (`truth.json`): each file's department, multiplier,
 error, the rule family that must find it and the class it must have. Seeded and deterministic.
 """
@@ -42,8 +44,8 @@ ERRORS = {
     "narrative": "narrative",
     "rounding": "within_table_sums",
     "continuation": None,
+    "split_row": None,
 }
-CLASSES = {"rounding": "rounding", "continuation": None}  # else error (or warning for codes)
 PAGE_NUMBER = "- 12 -\n"
 WAN = re.compile(r"(\d+(?:\.\d+)?)(\s*万元)(?!以上|以下)")
 
@@ -119,6 +121,14 @@ def _inject(text: str, error: str | None, multiplier: int, per_wan: int = 1) -> 
         row = text.index("\t取暖费\n", text.index("一般公共预算基本支出情况表"))
         end = text.index("\n\n", row) + 2
         return text[:end] + PAGE_NUMBER + text[end:]
+    if error == "split_row":
+        row = text.index("\t行政运行\n", text.index("部门支出总体情况表"))
+        start, end = text.rindex("\n\n", 0, row) + 2, text.index("\n\n", row) + 2
+        cells = text[start:end].rstrip("\n").split("\n")
+        keys, amounts = cells[:4], cells[4:]
+        blank = ["\t"] * len(amounts), ["\t"] * len(keys)
+        split = "\n".join([*keys, *blank[0]]) + "\n\n" + "\n".join([*blank[1], *amounts])
+        return text[:start] + split + "\n\n" + text[end:]
     if error == "code":
         return text.replace("\t302\n\t01\n\t办公费", "\t302\n\t88\n\t办公费", 1)
     if error == "narrative":
