@@ -50,17 +50,20 @@ SEVERITY_ORDER = {
 }
 
 
+# the statuses that say what a failed check is, beside its severity
+FINDING_STATUSES = {
+    "rounding": "rounding",
+    "reading_doubt": "reading_doubt",
+    "doubtful": "reading_doubt",
+    "consequence": "consequence",
+}
+
+
 def finding_class(row: dict) -> str:
     """What a failed check says: its severity, rounding where the figures' rounding allows the
-    difference, reading_doubt where the table's reading is doubtful (as
-    `v_dq_results.finding_class`)."""
-    if row.get("status") == "rounding":
-        return "rounding"
-    if row.get("status") in ("reading_doubt", "doubtful"):
-        return "reading_doubt"
-    if row.get("status") == "consequence":
-        return "consequence"
-    return row["severity"]
+    difference, reading_doubt where the table's reading is doubtful, consequence where another
+    finding explains it (as `v_dq_results.finding_class`)."""
+    return FINDING_STATUSES.get(row.get("status") or "", row["severity"])
 
 
 def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
@@ -106,13 +109,9 @@ def _classed(results: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """The failed checks with their finding class (as `v_dq_results.finding_class`)."""
     failed = results.lazy().filter(pl.col("passed") == False)  # noqa: E712
     return failed.with_columns(
-        pl.when(pl.col("status") == "rounding")
-        .then(pl.lit("rounding"))
-        .when(pl.col("status").is_in(["reading_doubt", "doubtful"]))
-        .then(pl.lit("reading_doubt"))
-        .when(pl.col("status") == "consequence")
-        .then(pl.lit("consequence"))
-        .otherwise(pl.col("severity"))
+        pl.col("status")
+        .replace_strict(FINDING_STATUSES, default=None, return_dtype=pl.String)
+        .fill_null(pl.col("severity"))
         .alias("finding_class")
     )
 
