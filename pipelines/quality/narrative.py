@@ -310,6 +310,7 @@ def _share_rows(
     found = []
     wholes = _listed_wholes(claims)
     missing_named: dict[str, list[tuple[dict, dict]]] = {}
+    named_terms: dict[str, list[dict]] = {}
     for index, claim in enumerate(claims):
         if claim["share_percent"] is None or claim["amount_wan"] is None:
             continue
@@ -347,10 +348,11 @@ def _share_rows(
         )
         if named and row["difference"]:
             missing_named.setdefault(base_subject, []).append((claim, row))
+            named_terms[base_subject] = named[3]
         found.append(row)
     for base_subject, missed in missing_named.items():
-        named = _named_base(missed[0][0], template, figures)
-        used = _base_they_use([claim for claim, _ in missed], named[3], figures.facts)
+        claimed = [claim for claim, _ in missed]
+        used = _base_they_use(claimed, named_terms[base_subject], figures.facts)
         if used:
             _tell_wrong_base(base_subject, used, [row for _, row in missed])
     return found
