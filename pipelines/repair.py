@@ -61,9 +61,9 @@ def _is_fragment(table: RecognisedTable, fragment: RecognisedTable) -> bool:
     return (
         fragment.spec is None
         and not fragment.title
-        and match_title(fragment.captions, NATIONAL_TABLES)[0] is None
         and fragment.table.width == table.table.width
         and any(is_amount(text) for row in fragment.table.rows for text in row.texts)
+        and match_title(fragment.captions, NATIONAL_TABLES)[0] is None
     )
 
 
