@@ -14,6 +14,7 @@ import dagster as dg
 from assets.automation import build_warehouse_job, daily_build, raw_files_sensor
 from assets.checks import family_checks, warehouse_integrity
 from assets.distributed import Execution
+from assets.regions import findings_by_region, findings_by_region_job, regions_sensor
 from assets.resources import GongkaiPaths, build_resources
 from assets.warehouse_assets import (
     budget_facts,
@@ -37,11 +38,12 @@ def gongkai_definitions(execution: Execution) -> dg.Definitions:
             budget_facts,
             data_quality,
             warehouse,
+            findings_by_region,
         ],
         asset_checks=[*family_checks, warehouse_integrity],
-        jobs=[build_warehouse_job],
+        jobs=[build_warehouse_job, findings_by_region_job],
         schedules=[daily_build],
-        sensors=[raw_files_sensor],
+        sensors=[raw_files_sensor, regions_sensor],
         resources=build_resources(GongkaiPaths()),
         executor=execution.executor_def(),
     )

@@ -25,9 +25,12 @@ from .conftest import CHANGJI, KEZHOU
 
 
 def test_definitions_load_with_job_schedule_and_sensor() -> None:
+    dg.Definitions.validate_loadable(defs)  # as the UI's code server loads them
     assert defs.resolve_job_def("build_warehouse")
     assert defs.resolve_schedule_def("daily_build").cron_schedule == "0 6 * * *"
     assert defs.resolve_sensor_def("raw_files_sensor")
+    assert defs.resolve_sensor_def("regions_sensor")
+    assert defs.resolve_job_def("show_findings_by_region")
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert keys == {
         "downloaded_files",
@@ -36,6 +39,7 @@ def test_definitions_load_with_job_schedule_and_sensor() -> None:
         "budget_facts",
         "data_quality",
         "warehouse",
+        "findings_by_region",
     }
     checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks == {

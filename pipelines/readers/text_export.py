@@ -126,6 +126,8 @@ def parse_text_export(text: str, source: str, encoding: str | None = None) -> Do
 def _spaced_row(line: str) -> list[str] | None:
     """A line's label and amounts, where it is a row of blank-separated cells: a label, then
     only amounts, or blank cells (blanks trailing the label)."""
+    if not line.split():  # a line of only control characters (a form feed) is no row
+        return None
     label, *cells = line.split()
     if not cells and not re.search(r"\S\s{2,}$", line):
         return None
