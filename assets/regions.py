@@ -1,7 +1,8 @@
 """Data quality by fiscal year × province: one partition per slice of the published warehouse.
 
 `findings_by_region` reads the warehouse (never the staging of a build that may be running)
-and shows, per partition, its documents with their checks and findings, its failures with file
+and shows, per partition, its documents with their checks and findings, its facts by table
+class, its failures with file
 and page, and one asset check per rule family; the UI's partition grid is how a person finds one
 document's checks. A partition is materialized again only when what it holds changed (its
 fingerprint): after `make run`, by `refresh_regions`; under the daemon, by `regions_sensor`,
@@ -50,7 +51,9 @@ def findings_by_region(
     context, paths: GongkaiPaths
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     key = context.partition_key.keys_by_dimension
-    documents, results = region_slice(paths.warehouse_path, key["fiscal_year"], key["province"])
+    documents, results, facts = region_slice(
+        paths.warehouse_path, key["fiscal_year"], key["province"]
+    )
     partitions = region_partitions(paths.warehouse_path).filter(
         (pl.col("fiscal_year") == key["fiscal_year"]) & (pl.col("province") == key["province"])
     )
@@ -63,6 +66,7 @@ def findings_by_region(
             "checks": results.height,
             "failed": failed.height,
             "errors": failed.filter(pl.col("finding_class") == "error").height,
+            "facts_by_class": markdown_table(facts, limit=50),
             "by_document": markdown_table(findings_by_document(results, documents), limit=200),
             "failures": markdown_table(failed, limit=100),
         }

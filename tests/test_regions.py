@@ -63,6 +63,7 @@ def test_each_fiscal_year_and_province_is_a_partition_holding_its_documents(
     xinjiang = _shown(instance, XINJIANG_2020)
     assert xinjiang["documents"] == 2 and xinjiang["facts"] == 191
     assert KEZHOU.name in xinjiang["by_document"] and CHANGJI.name in xinjiang["by_document"]
+    assert "| general_budget_basic | 2 |" in xinjiang["facts_by_class"]  # both print 基本支出
     assert "1483.22" in xinjiang["failures"]  # 克州's unbalanced total, with its file and page
     shanghai = _shown(instance, SHANGHAI_2025)
     assert shanghai["documents"] == 1 and PUTUO_UNIT.name in shanghai["by_document"]

@@ -65,9 +65,10 @@ def region_partitions(warehouse: Path) -> pl.DataFrame:
 
 def region_slice(
     warehouse: Path, fiscal_year: str, province: str
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One slice's documents (file, department, year, kind, scope, facts) and their check
-    results, shaped as the staged documents and results the quality reports read."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """One slice's documents (file, department, year, kind, scope, facts), their check results
+    (shaped as the staged documents and results the quality reports read), and their facts
+    counted by table class: what each document printed, by the vocabulary's names."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         documents = connection.sql(
             f"SELECT * FROM ({_DOCUMENTS}) WHERE fiscal_year = $year AND province = $province"
@@ -80,4 +81,12 @@ def region_slice(
             " ORDER BY q.document_id, q.check_id",
             params={"year": fiscal_year, "province": province},
         ).pl()
-    return documents, results
+        facts = connection.sql(
+            f"SELECT coalesce(f.table_class, 'unrecognised') AS table_class,"
+            " count(DISTINCT f.document_id) AS documents, count(*) AS facts"
+            f" FROM v_budget_facts f JOIN ({_DOCUMENTS}) d USING (document_id)"
+            " WHERE d.fiscal_year = $year AND d.province = $province"
+            " GROUP BY ALL ORDER BY facts DESC, table_class",
+            params={"year": fiscal_year, "province": province},
+        ).pl()
+    return documents, results, facts
