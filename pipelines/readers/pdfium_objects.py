@@ -165,6 +165,11 @@ def _lines(page, placement: _Placement, page_number: int, doctop: float) -> list
 
 
 QUARTER = math.pi / 2
+# FPDFText_GetTextObject returning the object's address as a number: the key by which a text
+# object's style is read once (the binding's own returns a pointer object, slower to compare)
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
 SOFT_HYPHEN = 0x02  # PDFium's code for a hyphen it takes to end a line (RISC-V wrapped after -)
 
 
@@ -180,6 +185,19 @@ class _CharReader:
         self.origin = (ctypes.c_double(), ctypes.c_double())
         self.descent = ctypes.c_float()
         self.descents: dict[int, float] = {}
+        self.styles: dict[int, tuple[float, float, float]] = {}
+
+    def style(self, index: int) -> tuple[float, float, float]:
+        """A character's size, baseline angle and font descent (`size_and_angle`,
+        `_descent`): the same for every character of one text object, so read once per
+        object: PDFium's per-character calls cost most of a page's reading."""
+        key = _text_object_address(self.raw, index)
+        style = self.styles.get(key) if key else None
+        if style is None:
+            style = (*self.size_and_angle(index), self._descent(index))
+            if key:
+                self.styles[key] = style
+        return style
 
     def _descent(self, index: int) -> float:
         """The descent of a character's font per point of size (negative: below the
@@ -205,7 +223,7 @@ class _CharReader:
         size = pdfium_c.FPDFText_GetFontSize(self.raw, index) * math.hypot(matrix.c, matrix.d)
         return size, math.atan2(matrix.b, matrix.a) % math.tau
 
-    def box(self, index: int, size: float, angle: float):
+    def box(self, index: int, size: float, angle: float, descent: float):
         """A character's box in user space as pdfminer draws it: along its baseline its
         advance width (PDFium's loose box; the glyph's extent where that is degenerate, as for
         text set rotated), across it the font size from the font's descent below the
@@ -228,34 +246,50 @@ class _CharReader:
             low, high = (glyph[0], glyph[2]) if quarter % 2 == 0 else (glyph[1], glyph[3])
         x, y = self.origin
         pdfium_c.FPDFText_GetCharOrigin(self.raw, index, x, y)
-        below = self._descent(index) * size
+        below = descent * size
         above = below + size
-        return {
-            0: (low, y.value + below, high, y.value + above),
-            1: (x.value - above, low, x.value - below, high),
-            2: (low, y.value - above, high, y.value - below),
-            3: (x.value + below, low, x.value + above, high),
-        }[quarter % 4]
+        turn = quarter % 4
+        if turn == 0:
+            return low, y.value + below, high, y.value + above
+        if turn == 1:
+            return x.value - above, low, x.value - below, high
+        if turn == 2:
+            return low, y.value - above, high, y.value - below
+        return x.value + below, low, x.value + above, high
 
 
 def _chars(page, placement: _Placement, page_number: int, doctop: float) -> list[dict]:
+    """The page's printed characters as pdfminer's dictionaries. `_Placement.box` is written
+    out here, with the same arithmetic: a page has thousands of characters, and a call per
+    point costs more than PDFium's own work for it."""
     text_page = page.get_textpage()
     turned = math.radians(placement.rotation)
     height = placement.height
+    a, b, c, d, e, f = placement.ctm
+    left_edge, top_edge = placement.bbox[0], placement.bbox[1]
     chars = []
     try:
         reader = _CharReader(text_page.raw)
+        raw = reader.raw
         for index in range(text_page.count_chars()):
-            if pdfium_c.FPDFText_IsGenerated(reader.raw, index) == 1:
-                continue
-            code = pdfium_c.FPDFText_GetUnicode(reader.raw, index)
+            code = pdfium_c.FPDFText_GetUnicode(raw, index)
             if code in (0, 0xFFFE, 0xFFFF):
                 continue
-            size, angle = reader.size_and_angle(index)
-            user_box = reader.box(index, size, angle)
+            # PDFium generates only blanks and line breaks (between words and lines), so
+            # only those are asked whether they are printed
+            if code <= 0x20 and pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
+                continue
+            size, angle, descent = reader.style(index)
+            user_box = reader.box(index, size, angle, descent)
             if user_box is None:
                 continue
-            x0, top, x1, bottom = placement.box(*user_box)
+            ux0, uy0, ux1, uy1 = user_box
+            ax = round(a * ux0 + c * uy0 + e + left_edge, 3)
+            ay = round(height - (b * ux0 + d * uy0 + f) + top_edge, 3)
+            bx = round(a * ux1 + c * uy1 + e + left_edge, 3)
+            by = round(height - (b * ux1 + d * uy1 + f) + top_edge, 3)
+            x0, x1 = (ax, bx) if ax <= bx else (bx, ax)
+            top, bottom = (ay, by) if ay <= by else (by, ay)
             shown = (angle - turned) % math.tau
             chars.append(
                 {
@@ -282,10 +316,18 @@ def _chars(page, placement: _Placement, page_number: int, doctop: float) -> list
 
 class PdfiumPage(pdfplumber.page.Page):
     """A pdfplumber page over a PDFium page: every pdfplumber method that works from objects
-    (find_tables, extract_words, extract_text_lines, filter, within_bbox) works on it."""
+    (find_tables, extract_words, extract_text_lines, filter, within_bbox) works on it. With
+    `within_page`, it holds only the objects wholly within the page, as `within_bbox(bbox)`."""
 
-    def __init__(self, page: pdfium.PdfPage, page_number: int, initial_doctop: float) -> None:
+    def __init__(
+        self,
+        page: pdfium.PdfPage,
+        page_number: int,
+        initial_doctop: float,
+        within_page: bool = False,
+    ) -> None:
         self.pdf = None
+        self._within_page = within_page
         self.page_obj = None
         self.root_page = self
         self.page_number = page_number
@@ -304,4 +346,22 @@ class PdfiumPage(pdfplumber.page.Page):
                 "char": _chars(page, placement, self.page_number, self.initial_doctop),
                 "line": _lines(page, placement, self.page_number, self.initial_doctop),
             }
+            if self._within_page:
+                self._objects = {
+                    kind: [obj for obj in objects if _inside(obj, self.bbox)]
+                    for kind, objects in self._objects.items()
+                }
         return self._objects
+
+
+def _inside(obj: dict, bbox: tuple[float, ...]) -> bool:
+    """pdfplumber's `within_bbox` test (the object's overlap with the box is the object, and
+    not a point), without the copy of the page it makes."""
+    left, top, right, bottom = bbox
+    return (
+        left <= obj["x0"]
+        and obj["x1"] <= right
+        and top <= obj["top"]
+        and obj["bottom"] <= bottom
+        and (obj["x1"] - obj["x0"]) + (obj["bottom"] - obj["top"]) > 0
+    )
