@@ -9,10 +9,12 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
+from pdfplumber.table import TableFinder, intersections_to_cells
+from pdfplumber.utils import extract_text
 
 from pipelines.document import Paragraph
-from pipelines.readers.pdf import read_pdf
-from pipelines.readers.pdfium_objects import PdfiumPage
+from pipelines.readers.pdf import _cell_text, read_pdf
+from pipelines.readers.pdfium_objects import PdfiumPage, _cells
 
 ROOT = Path(__file__).resolve().parent.parent
 CAIZHENGJU = ROOT / "data/raw/corpus/2024_juesuan_shanghai-putuo_caizhengju.pdf"
@@ -73,3 +75,26 @@ def test_a_line_ending_exactly_at_the_margin_still_wraps_into_its_paragraph() ->
     document = read_pdf(CAIZHENGJU.read_bytes(), CAIZHENGJU.name)
     texts = [block.text for block in document.blocks if isinstance(block, Paragraph)]
     assert any(text.endswith("以及项目支出中合同支付进度条款等原因减少支付。") for text in texts)
+
+
+@pytest.mark.parametrize(("path", "number"), PAGES, ids=["upright", "turned", "offset"])
+def test_the_cell_search_finds_pdfplumbers_cells_in_its_order(path, number) -> None:
+    page = PdfiumPage(pdfium.PdfDocument(path)[number - 1], number, 0)
+    finder = TableFinder(page)
+    assert len(finder.cells) > 20
+    assert _cells(finder.intersections) == intersections_to_cells(finder.intersections)
+
+
+@pytest.mark.parametrize(("path", "number"), PAGES, ids=["upright", "turned", "offset"])
+def test_a_cells_text_is_pdfplumbers_extract_text(path, number) -> None:
+    """Every cell of the page, and the whole page as one cell: several lines, blanks between
+    words, turned characters (which go to pdfplumber itself)."""
+    page = PdfiumPage(pdfium.PdfDocument(path)[number - 1], number, 0)
+    [table] = page.find_tables()
+    groups = [page.chars] + [
+        [c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= c["top"] < bottom]
+        for x0, top, x1, bottom in table.cells
+    ]
+    assert any("\n" in extract_text(chars) for chars in groups)
+    for chars in groups:
+        assert _cell_text(chars) == extract_text(chars)

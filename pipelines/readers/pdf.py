@@ -21,6 +21,7 @@ page furniture. A PDF with no text layer (a scan) or a password is refused.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -172,10 +173,23 @@ def _cell_texts(rows: list, chars: list[dict]) -> list[list[tuple[str, float] | 
     """The text of every cell of a table's rows and the height its text sits at (the middle
     of its characters): pdfplumber's `Table.extract`, given only the characters of the table's
     area instead of scanning the whole page once per row."""
-    placed = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    placed = sorted(
+        (
+            ((c["top"] + c["bottom"]) / 2, order, (c["x0"] + c["x1"]) / 2, c)
+            for order, c in enumerate(chars)
+        ),
+        key=lambda item: item[0],
+    )
+    middles = [item[0] for item in placed]
     texts = []
     for row in rows:
-        in_row = [item for item in placed if _inside(item[0], item[1], row.bbox)]
+        # the characters whose middle is within the row's height, by bisection, in page order
+        near = placed[bisect_left(middles, row.bbox[1]) : bisect_left(middles, row.bbox[3])]
+        in_row = [
+            (x, y, c)
+            for y, _, x, c in sorted(near, key=lambda item: item[1])
+            if _inside(x, y, row.bbox)
+        ]
         cells: list[tuple[str, float] | None] = []
         for cell in row.cells:
             if cell is None:

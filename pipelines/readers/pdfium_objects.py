@@ -21,12 +21,15 @@ import math
 from functools import lru_cache
 
 import pdfplumber.page
+import pdfplumber.table
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections
 
 MOVETO = pdfium_c.FPDF_SEGMENT_MOVETO
 LINETO = pdfium_c.FPDF_SEGMENT_LINETO
 Matrix = tuple[float, float, float, float, float, float]
+Point = tuple[float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -58,24 +61,30 @@ def _painted(path) -> bool:
     return bool(fill.value or stroke.value)
 
 
-def _segments(path, matrix: Matrix) -> list[tuple[float, float, float, float]]:
-    """A path's straight segments (x0, y0, x1, y1) in page space, closing segments included."""
+def _segments(path, matrix: Matrix, place) -> list[tuple[Point, Point]]:
+    """A path's straight segments in user space, closing segments included, each end placed
+    on the page by `place` (once per point of the path)."""
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
     segments = []
     start = current = None
+    get_segment, get_point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
+    get_type, get_close = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
     for index in range(pdfium_c.FPDFPath_CountSegments(path)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        segment = get_segment(path, index)
+        get_point(segment, x, y)
+        user = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = get_type(segment)
         if kind == MOVETO:
-            start = point
-        elif kind == LINETO and current is not None:
-            segments.append((*current, *point))
-        current = point
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and start != point:
-            segments.append((*point, *start))
+            start = (user, place(*user))
+            current = start
+        else:
+            point = (user, place(*user))
+            if kind == LINETO and current is not None:
+                segments.append((current[1], point[1]))
+            current = point
+        if get_close(segment) and start is not None and start[0] != user:
+            segments.append((current[1], start[1]))
             current = start
     return segments
 
@@ -134,25 +143,25 @@ class _Placement:
 
 def _lines(page, placement: _Placement, page_number: int, doctop: float) -> list[dict]:
     lines = []
+    height = placement.height
     for path, matrix in _paths(
         page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, IDENTITY
     ):
         if not _painted(path):
             continue
-        for ux0, uy0, ux1, uy1 in _segments(path, matrix):
-            start, end = placement.point(ux0, uy0), placement.point(ux1, uy1)
+        for start, end in _segments(path, matrix, placement.point):
             if start[0] != end[0] and start[1] != end[1]:
                 continue  # a slanted stroke is no ruling: pdfplumber's tables use none
-            x0, x1 = sorted((start[0], end[0]))
-            top, bottom = sorted((start[1], end[1]))
+            x0, x1 = (start[0], end[0]) if start[0] <= end[0] else (end[0], start[0])
+            top, bottom = (start[1], end[1]) if start[1] <= end[1] else (end[1], start[1])
             lines.append(
                 {
                     "object_type": "line",
                     "page_number": page_number,
                     "x0": x0,
                     "x1": x1,
-                    "y0": placement.height - bottom,
-                    "y1": placement.height - top,
+                    "y0": height - bottom,
+                    "y1": height - top,
                     "top": top,
                     "bottom": bottom,
                     "doctop": doctop + top,
@@ -338,6 +347,10 @@ class PdfiumPage(pdfplumber.page.Page):
         self.get_textmap = lru_cache()(self._get_textmap)
         self._pdfium_page = page
 
+    def find_tables(self, table_settings=None) -> list[pdfplumber.table.Table]:
+        """pdfplumber's tables, its cells found by `_cells`."""
+        return _TableFinder(self, TableSettings.resolve(table_settings)).tables
+
     @property
     def objects(self) -> dict[str, list[dict]]:
         if not hasattr(self, "_objects"):
@@ -365,3 +378,66 @@ def _inside(obj: dict, bbox: tuple[float, ...]) -> bool:
         and obj["bottom"] <= bottom
         and (obj["x1"] - obj["x0"]) + (obj["bottom"] - obj["top"]) > 0
     )
+
+
+class _TableFinder(pdfplumber.table.TableFinder):
+    """pdfplumber's table finder with its cell search (`_cells`) made linear in the ruling
+    crossings it tries, the rest its own."""
+
+    def __init__(self, page: pdfplumber.page.Page, settings: TableSettings) -> None:
+        self.page = page
+        self.settings = settings
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+        )
+        self.cells = _cells(self.intersections)
+        self.tables = [pdfplumber.table.Table(page, group) for group in cells_to_tables(self.cells)]
+
+
+def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's `intersections_to_cells`, the same cells in the same order: from each
+    crossing, the smallest rectangle whose four corners are crossings joined by rulings. The
+    edges at a crossing are compared as sets made once, and the crossings below and to the
+    right are looked up by column and row rather than by scanning every later crossing."""
+    vertical = {
+        point: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges["v"]}
+        for point, edges in intersections.items()
+    }
+    horizontal = {
+        point: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges["h"]}
+        for point, edges in intersections.items()
+    }
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        return bool(
+            (p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]))
+            or (p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2]))
+        )
+
+    points = sorted(intersections)
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for point in points:  # in (x, top) order: each column by top, each row by x
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells = []
+    for point in points:
+        below = [p for p in columns[point[0]] if p[1] > point[1]]
+        right = [p for p in rows[point[1]] if p[0] > point[0]]
+        cell = next(
+            (
+                (point[0], point[1], right_point[0], below_point[1])
+                for below_point in below
+                if connects(point, below_point)
+                for right_point in right
+                if connects(point, right_point)
+                and (corner := (right_point[0], below_point[1])) in intersections
+                and connects(corner, right_point)
+                and connects(corner, below_point)
+            ),
+            None,
+        )
+        if cell is not None:
+            cells.append(cell)
+    return cells
