@@ -268,13 +268,14 @@ def _choose_template(document) -> tuple[str | None, list[RecognisedTable]]:
     table only where the family's description reads it (`_reads`); otherwise it is left
     unrecognised rather than forced into a layout it does not have. The family whose own titles
     name the most tables wins, then the one reading the most tables, then the one reading the
-    most numbers with a known measure."""
-    best: tuple[tuple[int, int, int], str | None, list[RecognisedTable]] = ((0, 0, 0), None, [])
+    most numbers with a known measure: that count reads every table's facts, so it is made only
+    for the families still tied."""
     layouts = table_layouts(document)
+    candidates: list[tuple[tuple[int, int], str, list[RecognisedTable], int]] = []
     for template, specs in TEMPLATES.items():
         recognised, known = [], 0
         for table in recognise_tables(document, specs, layouts):
-            if table.spec is not None:
+            if table.spec is not None and table.by_class:
                 reads, count = _reads(table)
                 if not reads:
                     table = replace(table, spec=None, title="", by_class=False)
@@ -283,10 +284,21 @@ def _choose_template(document) -> tuple[str | None, list[RecognisedTable]]:
         found = (
             len({table.spec.number for table in recognised if table.spec and not table.by_class}),
             len({table.spec.number for table in recognised if table.spec}),
-            known,
         )
-        if found > best[0]:
-            best = (found, template, recognised)
+        candidates.append((found, template, recognised, known))
+    top = max(found for found, *_ in candidates)
+    tied = [candidate for candidate in candidates if candidate[0] == top]
+
+    def known_measures(candidate) -> int:
+        _, _, recognised, known = candidate
+        return known + sum(
+            _reads(table)[1] for table in recognised if table.spec and not table.by_class
+        )
+
+    # the first of equals, in TEMPLATES' order
+    best = max(tied, key=known_measures) if len(tied) > 1 or top == (0, 0) else tied[0]
+    if top == (0, 0) and known_measures(best) == 0:
+        return None, []
     return best[1], best[2]
 
 
