@@ -117,6 +117,28 @@ def core_classes() -> tuple[str, ...]:
     return tuple(topic for topic, entry in table_classes().items() if entry.core)
 
 
+def measure_table() -> str:
+    """The README's table of the measures, made from the vocabulary like `class_table`."""
+    lines = ["| measure | 中文 | meaning |", "|---|---|---|"]
+    lines += [f"| `{m}` | {entry.name} | {entry.meaning} |" for m, entry in measures().items()]
+    return "\n".join(lines)
+
+
+def class_table() -> str:
+    """The README's table of the classes, made from the vocabulary so the two cannot differ
+    (`tests/test_vocabulary.py` holds the README to it): a class without measures is a form."""
+    lines = ["| class | 中文 | core | its columns may carry |", "|---|---|---|---|"]
+    for topic, entry in table_classes().items():
+        carried = ", ".join(f"`{measure}`" for measure in entry.measures)
+        if entry.measures_in_rows:
+            carried += " (also as rows)"
+        lines.append(
+            f"| `{topic}` | {entry.name} | {'yes' if entry.core else ''} | "
+            f"{carried or '(a form: `v_performance_indicators`)'} |"
+        )
+    return "\n".join(lines)
+
+
 def class_titles(topic: str | None) -> tuple[str, ...]:
     """The national title patterns of a class; none for a topic the vocabulary lacks."""
     entry = table_classes().get(topic or "")

@@ -165,3 +165,29 @@ def test_a_table_whose_title_and_header_are_printed_again_on_the_next_page_conti
     assert sorted({row.position.page for row in table.rows}) == [17, 18]
     assert sum(1 for texts in rows if texts[:1] == ["收 入"]) == 1
     assert rows[-1] == ["收 入 总 计", "6838.41", "支 出 总 计", "6838.41"]
+
+
+def test_a_continued_tables_first_row_printed_over_several_lines_is_one_row() -> None:
+    """2018 高级人民法院 政府采购预算表 runs on to page 16, whose first row has no top ruling and
+    wraps its item over two lines with the amount on the line between: 计算机设备维修和保 /
+    分散自行组织 2.00 / 养服务 is one row of the table, not three paragraphs and a lost 2.00."""
+    path = Path(__file__).parent / "fixtures" / "pdf" / "run-over-rows.pdf"  # its pp. 15–16
+    document = read_document(path.read_bytes(), path.name)
+    table = table_with(document, "计算机设备维修和保养服务")
+    rows = [(row.texts, row.position.page) for row in table.rows]
+    assert (["", "", "", "计算机设备维修和保养服务", "分散自行组织", "2.00"], 2) in rows
+    assert any(row.texts[-1] == "9.00" and row.position.page == 1 for row in table.rows)
+    assert "分散自行组织 2.00" not in [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_a_cells_words_run_over_the_page_break_stay_in_that_cell() -> None:
+    """2017 高级人民法院 政府采购预算表: page 17 ends with 应用软件购建费 | 信息网络及软件购 | 606.00
+    and page 18 opens with 置更新, the rest of that cell: one row, and page 18's rows continue
+    the same table instead of starting an unrecognised one."""
+    document = corpus_document("2017_yusuan_jiangsu_gaojifayuan.pdf")
+    table = table_with(document, "应用软件购建费")
+    assert ["", "应用软件购建费", "信息网络及软件购置更新", "", "", "606.00"] in [
+        row.texts for row in table.rows
+    ]
+    assert any(row.texts[-1] == "1,000.00" and row.position.page == 18 for row in table.rows)
+    assert "置更新" not in [paragraph.text for paragraph in document.paragraphs]

@@ -13,7 +13,13 @@ from expectations.runner import judge_sql
 from pipelines.catalog import TEMPLATES
 from pipelines.extract import DocumentResult, extract_file
 from pipelines.quality import QualityInput, comparisons
-from pipelines.vocabulary import core_classes, header_measure, table_classes
+from pipelines.vocabulary import (
+    class_table,
+    core_classes,
+    header_measure,
+    measure_table,
+    table_classes,
+)
 from tests.conftest import CORPUS
 from tests.test_readme import README
 
@@ -193,8 +199,11 @@ def test_the_core_classes_are_the_vocabularys() -> None:
     )
 
 
-def test_the_readme_names_every_class_of_the_vocabulary() -> None:
-    assert [c.name for c in table_classes().values() if c.name not in README] == []
+def test_the_readmes_class_and_measure_tables_are_the_vocabularys() -> None:
+    """Regenerate them with `python -c "from pipelines.vocabulary import class_table;
+    print(class_table())"` (and `measure_table`) when the vocabulary changes."""
+    assert class_table() in README
+    assert measure_table() in README
 
 
 def test_no_check_holds_a_figure_to_a_0_nothing_was_read_for(suzhou) -> None:
@@ -326,3 +335,35 @@ def test_a_class_the_family_has_no_table_of_is_read_as_the_classs_national_table
             ~pl.col("passed") & (pl.col("status").fill_null("") != "rounding")
         ).is_empty()
     )
+
+
+def test_a_procurement_table_total_is_the_procurement_beside_its_funding_sources(suzhou) -> None:
+    """苏州 2026 政府采购支出表: 采购品目 … | 资金来源 (一般公共预算资金 | 政府性基金 | 其他资金 |
+    上年结转和结余资金) | 总计; its 总计 is the procurement, each source its own measure."""
+    procurement = suzhou.facts.filter(
+        (pl.col("table_name") == "政府采购支出表") & (pl.col("row_label") == "合计")
+    )
+    assert dict(zip(procurement["measure"], procurement["amount"], strict=True)) == {
+        "procurement": Decimal("3668.17"),
+        "general_public_budget": Decimal("3668.17"),
+    }
+
+
+def test_a_project_tables_funding_columns_are_read_by_their_header_words() -> None:
+    """湖州市财政局 2026 项目支出预算表: 总计 | 一般公共预算 | 政府性基金 | … | 单位资金, columns
+    the 2020 family does not describe: 一般公共预算 is general_public_budget, not unrecognised."""
+    huzhou = extract_file(CORPUS / "2026_yusuan_zhejiang-huzhou_caizhengju.pdf", CORPUS)
+    assert facts_of(huzhou, 7, "合计") == {
+        "project_expenditure": Decimal("1266.75"),
+        "general_public_budget": Decimal("1266.75"),
+    }
+    assert header_measure(("单位资金",), "project") == "unit_funds"
+
+
+def test_expenditure_by_economic_class_is_its_own_class_not_basic_expenditure() -> None:
+    """泉州 2026 prints 一般公共预算支出经济分类情况表 (all expenditure, 合计 69,059.36) beside
+    一般公共预算基本支出经济分类情况表 (basic only, 51,691.74): two classes."""
+    from pipelines.recognise import title_class
+
+    assert title_class("2026 年度一般公共预算支出经济分类情况表") == "general_budget_economic"
+    assert title_class("2026 年度一般公共预算基本支出经济分类情况表") == "general_budget_basic"

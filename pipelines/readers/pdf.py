@@ -48,6 +48,9 @@ STACKED_TITLE = re.compile(
 TABLE_TITLE = re.compile(STACKED_TITLE.pattern + r"|.*(部门|单位)(名称)?[：:].*")
 FRAGMENT = re.compile(r"[^\d\s一二三四五六七八九十、.（()）]{1,3}")
 NOT_FRAGMENT = re.compile(r"类|款|项|小计|合计|总计|金额")
+# the words of a cell that run over a page break are a few; a longer line is a caption or prose
+RUN_OVER_CHARACTERS = 12
+CAPTION_LINE = re.compile(r"^(公开)?\d*表[一二三四五六七八九十\d]*$|单位[：:]|万元|^元$")
 LIST_ITEM = re.compile(
     r"^\s*(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[）)]|"
     r"[一二三四五六七八九十]+、|\d+[．.、](?!\d))"
@@ -597,8 +600,9 @@ def _continued(pages: list[list[_Line | _RawTable]]) -> list[_Line | _RawTable]:
             isinstance(first, _RawTable)
             and isinstance(previous, _RawTable)
             and not _starts_new_table(first)
-            and (rows := _rows_above(blocks[start:end], first)) is not None
+            and (above := _rows_above(blocks[start:end], first, previous.rows[-1])) is not None
         ):
+            previous.rows[-1], rows = above
             previous.rows.extend(rows)
             previous.pages.extend(first.pages[0] for _ in rows)
             previous.rows.extend(first.rows)
@@ -635,27 +639,77 @@ def _repeated_header(
     return repeated or None
 
 
-def _rows_above(lines: list[_Line], table: _RawTable) -> list[list[_Box]] | None:
-    """Lines above a continued table as rows of it, or None where one is not a row.
+def _placed(line: _Line, cells: list[_Box]) -> list[str] | None:
+    """A line's words put in the cells whose extent holds their middles; None where a word
+    lies outside every cell."""
+    texts = ["" for _ in cells]
+    for word in line.words:
+        middle = (word.x0 + word.x1) / 2
+        index = next((i for i, c in enumerate(cells) if c.x0 <= middle <= c.x1), None)
+        if index is None:
+            return None
+        texts[index] += word.text
+    return texts
+
+
+def _rows_above(
+    lines: list[_Line], table: _RawTable, last: list[_Box]
+) -> tuple[list[_Box], list[list[_Box]]] | None:
+    """Lines above a continued table as rows of it: the previous page's last row (its cells'
+    text continued where they wrap over the page break) and the rows they add; None where a
+    line is not part of a row.
 
     A continued table's first row may lack its top ruling, so the table finder leaves it out
-    and its text reads as a line (30206 电费 235.00 over the rest of 表八). A line is a row when
-    it prints an amount and each of its words lies within one of the cells below; its words
-    are placed in those cells."""
+    and its text reads as lines (30206 电费 235.00 over the rest of 表八). A line is part of a
+    row when each of its words lies within one of the cells below. A row prints an amount; a
+    tall cell's wrapped lines print none and belong to the row beside them (计算机设备维修和保 /
+    分散自行组织 2.00 / 养服务: one row), so lines without an amount are joined to the first row
+    below them or the last above them — lines between two rows could be either's, and are not
+    read as rows. Lines where none prints an amount are the words of the previous page's last
+    row run over the break (信息网络及软件购 | 置更新), where each lies under a cell of that row
+    that has text and they are a few words, not a title (wrapped or not), a table number or a
+    unit line."""
     cells = table.rows[0] if table.rows else []
-    rows = []
+    placed = []
     for line in lines:
-        if not any(is_amount(word.text) for word in line.words):
+        texts = _placed(line, cells)
+        if texts is None:
             return None
-        texts = ["" for _ in cells]
-        for word in line.words:
-            middle = (word.x0 + word.x1) / 2
-            index = next((i for i, c in enumerate(cells) if c.x0 <= middle <= c.x1), None)
-            if index is None:
-                return None
-            texts[index] += word.text
-        rows.append([_Box(text, cell.x0, cell.x1) for text, cell in zip(texts, cells, strict=True)])
-    return rows
+        placed.append((texts, any(is_amount(word.text) for word in line.words)))
+    anchors = [index for index, (_, amount) in enumerate(placed) if amount]
+    if not anchors:
+        run_over = _run_over(lines, last)
+        return None if run_over is None else (run_over, [])
+    if any(not amount and anchors[0] < i < anchors[-1] for i, (_, amount) in enumerate(placed)):
+        return None
+    groups = [[anchor] for anchor in anchors]
+    groups[0] = list(range(anchors[0] + 1))
+    groups[-1] = sorted({*groups[-1], *range(anchors[-1], len(placed))})
+    rows = [
+        [
+            _Box("".join(placed[i][0][column] for i in group), cell.x0, cell.x1)
+            for column, cell in enumerate(cells)
+        ]
+        for group in groups
+    ]
+    return last, rows
+
+
+def _run_over(lines: list[_Line], last: list[_Box]) -> list[_Box] | None:
+    """The previous page's last row with the lines' words added to its cells' text."""
+    printed = [re.sub(r"\s+", "", line.paragraph.text) for line in lines]
+    if any(
+        len(text) > RUN_OVER_CHARACTERS or CAPTION_LINE.search(text) or TABLE_TITLE.fullmatch(text)
+        for text in printed
+    ) or TABLE_TITLE.fullmatch("".join(printed)):  # a title, also wrapped (…项目绩效目 / 标表)
+        return None
+    texts = [box.text for box in last]
+    for line in lines:
+        run_over = _placed(line, last)
+        if run_over is None or any(text and not last[i].text for i, text in enumerate(run_over)):
+            return None
+        texts = [text + more for text, more in zip(texts, run_over, strict=True)]
+    return [_Box(text, box.x0, box.x1) for text, box in zip(texts, last, strict=True)]
 
 
 def read_pdf(data: bytes, source: str) -> Document:
