@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.evaluation import TRUTH_DIR, measure
 from pipelines.evaluation.metrics import consistency, key_figures, known_findings, page_coverage
-from pipelines.evaluation.printed import PrintedPage, line_amounts, text_amounts
+from pipelines.evaluation.printed import PrintedPage, line_amounts, printed_pages, text_amounts
 from pipelines.evaluation.report import render
 from tests.conftest import RAW_DIR
 
@@ -64,6 +64,16 @@ def test_a_lost_continuation_page_counts_though_no_table_was_found_on_it() -> No
     printed = [PrintedPage(16, (D("235.00"), D("105.00"), D("265.00"))), PrintedPage(17, (D("1"),))]
     coverage = page_coverage("a.pdf", printed, facts())
     assert coverage.select("page", "printed", "read").rows() == [(16, 3, 0)]
+
+
+def test_text_set_outside_the_page_is_not_printed() -> None:
+    """江苏省人大 2017 p.11 prints 财政拨款支出预算表 (19 amounts) and holds p.12's two tables
+    again below its bottom edge, where no reader or printer shows them (合计 7,666.68)."""
+    data = (RAW_DIR / "corpus" / "2017_yusuan_jiangsu_renda-changweihui-bgt.pdf").read_bytes()
+    page = printed_pages(data)[10]
+    assert len(page.amounts) == 19
+    assert Decimal("13649.07") in page.amounts
+    assert Decimal("7666.68") not in page.amounts
 
 
 def test_small_whole_facts_are_left_out_as_the_second_reading_leaves_them_out() -> None:

@@ -181,9 +181,9 @@ def test_a_continued_tables_first_row_printed_over_several_lines_is_one_row() ->
 
 
 def test_a_cells_words_run_over_the_page_break_stay_in_that_cell() -> None:
-    """2017 高级人民法院 政府采购预算表: page 17 ends with 应用软件购建费 | 信息网络及软件购 | 606.00
-    and page 18 opens with 置更新, the rest of that cell: one row, and page 18's rows continue
-    the same table instead of starting an unrecognised one."""
+    """2017 高级人民法院 政府采购预算表: page 17 ends with 应用软件购建费 | 信息网络及软件购 |
+    606.00 and page 18 opens with 置更新, the rest of that cell: one row, and page 18's rows
+    continue the same table instead of starting an unrecognised one."""
     document = corpus_document("2017_yusuan_jiangsu_gaojifayuan.pdf")
     table = table_with(document, "应用软件购建费")
     assert ["", "应用软件购建费", "信息网络及软件购置更新", "", "", "606.00"] in [

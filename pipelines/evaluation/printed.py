@@ -8,7 +8,9 @@ both), the HTML's text nodes through the standard library's parser, the Word XML
 plain lines for text files. It knows no
 table, label or header: a token counts as a printed amount by its form and its neighbours alone.
 
-What it leaves out, on purpose: whole numbers under 100 (行次 columns, page and list numbers,
+A PDF page's text is what lies within its box: text set outside it is not printed (江苏省人大
+2017 p.11 holds the next page's two tables again below its bottom edge). What it leaves out, on
+purpose: whole numbers under 100 (行次 columns, page and list numbers,
 counts: indistinguishable from small whole amounts without a reading of the grid, so a table
 of whole 万元 under 100 is not measured), years, dates, percentages, figures followed by a unit
 word (prose: 86.05 万元, 13 个), and classification codes (a run of whole numbers opening a line
@@ -124,6 +126,25 @@ class PrintedPage:
     amounts: tuple[Decimal, ...]
 
 
+def _printed_text(page) -> str:
+    """A PDF page's text as PDFium assembles it, each character whose middle lies outside the
+    page's box blanked: set there, it is not printed. Where PDFium's text and its characters do
+    not pair one to one (characters beyond the Basic Multilingual Plane), the whole text."""
+    text_page = page.get_textpage()
+    text = text_page.get_text_range()
+    if len(text) != text_page.count_chars():
+        return text
+    left, bottom, right, top = page.get_cropbox()
+    printed = []
+    for index, char in enumerate(text):
+        if not char.isspace():
+            x0, y0, x1, y1 = text_page.get_charbox(index)
+            if not (left <= (x0 + x1) / 2 <= right and bottom <= (y0 + y1) / 2 <= top):
+                char = " "
+        printed.append(char)
+    return "".join(printed)
+
+
 def _pdf_pages(data: bytes) -> list[PrintedPage]:
     import pypdfium2
 
@@ -132,7 +153,7 @@ def _pdf_pages(data: bytes) -> list[PrintedPage]:
         pages = []
         for index in range(len(pdf)):
             page = pdf[index]
-            text = page.get_textpage().get_text_range()
+            text = _printed_text(page)
             lines = text.replace("\r\n", "\n").split("\n")
             pages.append(PrintedPage(index + 1, tuple(text_amounts(lines))))
             page.close()
