@@ -36,6 +36,23 @@ def test_a_unit_word_wrapped_to_the_next_line_still_marks_prose() -> None:
     assert text_amounts(lines) == []
 
 
+def test_a_unit_word_letter_spaced_or_split_over_two_lines_still_marks_prose() -> None:
+    """湖州市卫生健康委员会 2026 p.7 justifies its prose (政 府 性 基 金 收 入 27600.00
+    万 元); 苏州市科学技术局 2026 p.35 breaks a line between 万 and 元; a count's unit at a
+    line's end stays one."""
+    assert line_amounts("政 府 性 基 金 收 入 27600.00 万 元 ， 占 5.4%；") == []
+    assert text_amounts(["收、支总计各减少 178,341.83 万", "元，减少 48.92%。"]) == []
+    assert text_amounts(["信息 3000 次", "满意度指标 服务对象满"]) == []
+
+
+def test_a_budget_units_code_before_its_name_is_not_an_amount() -> None:
+    """苏州市交通运输局 2026 收入总表 prints each unit's code before its name."""
+    assert (
+        line_amounts(" 123001 苏州市交通运输局 201,457.56 201,457.56 201,457.56")
+        == [D("201457.56")] * 3
+    )
+
+
 def test_row_numbers_years_and_page_numbers_are_not_amounts() -> None:
     assert line_amounts("一般公共预算财政拨款收入 1 2,940.05") == [D("2940.05")]
     assert line_amounts("2017 年度 部门预算") == []

@@ -13,8 +13,9 @@ A PDF page's text is what lies within its box: text set outside it is not printe
 purpose: whole numbers under 100 (行次 columns, page and list numbers,
 counts: indistinguishable from small whole amounts without a reading of the grid, so a table
 of whole 万元 under 100 is not measured), years, dates, percentages, figures followed by a unit
-word (prose: 86.05 万元, 13 个), and classification codes (a run of whole numbers opening a line
-before its label, as 30206 电费 or 201 03 01 行政运行 print).
+word (prose: 86.05 万元, 13 个, also letter-spaced 万 元 or wrapped 万 / 元), classification
+codes (a run of whole numbers opening a line before its label, as 30206 电费 or 201 03 01 行政运行
+print) and budget units' codes opening a line before the unit's name (123001 苏州市交通运输局本级).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ UNIT_AFTER = re.compile(
 )
 CODE_SHAPE = re.compile(r"[123]\d{2}(?:\d{2}){0,2}")
 CODE_PART = re.compile(r"\d{2}")
+UNIT_CODE = re.compile(r"\d{6,9}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TOKEN_SPLIT = re.compile(r"[\s|｜\u3000]+")
 MIN_WHOLE_AMOUNT = 100
@@ -55,7 +57,11 @@ def amount_value(token: str) -> Decimal | None:
 
 def _is_code(token: str, opening: bool, rest: list[str]) -> bool:
     """A whole number of a code's shape (类 3, 款 5, 项 7 digits) is a code where it opens its
-    line, or where its label follows it mid-line (a row printed after another on one line)."""
+    line, or where its label follows it mid-line (a row printed after another on one line); a
+    budget unit's code (123001 苏州市交通运输局本级) where it opens its line before the unit's
+    name."""
+    if UNIT_CODE.fullmatch(token) and opening and rest and CJK.match(rest[0]):
+        return True
     return bool(CODE_SHAPE.fullmatch(token)) and (opening or _labels_follow(rest))
 
 
@@ -103,9 +109,16 @@ def line_amounts(line: str, next_line_opens: str = "") -> list[Decimal]:
         if value is None:
             label_seen = label_seen or bool(CJK.search(token))
             continue
-        following = tokens[index + 1] if index + 1 < len(tokens) else next_line_opens
+        # a unit word letter-spaced (万 元) or wrapped after its first character (万 / 元) is
+        # still one
+        after = tokens[index + 1 : index + 4]
+        following = ["".join(after[:count]) for count in range(1, len(after) + 1)]
+        if len(after) < 3:
+            following.append("".join(after) + next_line_opens)
         whole = "." not in token and "," not in token
-        if UNIT_AFTER.match(following) or (not whole and YEAR_DECIMAL.fullmatch(token)):
+        if any(UNIT_AFTER.match(text) for text in following if text) or (
+            not whole and YEAR_DECIMAL.fullmatch(token)
+        ):
             continue
         if whole and (
             abs(value) < MIN_WHOLE_AMOUNT
