@@ -1,6 +1,7 @@
 """Performance-target forms (项目支出绩效目标表): one per project, a form rather than a grid.
 
-A form gives the project, its funding (年度资金总额 or 资金总额, 财政拨款, 其他资金), its overall
+A form gives the project, its funding (年度资金总额 or 资金总额, 财政拨款, 其他资金; a department's
+whole-expenditure form 基本支出 and 项目支出), its overall
 goal, and a list of indicators under 一级/二级/三级指标, each with a target value. Forms are known
 by their title (项目支出绩效目标表, …项目绩效目标表, 部门整体支出绩效目标表) or by their indicator
 header (一级指标); labels are found in any cell of their row, values in the cell after them, and
@@ -29,6 +30,9 @@ INDICATOR_HEADER = "一级指标"
 TOTAL_FUNDS = re.compile(r"(年度|项目)?资金总额[：:]?")
 FISCAL_FUNDS = re.compile(r"(其中[：:])?财政拨款[：:]?")
 OTHER_FUNDS = re.compile(r"其他资金[：:]?")
+# a department-wide form (部门整体支出绩效目标表) splits its funds into basic and project
+BASIC_FUNDS = re.compile(r"(其中[：:])?基本支出[：:]?")
+PROJECT_FUNDS = re.compile(r"(其中[：:])?项目支出[：:]?")
 GOAL = re.compile(r"(项目总体目标|年度绩效目标|项目实施期目标|总体目标)[：:]?")
 TARGET_HEADER = re.compile(r"(目标值|指标值).*")
 LIST_NUMBER = re.compile(
@@ -90,6 +94,8 @@ class PerformanceForm:
     total_funds: Decimal | None = None
     fiscal_funds: Decimal | None = None
     other_funds: Decimal | None = None
+    basic_funds: Decimal | None = None
+    project_funds: Decimal | None = None
     goal: str | None = None
     source_line: int | None = None
     source_page: int | None = None
@@ -194,6 +200,8 @@ def parse_form(table: Table, captions: tuple[str, ...] = ()) -> PerformanceForm:
             form.total_funds = _amount_after(texts, TOTAL_FUNDS, form.total_funds)
             form.fiscal_funds = _amount_after(texts, FISCAL_FUNDS, form.fiscal_funds)
             form.other_funds = _amount_after(texts, OTHER_FUNDS, form.other_funds)
+            form.basic_funds = _amount_after(texts, BASIC_FUNDS, form.basic_funds)
+            form.project_funds = _amount_after(texts, PROJECT_FUNDS, form.project_funds)
     if form.project_name is None:
         form.project_name, unit = _titled_project(captions)
         form.budget_unit = form.budget_unit or unit

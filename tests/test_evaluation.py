@@ -53,6 +53,10 @@ def test_a_budget_units_code_before_its_name_is_not_an_amount() -> None:
     )
 
 
+def test_a_number_after_a_label_naming_a_code_is_a_code() -> None:
+    assert line_amounts("部门名称 泉州市公安局 部门预算编码 301") == []
+
+
 def test_row_numbers_years_and_page_numbers_are_not_amounts() -> None:
     assert line_amounts("一般公共预算财政拨款收入 1 2,940.05") == [D("2940.05")]
     assert line_amounts("2017 年度 部门预算") == []

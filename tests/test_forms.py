@@ -126,6 +126,31 @@ def test_funds_labelled_with_a_colon_are_read_and_a_printed_zero_is_kept() -> No
     assert form.goal == "深化科技兴警战略，提升公安机关新质战斗力。"
 
 
+def test_a_departments_whole_expenditure_form_keeps_its_basic_and_project_funds() -> None:
+    """泉州市公安局 2026 p.52 部门整体支出绩效目标表: 资金总额 81,562.56 = 项目支出 29,514.82 +
+    基本支出 52,047.74, 其他资金 0.00; its 部门预算编码 301 is a code, not funds."""
+    rows = [
+        ["部门名称", "泉州市公安局", "部门预算编码", "301", ""],
+        ["年度预算安排（万元）", "资金总额", "81562.56", "", ""],
+        ["", "项目支出", "29514.82", "", ""],
+        ["", "基本支出", "52047.74", "", ""],
+        ["", "其他资金", "0.00", "", ""],
+        ["绩效目标指标", "一级指标", "二级指标", "三级指标", "目标值"],
+        ["", "成本指标", "经济成本指标", "成本使用率", "≤85%"],
+    ]
+    position = Position(page=52)
+    table = Table(
+        tuple(Row(tuple(Cell(t, position) for t in texts), position) for texts in rows), position
+    )
+    form = parse_form(table, ("部门整体支出绩效目标表", "（2026年度）"))
+    assert (form.budget_unit, form.total_funds, form.other_funds) == (
+        "泉州市公安局",
+        Decimal("81562.56"),
+        Decimal("0.00"),
+    )
+    assert (form.basic_funds, form.project_funds) == (Decimal("52047.74"), Decimal("29514.82"))
+
+
 def test_indicators_are_read_from_the_columns_their_header_names() -> None:
     form = parse_form(quanzhou_form(), QUANZHOU_TITLE)
     assert [(i.level1, i.level2, i.level3, i.target_raw) for i in form.indicators] == [

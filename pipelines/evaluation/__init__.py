@@ -106,7 +106,8 @@ def _frames(warehouse: Path) -> dict[str, pl.DataFrame]:
         "form_amounts": """SELECT r.source_file, p.source_page, CAST(amount AS VARCHAR) AS raw_text
                 FROM performance_project p
                 JOIN raw_file r ON r.document_id = p.document_id AND r.status = 'loaded',
-                UNNEST([p.total_funds, p.fiscal_funds, p.other_funds]) AS funds(amount)
+                UNNEST([p.total_funds, p.fiscal_funds, p.other_funds, p.basic_funds,
+                        p.project_funds]) AS funds(amount)
                 WHERE amount IS NOT NULL""",
         "results": """SELECT r.source_file, q.*, t.topic
                 FROM dq_result q

@@ -15,7 +15,8 @@ counts: indistinguishable from small whole amounts without a reading of the grid
 of whole 万元 under 100 is not measured), years, dates, percentages, figures followed by a unit
 word (prose: 86.05 万元, 13 个, also letter-spaced 万 元 or wrapped 万 / 元), classification
 codes (a run of whole numbers opening a line before its label, as 30206 电费 or 201 03 01 行政运行
-print) and budget units' codes opening a line before the unit's name (123001 苏州市交通运输局本级).
+print), budget units' codes opening a line before the unit's name (123001 苏州市交通运输局本级)
+and a number after a label naming a code (部门预算编码 301).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ UNIT_AFTER = re.compile(
 CODE_SHAPE = re.compile(r"[123]\d{2}(?:\d{2}){0,2}")
 CODE_PART = re.compile(r"\d{2}")
 UNIT_CODE = re.compile(r"\d{6,9}")
+CODE_LABEL = re.compile(r"(编码|代码|编号)[：:]?$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TOKEN_SPLIT = re.compile(r"[\s|｜\u3000]+")
 MIN_WHOLE_AMOUNT = 100
@@ -125,6 +127,7 @@ def line_amounts(line: str, next_line_opens: str = "") -> list[Decimal]:
             or token.startswith("0")
             or (1900 <= value <= 2099 and len(token) == 4)
             or _is_code(token, opening=not label_seen, rest=tokens[index + 1 :])
+            or (index and CODE_LABEL.search(tokens[index - 1]))
         ):
             continue
         amounts.append(value)

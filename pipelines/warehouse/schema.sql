@@ -155,6 +155,8 @@ CREATE TABLE performance_project (
     total_funds  DECIMAL(24, 6),          -- 年度资金总额, 万元
     fiscal_funds DECIMAL(24, 6),          -- 其中：财政拨款
     other_funds  DECIMAL(24, 6),          -- 其他资金
+    basic_funds  DECIMAL(24, 6),          -- 基本支出 (a department's whole-expenditure form)
+    project_funds DECIMAL(24, 6),         -- 项目支出 (a department's whole-expenditure form)
     goal         VARCHAR,                 -- 项目总体目标
     source_line  INTEGER,
     source_page  INTEGER,
@@ -446,7 +448,8 @@ LEFT JOIN raw_file r ON r.document_id = q.document_id AND r.status = 'loaded';
 CREATE VIEW v_performance_indicators AS
 SELECT
     i.document_id, dep.department_name AS department, d.fiscal_year, i.form_no,
-    i.project_name, p.total_funds, p.fiscal_funds, p.other_funds, i.indicator_no,
+    i.project_name, p.total_funds, p.fiscal_funds, p.other_funds, p.basic_funds,
+    p.project_funds, i.indicator_no,
     i.level1, i.level2, i.level3, i.target_raw, i.operator, i.target_value, i.target_unit,
     i.target_date, i.source_line, i.source_page
 FROM performance_indicator i
