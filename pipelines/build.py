@@ -33,6 +33,7 @@ from pipelines.extract import (
     PROJECT_SCHEMA,
     TABLE_SCHEMA,
     TEXT_PART,
+    TEXT_TABLE_SCHEMA,
     WARNING_SCHEMA,
     DocumentResult,
     extract_file,
@@ -284,6 +285,7 @@ FRAME_SCHEMAS = {
     "claims": CLAIM_SCHEMA,
     "profile": PROFILE_SCHEMA,
     "passages": PASSAGE_SCHEMA,
+    "text_tables": TEXT_TABLE_SCHEMA,
 }
 # what a text part lends the tables document it joins: its narrative, profile and outline
 PART_FRAMES = ("claims", "profile", "passages")
@@ -303,6 +305,7 @@ def staged_frame_paths(staging: Staging) -> dict[str, Path]:
         "claims": staging.claims,
         "profile": staging.profile,
         "passages": staging.passages,
+        "text_tables": staging.text_tables,
     }
 
 

@@ -25,6 +25,7 @@ VIEWS = (
     "v_dq_results",
     "v_narrative_claims",
     "v_performance_indicators",
+    "v_text_tables",
     "v_staffing",
     "v_assets",
     "v_procurement",

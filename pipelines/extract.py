@@ -34,6 +34,7 @@ from pipelines.recognise import (
     table_layouts,
 )
 from pipelines.repair import joined_continuations, realigned_rows
+from pipelines.vocabulary import list_class
 
 FACT_SCHEMA = {
     "document_id": pl.String,
@@ -121,6 +122,18 @@ INDICATOR_SCHEMA = {
     "target_value": pl.Decimal(24, 6),
     "target_unit": pl.String,
     "target_date": pl.Date,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
+TEXT_TABLE_SCHEMA = {
+    "document_id": pl.String,
+    "text_table_no": pl.Int16,
+    "list_kind": pl.String,
+    "title": pl.String,
+    "row_no": pl.Int32,
+    "column_no": pl.Int16,
+    "header": pl.String,
+    "text": pl.String,
     "source_line": pl.Int32,
     "source_page": pl.Int32,
 }
@@ -253,6 +266,9 @@ class DocumentResult:
     claims: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLAIM_SCHEMA))
     profile: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROFILE_SCHEMA))
     passages: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PASSAGE_SCHEMA))
+    text_tables: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=TEXT_TABLE_SCHEMA)
+    )
 
     @property
     def warnings_frame(self) -> pl.DataFrame:
@@ -359,7 +375,43 @@ def _flattened(document) -> str | None:
 
 
 def _has_amounts(table: RecognisedTable) -> bool:
-    return any(is_amount(text) for row in table.data_rows for text in row.texts)
+    """Whether a table prints an amount outside its label columns (a roster's 序号 1, 2, 3 is
+    none)."""
+    keys = {column.index for column in table.columns if column.is_key}
+    return any(
+        is_amount(text)
+        for row in table.data_rows
+        for index, text in enumerate(row.texts)
+        if index not in keys
+    )
+
+
+def text_tables_frame(document_id: str, tables: list[RecognisedTable]) -> pl.DataFrame:
+    """Every cell of a document's tables of text (rosters, lists), numbered in reading order,
+    with its column's header and the kind of list its caption names (`vocabulary.list_class`)."""
+    rows = []
+    for number, table in enumerate(tables, start=1):
+        headers = {column.index: "/".join(column.path) for column in table.columns}
+        title = next((c.strip() for c in reversed(table.captions) if c.strip()), None)
+        kind = list_class(table.captions)
+        for row_no, row in enumerate(table.data_rows, start=1):
+            for column_no, cell in enumerate(row.cells, start=1):
+                if cell.clean:
+                    rows.append(
+                        {
+                            "document_id": document_id,
+                            "text_table_no": number,
+                            "list_kind": kind,
+                            "title": title,
+                            "row_no": row_no,
+                            "column_no": column_no,
+                            "header": headers.get(column_no - 1) or None,
+                            "text": cell.clean,
+                            "source_line": cell.position.line,
+                            "source_page": cell.position.page,
+                        }
+                    )
+    return pl.DataFrame(rows, schema=TEXT_TABLE_SCHEMA)
 
 
 def _inventory_row(
@@ -471,6 +523,9 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         result.document_id, [parse_form(t.table, t.captions) for t in forms]
     )
     unknown = [t for t in unrecognised if t not in forms and _has_amounts(t)]
+    result.text_tables = text_tables_frame(
+        result.document_id, [t for t in unrecognised if t not in forms and t not in unknown]
+    )
     printed_classes = {spec.topic for spec in TEMPLATES[result.template]}
     for table in list(unknown):
         national = _national(table, printed_classes)

@@ -67,6 +67,11 @@ class Staging:
         return self.root / "passages.parquet"
 
     @property
+    def text_tables(self) -> Path:
+        """Every cell of the tables of text (rosters, lists): no amounts, kept as text."""
+        return self.root / "text_tables.parquet"
+
+    @property
     def warnings(self) -> Path:
         return self.root / "warnings.parquet"
 

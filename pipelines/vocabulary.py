@@ -124,6 +124,17 @@ def measure_table() -> str:
     return "\n".join(lines)
 
 
+def list_class(captions: tuple[str, ...]) -> str | None:
+    """The kind of text table (`[lists]`) the caption lines above a table name, the nearest
+    line first (二、部门决算单位构成, then 从预算单位构成看，… 见下表: names a unit roster)."""
+    for caption in reversed(captions):
+        label = "".join(caption.split())
+        for kind, entry in _vocabulary().get("lists", {}).items():
+            if any(_compiled(pattern).search(label) for pattern in entry["titles"]):
+                return kind
+    return None
+
+
 def class_table() -> str:
     """The README's table of the classes, made from the vocabulary so the two cannot differ
     (`tests/test_vocabulary.py` holds the README to it): a class without measures is a form."""

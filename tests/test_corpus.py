@@ -389,3 +389,26 @@ def test_completeness_is_out_of_100_for_every_family(corpus_warehouse) -> None:
         ).fetchall()
     assert {template for template, _ in scores} == set(FAMILY_DOCUMENTS)
     assert all(0 <= score <= 100 for _, score in scores)
+
+
+def test_a_unit_roster_is_kept_as_text_not_as_an_unrecognised_table(corpus_warehouse) -> None:
+    """普陀区财政局 2024 决算 p.5 lists the units its 部门决算 includes (序号 | 单位名称 | 备注):
+    text, queryable as a roster, not a disclosure table whose 序号 were amounts."""
+    units = query(
+        corpus_warehouse,
+        """SELECT t.text FROM v_text_tables t JOIN raw_file r USING (document_id)
+           WHERE r.source_file = ? AND t.list_kind = 'unit_roster' AND t.header = '单位名称'
+           ORDER BY t.row_no""",
+        SH_FINAL,
+    )
+    assert [unit for (unit,) in units] == [
+        "上海市普陀区财政局（本级）",
+        "上海市普陀区财政局财政所",
+        "上海市普陀区国库收付中心",
+    ]
+    assert query(
+        corpus_warehouse,
+        """SELECT count(*) FROM document_warning w JOIN raw_file r USING (document_id)
+           WHERE r.source_file = ? AND w.kind = 'unrecognised_table'""",
+        SH_FINAL,
+    ) == [(0,)]

@@ -367,3 +367,11 @@ def test_expenditure_by_economic_class_is_its_own_class_not_basic_expenditure() 
 
     assert title_class("2026 年度一般公共预算支出经济分类情况表") == "general_budget_economic"
     assert title_class("2026 年度一般公共预算基本支出经济分类情况表") == "general_budget_basic"
+
+
+def test_a_caption_naming_the_units_of_a_budget_makes_its_table_a_unit_roster() -> None:
+    from pipelines.vocabulary import list_class
+
+    captions = ("二、部门预算单位构成", "从预算单位构成看，泉州市公安局包括 32 个机关行政科室")
+    assert list_class(captions) == "unit_roster"
+    assert list_class(("一、部门主要职责",)) is None

@@ -94,6 +94,7 @@ DOCUMENT_TABLES = (
     "profile_fact",
     "narrative_claim",
     "document_passage",
+    "text_table_cell",
     "performance_indicator",
     "performance_project",
     "printed_code",
@@ -156,6 +157,9 @@ INSERT INTO profile_fact SELECT * FROM read_parquet($profile)
 WHERE document_id IN (SELECT document_id FROM new_documents);
 
 INSERT INTO document_passage SELECT * FROM read_parquet($passages)
+WHERE document_id IN (SELECT document_id FROM new_documents);
+
+INSERT INTO text_table_cell SELECT * FROM read_parquet($text_tables)
 WHERE document_id IN (SELECT document_id FROM new_documents);
 
 UPDATE dim_document d SET
@@ -328,6 +332,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 "claims": str(staging.claims),
                 "profile": str(staging.profile),
                 "passages": str(staging.passages),
+                "text_tables": str(staging.text_tables),
                 "dq_results": str(staging.dq_results),
                 "input_keys": keys,
                 **{name: str(path) for name, path in dimensions.items()},

@@ -228,6 +228,23 @@ CREATE TABLE document_passage (
     PRIMARY KEY (document_id, passage_no)
 );
 
+-- Tables of text, not amounts (a 单位构成 roster: 序号 | 单位名称 | 备注): every filled cell, with
+-- its column's header; list_kind names the kind of list the caption says it is (vocabulary
+-- [lists]: unit_roster), NULL where none.
+CREATE TABLE text_table_cell (
+    document_id    VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    text_table_no  SMALLINT NOT NULL,     -- 1-based order of the text table in the document
+    list_kind      VARCHAR,
+    title          VARCHAR,               -- the caption line nearest above it
+    row_no         INTEGER NOT NULL,      -- 1-based, below the header
+    column_no      SMALLINT NOT NULL,     -- 1-based
+    header         VARCHAR,               -- the column's header labels, top down, joined by /
+    text           VARCHAR NOT NULL,
+    source_line    INTEGER,
+    source_page    INTEGER,
+    PRIMARY KEY (document_id, text_table_no, row_no, column_no)
+);
+
 -- The department's profile as the prose states it: staffing, internal structure, assets,
 -- procurement, running costs. One row per item (structure: one per internal unit's name).
 CREATE TABLE profile_fact (
@@ -444,6 +461,17 @@ FROM dq_result q
 JOIN dim_document d ON d.document_id = q.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
 LEFT JOIN raw_file r ON r.document_id = q.document_id AND r.status = 'loaded';
+
+-- Every cell of the documents' tables of text, with the department and year: SELECT text FROM
+-- v_text_tables WHERE list_kind = 'unit_roster' AND header = '单位名称' lists the units.
+CREATE VIEW v_text_tables AS
+SELECT
+    c.document_id, dep.department_name AS department, d.fiscal_year, c.text_table_no,
+    c.list_kind, c.title, c.row_no, c.column_no, c.header, c.text, c.source_line,
+    c.source_page
+FROM text_table_cell c
+JOIN dim_document d ON d.document_id = c.document_id
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
 
 CREATE VIEW v_performance_indicators AS
 SELECT
