@@ -379,6 +379,38 @@ def _department_row(table: RecognisedTable, key_columns: list[Column]) -> set[in
     return set()
 
 
+def _unlabelled_total(table: RecognisedTable, key_columns: list[Column]) -> int | None:
+    """A first row that leaves its label cells blank and prints, in every amount column, the
+    sum of the rows below it, to the cent per row: the table's 合计 printed without its word
+    (湖州 2026 项目支出绩效表: | | 1,266.75 | over its seven projects)."""
+    amounts = [c for c in table.columns if c not in key_columns and not c.is_code_part]
+    labels = [c for c in table.columns if c not in amounts]
+    rows = [
+        (index, row.texts)
+        for index, row in enumerate(table.data_rows, start=table.header_rows)
+        if not is_column_numbers(row.texts) and any(row.texts)
+    ]
+    if len(rows) < 3 or not labels:
+        return None
+    (index, first), below = rows[0], [texts for _, texts in rows[1:]]
+
+    def cell(texts: list[str], column: Column) -> str:
+        return texts[column.index] if column.index < len(texts) else ""
+
+    if any(cell(first, column) for column in labels):
+        return None
+    printed = [column for column in amounts if is_amount(cell(first, column))]
+    for column in printed:
+        values = [
+            parse_amount(cell(texts, column)) for texts in below if is_amount(cell(texts, column))
+        ]
+        if not values or abs(parse_amount(cell(first, column)) - sum(values)) > Decimal(
+            "0.01"
+        ) * len(values):
+            return None
+    return index if printed else None
+
+
 def _unit_groups(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
     """Rows that total a group of units: tables by unit print the department (123) above its
     units (123001, 123002 …), its code the start of theirs, or by name only above them."""
@@ -412,6 +444,7 @@ def _grid_block_facts(
     project_column = next((c for c in key_columns if c.leaf == "项目名称"), None)
     name_columns = [c for c in key_columns if c is not project_column]
     groups = _unit_groups(table, key_columns)
+    unlabelled_total = _unlabelled_total(table, key_columns)
     coded_above: str | None = None  # the code of the last coded row: a project row's own
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
@@ -447,6 +480,8 @@ def _grid_block_facts(
         row_role = "total" if TOTAL_LABEL.match(row_label) and not code else "item"
         if row_index in groups:
             row_role = "subtotal"
+        elif row_index == unlabelled_total:
+            row_role = "total"
         printed = False
         for column, column_spec in amount_columns:
             if column.index >= len(row.cells):

@@ -29,6 +29,8 @@ DEPARTMENT = re.compile(
     r"(?:\s{2,}|\s*单位[：:]|$)"
 )
 UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
+# the 栏次 mark of a column printed in its header cell (湖州 2026: 单位名称** | 金额**)
+COLUMN_MARK = re.compile(r"(?<=[^*＊])[*＊]+$")
 CODE_PART = re.compile(r"^(类|款|项)$")
 CODE_SHAPE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 204, 款 20405, 项 2040501
 UNLABELLED_CODES = "编码"  # the label given to a column of codes printed without a header
@@ -223,7 +225,7 @@ def column_paths(
     for index in range(width):
         path: list[str] = []
         for labels in aligned:
-            label = normalise_label(labels[index])
+            label = COLUMN_MARK.sub("", normalise_label(labels[index]))
             if label and (not path or path[-1] != label):
                 path.append(label)
         columns.append(Column(index=index, path=tuple(path)))

@@ -375,3 +375,17 @@ def test_a_caption_naming_the_units_of_a_budget_makes_its_table_a_unit_roster() 
     captions = ("二、部门预算单位构成", "从预算单位构成看，泉州市公安局包括 32 个机关行政科室")
     assert list_class(captions) == "unit_roster"
     assert list_class(("一、部门主要职责",)) is None
+
+
+def test_a_project_performance_list_is_its_class_with_its_unlabelled_total() -> None:
+    """湖州市财政局 2026 2026年市级部门项目支出绩效表: 单位名称** | 项目名称** | 金额** | 项目总体
+    绩效目标**, the column marks in the header cells; its first row leaves the labels blank and
+    prints 1,266.75, the sum of the seven projects below: the table's total."""
+    huzhou = extract_file(CORPUS / "2026_yusuan_zhejiang-huzhou_caizhengju.pdf", CORPUS)
+    listed = huzhou.facts.filter(pl.col("table_name") == "项目支出绩效表")
+    assert set(listed["measure"]) == {"project_expenditure"}
+    totals = listed.filter(pl.col("row_role") == "total")
+    assert totals["amount"].to_list() == [Decimal("1266.75")]
+    items = listed.filter(pl.col("row_role") == "item")
+    assert items.height == 7 and sum(items["amount"]) == Decimal("1266.75")
+    assert "全市会计人员考培" in items["project_name"].to_list()
