@@ -349,6 +349,9 @@ def _grid_facts(builder: _FactBuilder) -> None:
         )
 
 
+CENT = Decimal("0.01")  # the rounding a printed row may carry
+
+
 def _first_amount(row: Row, columns: list[Column]) -> Decimal | None:
     for column in columns:
         text = row.texts[column.index] if column.index < len(row.texts) else ""
@@ -357,11 +360,15 @@ def _first_amount(row: Row, columns: list[Column]) -> Decimal | None:
     return None
 
 
-def _department_row(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
-    """The department's row of a table by unit name (湖州 2026: 合计, 湖州市财政局, then its units
-    湖州市财政局, 湖州市市级财政国库支付中心 …): the first row under the total whose amount is the
-    sum of the rows below it, to the cent per row."""
-    if not any(UNIT_NAME.fullmatch(c.leaf) for c in key_columns):
+def _group_rows(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
+    """The rows that total a group of the rows after them in a table by name, without codes
+    (湖州 2026: 合计, 湖州市财政局, then its units; 珠海 2026 项目支出: 合计, then each unit
+    above its projects): under a first 合计 row, the rows split into consecutive groups each
+    headed by the sum of its other rows, to the cent per row, where the heads add up to the 合计
+    and all rows to twice it — as a flat list of items never does. A table read by its codes
+    nests by them instead, unless its rows name units (单位名称)."""
+    by_unit = any(UNIT_NAME.fullmatch(c.leaf) for c in key_columns)
+    if any(c.is_code_part for c in table.columns) or (table.spec.code_kind and not by_unit):
         return set()
     amounts = [c for c in table.columns if c not in key_columns and not c.is_code_part]
     rows = [
@@ -373,10 +380,32 @@ def _department_row(table: RecognisedTable, key_columns: list[Column]) -> set[in
     labels = [next((t for t in texts if t), "") for _, _, texts in rows]
     if len(rows) < 3 or not TOTAL_LABEL.match(normalise_label(labels[0])):
         return set()
-    (index, amount, _), below = rows[1], [amount for _, amount, _ in rows[2:]]
-    if amount == rows[0][1] and abs(amount - sum(below)) <= Decimal("0.01") * len(below):
-        return {index}
-    return set()
+    total, below = rows[0][1], [amount for _, amount, _ in rows[1:]]
+    if abs(sum(below) - 2 * total) > CENT * len(below):
+        return set()
+    heads = _group_heads(below)
+    if heads is None or abs(sum(below[h] for h in heads) - total) > CENT * len(heads):
+        return set()
+    return {rows[1 + head][0] for head in heads}
+
+
+def _group_heads(amounts: list[Decimal]) -> list[int] | None:
+    """Where consecutive groups start, each first amount the sum of the group's others, the
+    groups covering every amount (the earliest end for each group); None where no such split
+    exists. Worked back from the last amount, so a long table costs no recursion."""
+    splits: list[list[int] | None] = [None] * len(amounts) + [[]]
+    signed = any(amount < 0 for amount in amounts)
+    for start in range(len(amounts) - 1, -1, -1):
+        running = Decimal(0)
+        for end in range(start + 1, len(amounts)):
+            running += amounts[end]
+            slack = CENT * (end - start)
+            if abs(running - amounts[start]) <= slack and splits[end + 1] is not None:
+                splits[start] = [start, *splits[end + 1]]
+                break
+            if not signed and running > amounts[start] + slack:
+                break
+    return splits[0]
 
 
 def _unlabelled_total(table: RecognisedTable, key_columns: list[Column]) -> int | None:
@@ -416,7 +445,7 @@ def _unit_groups(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
     units (123001, 123002 …), its code the start of theirs, or by name only above them."""
     column = next((c for c in key_columns if UNIT_CODE.fullmatch(c.leaf)), None)
     if column is None:
-        return _department_row(table, key_columns)
+        return _group_rows(table, key_columns)
     codes = {
         row_index: row.texts[column.index]
         for row_index, row in enumerate(table.data_rows, start=table.header_rows)

@@ -389,3 +389,44 @@ def test_a_project_performance_list_is_its_class_with_its_unlabelled_total() -> 
     items = listed.filter(pl.col("row_role") == "item")
     assert items.height == 7 and sum(items["amount"]) == Decimal("1266.75")
     assert "全市会计人员考培" in items["project_name"].to_list()
+
+
+def test_basic_expenditure_by_funding_source_is_its_class(zhuhai) -> None:
+    """珠海市商务局 2026 部门预算基本支出预算表: 总计 | 财政拨款 (合计 | 一般公共预算 | 政府性基金
+    预算 | 国有资本经营预算) | 财政专户拨款 | 其他资金; 财政拨款/合计 is the appropriation, not a
+    second total."""
+    table = zhuhai.facts.filter(pl.col("table_name") == "基本支出预算表")
+    first = table.filter(pl.col("row_label") == "合计")
+    assert dict(zip(first["measure"], first["amount"], strict=True)) == {
+        "total": Decimal("7519.44"),
+        "fiscal_appropriation": Decimal("7519.44"),
+        "general_public_budget": Decimal("7519.44"),
+        "government_fund": Decimal("0.00"),
+        "state_capital_budget": Decimal("0.00"),
+        "special_account_funds": Decimal("0.00"),
+        "other_funds": Decimal("0.00"),
+    }
+
+
+def test_each_unit_above_its_rows_is_their_subtotal_where_the_sums_say_so(zhuhai) -> None:
+    """珠海 2026 项目支出及其他支出预算表: 合计 58,788.54, then 珠海市商务局 58,446.21 above its
+    projects, 珠海市贸易服务中心 20.60 above its own …: each unit's row totals the projects under
+    it (the heads add up to 合计, all rows to twice it), so 合计 adds the projects, once."""
+    table = zhuhai.facts.filter(
+        (pl.col("table_name") == "项目支出及其他支出预算表") & (pl.col("measure") == "total")
+    )
+    subtotals = table.filter(pl.col("row_role") == "subtotal")
+    assert subtotals["row_label"].to_list() == [
+        "珠海市商务局",
+        "珠海市贸易服务中心",
+        "珠海市会议展览局",
+    ]
+    items = table.filter(pl.col("row_role") == "item")
+    assert abs(sum(items["amount"]) - Decimal("58788.54")) <= Decimal("0.01") * items.height
+
+
+def test_a_flat_list_is_not_split_into_groups() -> None:
+    from pipelines.facts import _group_heads
+
+    assert _group_heads([Decimal(x) for x in ("10", "4", "6", "5", "5")]) == [0, 3]
+    assert _group_heads([Decimal(x) for x in ("10", "4", "6", "5", "4")]) is None
