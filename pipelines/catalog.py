@@ -1118,6 +1118,9 @@ NATIONAL_TABLES: tuple[TableSpec, ...] = tuple(
 )
 
 
+NATIONAL_BY_TOPIC = {spec.topic: spec for spec in NATIONAL_TABLES}
+
+
 def described_tables() -> tuple[TableSpec, ...]:
     """Every table the catalog can read: each family's, then the national ones."""
     return (*(spec for specs in TEMPLATES.values() for spec in specs), *NATIONAL_TABLES)
@@ -1273,6 +1276,33 @@ CROSS_RULES: tuple[CrossRule, ...] = (
         by="function_code",
     ),
     CrossRule(
+        "cross.general_budget_economic_total_equals_general_budget",
+        "error",
+        "一般公共预算支出经济分类表合计应等于一般公共预算支出表合计",
+        "the general-public-budget expenditure by economic class adds up to the "
+        "general-public-budget expenditure table's total",
+        (Figure("general_budget_economic", TOTAL),),
+        (Figure("general_budget_expenditure", TOTAL),),
+    ),
+    CrossRule(
+        "cross.basic_by_source_total_equals_expenditure_basic",
+        "error",
+        "基本支出预算表（按资金来源）合计应等于支出预算总表基本支出合计",
+        "the basic expenditure by funding source adds up to the expenditure table's basic "
+        "expenditure",
+        (Figure("basic_by_source", TOTAL),),
+        (Figure("expenditure", ("basic_expenditure",)),),
+    ),
+    CrossRule(
+        "cross.project_by_source_total_equals_expenditure_project",
+        "error",
+        "项目支出及其他支出预算表合计应等于支出预算总表项目支出合计",
+        "the project (and other) expenditure by funding source adds up to the expenditure "
+        "table's project expenditure",
+        (Figure("project_by_source", TOTAL),),
+        (Figure("expenditure", PROJECT),),
+    ),
+    CrossRule(
         "cross.government_fund_total_equals_fiscal_overview",
         "error",
         "政府性基金支出表合计应等于财政拨款收支总表政府性基金支出",
@@ -1317,8 +1347,12 @@ CROSS_RULES: tuple[CrossRule, ...] = (
 
 @cache
 def topic_table(template: str, topic: str) -> TableSpec | None:
-    """A family's table on a topic, if the family publishes one."""
-    return next((spec for spec in TEMPLATES.get(template, ()) if spec.topic == topic), None)
+    """A family's table on a topic, if the family describes one; else the class's national
+    table, which a document of any family is read by where it prints that class (苏州's
+    财政拨款支出表), so the rules across tables hold it to the others too."""
+    return next((spec for spec in TEMPLATES.get(template, ()) if spec.topic == topic), None) or (
+        NATIONAL_BY_TOPIC.get(topic)
+    )
 
 
 @cache
@@ -1342,6 +1376,8 @@ def table_measures(template: str, topic: str, section: str | None = None) -> fro
     spec = topic_table(template, topic)
     if spec is None:
         return frozenset()
+    if spec.template == NATIONAL:  # read by the class's words: any measure of the class
+        return frozenset(vocabulary.table_classes()[topic].measures)
     measures = {column.measure for column in spec.columns}
     if spec.blocks:  # a block's measure replaces its columns'
         measures = {row.measure for row in spec.blocks if row.measure}
@@ -1359,6 +1395,8 @@ def describes(template: str, figure: Figure, by_code: bool = False) -> bool:
     spec = topic_table(template, figure.topic)
     if spec is None or (by_code and spec.code_kind != "function"):
         return False
+    if spec.template == NATIONAL and figure.project:
+        return False  # projects picked by name (接待类) need a family's reading of its rows
     sections = {side.section for side in spec.sides}
     return (
         bool(

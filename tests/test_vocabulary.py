@@ -430,3 +430,31 @@ def test_a_flat_list_is_not_split_into_groups() -> None:
 
     assert _group_heads([Decimal(x) for x in ("10", "4", "6", "5", "5")]) == [0, 3]
     assert _group_heads([Decimal(x) for x in ("10", "4", "6", "5", "4")]) is None
+
+
+def test_a_national_table_is_held_to_the_other_tables(suzhou) -> None:
+    """苏州 2026's 财政拨款支出表 is read as the class's national table, its family having none:
+    its 合计 is still compared with the 财政拨款收支总表's expense total, and agrees."""
+    results = judge_sql(comparisons(QualityInput.from_result(suzhou)))
+    rule = results.filter(
+        pl.col("check_id") == "cross.fiscal_expenditure_total_equals_fiscal_overview"
+    )
+    assert rule.height == 1 and rule["passed"].to_list() == [True]
+
+
+def test_funding_source_tables_add_up_to_the_expenditure_tables_split(zhuhai) -> None:
+    """珠海 2026: 基本支出预算表 合计 7,519.44 = 部门支出总体情况表 基本支出; 项目支出及其他支出
+    预算表 合计 58,788.54 = its 项目支出."""
+    results = judge_sql(comparisons(QualityInput.from_result(zhuhai)))
+    rules = results.filter(
+        pl.col("check_id").is_in(
+            [
+                "cross.basic_by_source_total_equals_expenditure_basic",
+                "cross.project_by_source_total_equals_expenditure_project",
+            ]
+        )
+    )
+    assert sorted(zip(rules["check_id"], rules["observed"], rules["passed"], strict=True)) == [
+        ("cross.basic_by_source_total_equals_expenditure_basic", "7519.44", True),
+        ("cross.project_by_source_total_equals_expenditure_project", "58788.54", True),
+    ]
