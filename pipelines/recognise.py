@@ -31,6 +31,8 @@ DEPARTMENT = re.compile(
 UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
 # the 栏次 mark of a column printed in its header cell (湖州 2026: 单位名称** | 金额**)
 COLUMN_MARK = re.compile(r"(?<=[^*＊])[*＊]+$")
+# a unit printed in a header cell (珠海 2026: 预算数（单位：万元）) is not the column's name
+HEADER_UNIT = re.compile(r"(?<=.)[（(]单位[：:](万元|元|千元)[）)]$")
 CODE_PART = re.compile(r"^(类|款|项)$")
 CODE_SHAPE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 204, 款 20405, 项 2040501
 UNLABELLED_CODES = "编码"  # the label given to a column of codes printed without a header
@@ -225,7 +227,7 @@ def column_paths(
     for index in range(width):
         path: list[str] = []
         for labels in aligned:
-            label = COLUMN_MARK.sub("", normalise_label(labels[index]))
+            label = HEADER_UNIT.sub("", COLUMN_MARK.sub("", normalise_label(labels[index])))
             if label and (not path or path[-1] != label):
                 path.append(label)
         columns.append(Column(index=index, path=tuple(path)))
@@ -375,7 +377,10 @@ def table_layouts(document: Document) -> list[RecognisedTable]:
         department = next(
             (m.group(1).strip() for c in captions if (m := DEPARTMENT.search(c))), None
         )
-        unit = next((m.group(1) for c in captions if (m := UNIT.search(c))), None)
+        unit = next((m.group(1) for c in captions if (m := UNIT.search(c))), None) or next(
+            (m.group(1) for labels in header for label in labels if (m := UNIT.search(label))),
+            None,
+        )  # or in a header cell: 预算数（单位：万元）
         layouts.append(
             RecognisedTable(
                 table=block,

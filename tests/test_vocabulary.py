@@ -383,7 +383,7 @@ def test_a_project_performance_list_is_its_class_with_its_unlabelled_total() -> 
     prints 1,266.75, the sum of the seven projects below: the table's total."""
     huzhou = extract_file(CORPUS / "2026_yusuan_zhejiang-huzhou_caizhengju.pdf", CORPUS)
     listed = huzhou.facts.filter(pl.col("table_name") == "项目支出绩效表")
-    assert set(listed["measure"]) == {"project_expenditure"}
+    assert set(listed["measure"]) == {"total"}
     totals = listed.filter(pl.col("row_role") == "total")
     assert totals["amount"].to_list() == [Decimal("1266.75")]
     items = listed.filter(pl.col("row_role") == "item")
@@ -458,3 +458,14 @@ def test_funding_source_tables_add_up_to_the_expenditure_tables_split(zhuhai) ->
         ("cross.basic_by_source_total_equals_expenditure_basic", "7519.44", True),
         ("cross.project_by_source_total_equals_expenditure_project", "58788.54", True),
     ]
+
+
+def test_a_key_project_list_over_three_pages_is_one_table_in_the_header_cells_unit(zhuhai) -> None:
+    """珠海 2026 重点项目预算绩效目标情况: 项目 | 预算数（单位：万元） | 绩效目标, the
+    header printed again over pages 33 and 34 and nothing else: one 项目支出绩效表 of 22
+    projects."""
+    listed = zhuhai.facts.filter(pl.col("table_name") == "项目支出绩效表")
+    assert listed.height == 22 and set(listed["measure"]) == {"total"}
+    assert set(listed["source_page"]) == {32, 33, 34}
+    first = listed.filter(pl.col("row_label") == "珠海市内外经贸发展专项资金（稳外贸事项）")
+    assert first["amount"].to_list() == [Decimal("750")]

@@ -621,7 +621,9 @@ def _repeated_header(
     placed: list[_Line | _RawTable], lines: list[_Line], table: _RawTable
 ) -> int | None:
     """How many header rows a table at the top of a page repeats of the table it continues,
-    where the lines above it repeat that table's title lines; None where it is no such repeat."""
+    where the lines above it repeat that table's title lines, or there are none (珠海 2026
+    prints only 项目 | 预算数（单位：万元） | 绩效目标 again over each page); None where it is no
+    such repeat."""
     previous = placed[-1]
     assert isinstance(previous, _RawTable)
     captions = []
@@ -629,7 +631,7 @@ def _repeated_header(
         if not isinstance(block, _Line) or len(captions) == len(lines):
             break
         captions.insert(0, re.sub(r"\s+", "", block.paragraph.text))
-    if not lines or [re.sub(r"\s+", "", line.paragraph.text) for line in lines] != captions:
+    if lines and [re.sub(r"\s+", "", line.paragraph.text) for line in lines] != captions:
         return None
     repeated = 0
     while repeated < min(HEADER_ROWS, len(table.rows), len(previous.rows)) and _texts(
