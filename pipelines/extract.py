@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.catalog import NATIONAL_TABLES, TEMPLATES, TableSpec
 from pipelines.disclosure import not_a_disclosure
-from pipelines.facts import UNRECOGNISED, table_facts, warning
+from pipelines.facts import UNRECOGNISED, holds_text, table_facts, warning
 from pipelines.forms import is_form, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.narrative import canonical_subject, extract_claims
@@ -128,6 +128,8 @@ INDICATOR_SCHEMA = {
 TEXT_TABLE_SCHEMA = {
     "document_id": pl.String,
     "text_table_no": pl.Int16,
+    "template": pl.String,
+    "table_no": pl.Int16,
     "list_kind": pl.String,
     "title": pl.String,
     "row_no": pl.Int32,
@@ -386,21 +388,34 @@ def _has_amounts(table: RecognisedTable) -> bool:
     )
 
 
-def text_tables_frame(document_id: str, tables: list[RecognisedTable]) -> pl.DataFrame:
-    """Every cell of a document's tables of text (rosters, lists), numbered in reading order,
-    with its column's header and the kind of list its caption names (`vocabulary.list_class`)."""
+def text_tables_frame(
+    document_id: str,
+    tables: list[RecognisedTable],
+    read: list[RecognisedTable] = (),
+) -> pl.DataFrame:
+    """Every text cell of a document, numbered in reading order: all of each table of text
+    (rosters, lists), with the kind of list its caption names (`vocabulary.list_class`), and
+    the cells of the text columns of each table read as facts (the 绩效目标 beside a project's
+    金额), with that table's template and number. A cell's row is its row in the table
+    (1-based, header included), as a fact's `source_row`."""
     rows = []
-    for number, table in enumerate(tables, start=1):
+    numbered = [(table, None) for table in tables] + [
+        (table, columns) for table in read if (columns := _text_columns(table))
+    ]
+    for number, (table, columns) in enumerate(numbered, start=1):
         headers = {column.index: "/".join(column.path) for column in table.columns}
         title = next((c.strip() for c in reversed(table.captions) if c.strip()), None)
-        kind = list_class(table.captions)
-        for row_no, row in enumerate(table.data_rows, start=1):
+        kind = list_class(table.captions) if columns is None else None
+        spec = table.spec if columns is not None else None
+        for row_no, row in enumerate(table.data_rows, start=table.header_rows + 1):
             for column_no, cell in enumerate(row.cells, start=1):
-                if cell.clean:
+                if cell.clean and (columns is None or column_no - 1 in columns):
                     rows.append(
                         {
                             "document_id": document_id,
                             "text_table_no": number,
+                            "template": spec.template if spec else None,
+                            "table_no": spec.number if spec else None,
                             "list_kind": kind,
                             "title": title,
                             "row_no": row_no,
@@ -412,6 +427,15 @@ def text_tables_frame(document_id: str, tables: list[RecognisedTable]) -> pl.Dat
                         }
                     )
     return pl.DataFrame(rows, schema=TEXT_TABLE_SCHEMA)
+
+
+def _text_columns(table: RecognisedTable) -> set[int]:
+    """The columns of a table read as facts that print text right of its amounts (a project's
+    绩效目标): the text left of them names the rows, and is each fact's row label already."""
+    texts = [c for c in table.columns if not c.is_key and c.path and holds_text(table, c)]
+    amounts = [c.index for c in table.columns if c not in texts and not c.is_key]
+    first = min(amounts, default=len(table.columns))
+    return {column.index for column in texts if column.index > first}
 
 
 def _inventory_row(
@@ -504,10 +528,11 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     recognised, joins = joined_continuations(recognised, unit, basis)
     recognised, realigned = realigned_rows(recognised, unit, basis)
     result.warnings.extend(joins + realigned)
-    facts, codes, inventory = [], [], []
+    facts, codes, inventory, read = [], [], [], []
     for spec in TEMPLATES[result.template]:
         matches = [table for table in recognised if table.spec == spec]
         for table in matches:
+            read.append(table)
             built = table_facts(table, result.document_id, unit, basis)
             facts.extend(built.facts)
             codes.extend(built.codes)
@@ -523,15 +548,14 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         result.document_id, [parse_form(t.table, t.captions) for t in forms]
     )
     unknown = [t for t in unrecognised if t not in forms and _has_amounts(t)]
-    result.text_tables = text_tables_frame(
-        result.document_id, [t for t in unrecognised if t not in forms and t not in unknown]
-    )
+    texts = [t for t in unrecognised if t not in forms and t not in unknown]
     printed_classes = {spec.topic for spec in TEMPLATES[result.template]}
     for table in list(unknown):
         national = _national(table, printed_classes)
         if national is None:
             continue
         unknown.remove(table)
+        read.append(national)
         built = table_facts(national, result.document_id, unit, basis)
         facts.extend(built.facts)
         codes.extend(built.codes)
@@ -541,6 +565,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         )
     for number, table in enumerate(unknown, start=1):
         spec = _unrecognised_spec(number, table)
+        read.append(replace(table, spec=spec))
         built = table_facts(replace(table, spec=spec), result.document_id, unit, basis)
         facts.extend(built.facts)
         result.warnings.extend(built.warnings)
@@ -555,6 +580,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
                 f"numbered {number}",
             )
         )
+    result.text_tables = text_tables_frame(result.document_id, texts, read)
     result.facts = pl.DataFrame(facts, schema=FACT_SCHEMA)
     result.tables = pl.DataFrame(inventory, schema=TABLE_SCHEMA)
     result.codes = pl.DataFrame(codes, schema=CODE_SCHEMA)

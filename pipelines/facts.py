@@ -247,7 +247,7 @@ class _FactBuilder:
         return True
 
 
-def _holds_text(table: RecognisedTable, column: Column) -> bool:
+def holds_text(table: RecognisedTable, column: Column) -> bool:
     """Whether a column of a table no description knows carries labels rather than amounts."""
     texts = [row.texts[column.index] for row in table.data_rows if column.index < len(row.cells)]
     filled = [text for text in texts if text]
@@ -314,7 +314,7 @@ def _grid_facts(builder: _FactBuilder) -> None:
         c
         for c in table.columns
         if not c.is_code_part
-        and (c.is_key or (_holds_text(table, c) and (unknown or family[c.index] is None)))
+        and (c.is_key or (holds_text(table, c) and (unknown or family[c.index] is None)))
     ]
     amount_columns = [c for c in table.columns if c not in key_columns and not c.is_code_part]
     column_specs = described_columns(table, amount_columns)
@@ -543,7 +543,7 @@ def _sides(table: RecognisedTable) -> list[tuple[SideSpec, list[Column], list[Co
     label) and the amount columns after it, each run matched to the side its header names."""
     groups: list[tuple[list[Column], list[Column]]] = []
     for column in table.columns:
-        is_label = column.is_key or _holds_text(table, column)
+        is_label = column.is_key or holds_text(table, column)
         if is_label and (not groups or groups[-1][1]):
             groups.append(([column], []))
         elif is_label:

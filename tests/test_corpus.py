@@ -412,3 +412,21 @@ def test_a_unit_roster_is_kept_as_text_not_as_an_unrecognised_table(corpus_wareh
            WHERE r.source_file = ? AND w.kind = 'unrecognised_table'""",
         SH_FINAL,
     ) == [(0,)]
+
+
+def test_a_projects_goal_is_kept_as_text_beside_its_amount(corpus_warehouse) -> None:
+    """湖州市财政局 2026 项目支出绩效表 prints each project's 金额 and 项目总体绩效目标: the goal
+    is text in v_text_tables, on the row of the project's fact."""
+    rows = query(
+        corpus_warehouse,
+        """SELECT f.project_name, f.amount, t.text FROM v_budget_facts f
+           JOIN v_text_tables t ON t.document_id = f.document_id AND t.template = f.template
+               AND t.table_no = f.table_no AND t.row_no = f.source_row
+           JOIN raw_file r ON r.document_id = f.document_id
+           WHERE r.source_file = '2026_yusuan_zhejiang-huzhou_caizhengju.pdf'
+               AND f.table_class = 'project_performance' AND f.project_name = '市级预算项目评审'""",
+    )
+    assert len(rows) == 1
+    project, amount, goal = rows[0]
+    assert amount == Decimal("371.00")
+    assert goal.startswith("2026年，运用专业技术手段和审核方法，对财政投资项目进行审核")

@@ -228,15 +228,18 @@ CREATE TABLE document_passage (
     PRIMARY KEY (document_id, passage_no)
 );
 
--- Tables of text, not amounts (a 单位构成 roster: 序号 | 单位名称 | 备注): every filled cell, with
--- its column's header; list_kind names the kind of list the caption says it is (vocabulary
--- [lists]: unit_roster), NULL where none.
+-- Text cells: every filled cell of the tables of text, not amounts (a 单位构成 roster: 序号 |
+-- 单位名称 | 备注), and the text columns of the tables read as facts (a project's 绩效目标),
+-- with the column's header; list_kind names the kind of list the caption says it is
+-- (vocabulary [lists]: unit_roster), NULL where none.
 CREATE TABLE text_table_cell (
     document_id    VARCHAR NOT NULL REFERENCES dim_document (document_id),
     text_table_no  SMALLINT NOT NULL,     -- 1-based order of the text table in the document
+    template       VARCHAR,               -- with table_no: the table read as facts whose text
+    table_no       SMALLINT,              -- columns these are (NULL for a table of text)
     list_kind      VARCHAR,
     title          VARCHAR,               -- the caption line nearest above it
-    row_no         INTEGER NOT NULL,      -- 1-based, below the header
+    row_no         INTEGER NOT NULL,      -- 1-based row within the table, as a fact's source_row
     column_no      SMALLINT NOT NULL,     -- 1-based
     header         VARCHAR,               -- the column's header labels, top down, joined by /
     text           VARCHAR NOT NULL,
@@ -467,7 +470,7 @@ LEFT JOIN raw_file r ON r.document_id = q.document_id AND r.status = 'loaded';
 CREATE VIEW v_text_tables AS
 SELECT
     c.document_id, dep.department_name AS department, d.fiscal_year, c.text_table_no,
-    c.list_kind, c.title, c.row_no, c.column_no, c.header, c.text, c.source_line,
+    c.template, c.table_no, c.list_kind, c.title, c.row_no, c.column_no, c.header, c.text, c.source_line,
     c.source_page
 FROM text_table_cell c
 JOIN dim_document d ON d.document_id = c.document_id
