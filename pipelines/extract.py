@@ -26,6 +26,7 @@ from pipelines.profile import PROFILE_SCHEMA, profile_frame
 from pipelines.readers import UnreadableFile, read_document
 from pipelines.readers.sniff import sniff_format
 from pipelines.recognise import (
+    Column,
     RecognisedTable,
     empty_note,
     empty_table_explanation,
@@ -430,12 +431,27 @@ def text_tables_frame(
 
 
 def _text_columns(table: RecognisedTable) -> set[int]:
-    """The columns of a table read as facts that print text right of its amounts (a project's
-    绩效目标): the text left of them names the rows, and is each fact's row label already."""
-    texts = [c for c in table.columns if not c.is_key and c.path and holds_text(table, c)]
-    amounts = [c.index for c in table.columns if c not in texts and not c.is_key]
-    first = min(amounts, default=len(table.columns))
-    return {column.index for column in texts if column.index > first}
+    """The columns of a table read as facts that print text besides what its facts keep (the
+    first naming the rows, each fact's row label; 项目名称, its project_name; codes; both
+    sides' labels of a two-sided table): a project's 绩效目标 beside its 金额, a procurement
+    item's 采购品目名称 and 采购组织形式."""
+    if table.spec.layout == "two_sided":
+        return set()
+    texts = [
+        column
+        for column in table.columns
+        if column.path
+        and not column.is_code_part
+        and (column.is_key or holds_text(table, column))
+        and not _codes_only(table, column)
+    ]
+    return {column.index for column in texts[1:] if column.leaf != "项目名称"}
+
+
+def _codes_only(table: RecognisedTable, column: Column) -> bool:
+    """A key column printing only codes (科目编码 201, 20101 …) or nothing, not names."""
+    texts = [r.texts[column.index] for r in table.data_rows if column.index < len(r.texts)]
+    return all(not text or text.isdigit() for text in texts)
 
 
 def _inventory_row(

@@ -469,3 +469,12 @@ def test_a_key_project_list_over_three_pages_is_one_table_in_the_header_cells_un
     assert set(listed["source_page"]) == {32, 33, 34}
     first = listed.filter(pl.col("row_label") == "珠海市内外经贸发展专项资金（稳外贸事项）")
     assert first["amount"].to_list() == [Decimal("750")]
+
+
+def test_a_procurement_items_text_is_kept_beside_its_amount(suzhou) -> None:
+    """苏州 2026 政府采购支出表: 专项名称 | 经济科目 | 采购品目名称 | 采购组织形式 are text
+    the facts keep only as the row label; each is kept on the fact's row."""
+    table = suzhou.facts.filter(pl.col("table_name") == "政府采购支出表")
+    texts = suzhou.text_tables.filter(pl.col("table_no") == table["table_no"][0])
+    assert {"采购品目名称", "采购组织形式", "经济科目"} <= set(texts["header"])
+    assert set(texts["row_no"]) <= set(table["source_row"])
