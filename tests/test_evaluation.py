@@ -309,3 +309,13 @@ def test_a_failure_within_rounding_is_told_as_rounding() -> None:
         "rounding",
         True,
     )
+
+
+def test_the_report_counts_tables_of_text_apart_from_unrecognised_tables() -> None:
+    from pipelines.evaluation.report import _text_tables
+
+    documents = pl.DataFrame({"text_tables": [1, 0, 2], "unit_rosters": [1, 0, 1]})
+    assert _text_tables(documents) == [
+        "Tables of text, kept as text (`v_text_tables`), not as disclosure tables: 3 in 2 "
+        "documents, 2 of them unit rosters (单位构成)."
+    ]

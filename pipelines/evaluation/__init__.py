@@ -118,6 +118,12 @@ def _frames(warehouse: Path) -> dict[str, pl.DataFrame]:
         "topics": "SELECT template, table_no, topic FROM dim_table",
         "claims": "SELECT document_id, count(*)::INTEGER AS claims FROM narrative_claim "
         "GROUP BY document_id",
+        "text_tables": """SELECT document_id,
+                count(DISTINCT text_table_no) FILTER (WHERE table_no IS NULL)::INTEGER
+                    AS text_tables,
+                count(DISTINCT text_table_no) FILTER (WHERE list_kind = 'unit_roster')::INTEGER
+                    AS unit_rosters
+                FROM text_table_cell GROUP BY document_id""",
     }
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return {name: connection.sql(sql).pl() for name, sql in queries.items()}
@@ -163,6 +169,7 @@ def measure(
         loaded.join(metrics.consistency(frames["results"]), on="document_id", how="left")
         .join(metrics.recognition(frames["tables"], frames["topics"]), on="document_id", how="left")
         .join(frames["claims"], on="document_id", how="left")
+        .join(frames["text_tables"], on="document_id", how="left")
         .with_columns(
             pl.col(
                 "arithmetic_checks",
@@ -171,6 +178,8 @@ def measure(
                 "errors",
                 "warnings",
                 "claims",
+                "text_tables",
+                "unit_rosters",
             ).fill_null(0)
         )
         .sort("source_file")

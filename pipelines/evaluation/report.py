@@ -150,8 +150,23 @@ def _recognition(evaluation: Evaluation) -> str:
             _table(["file", "core classes not found"], missing_core),
             f"Tables left unrecognised ({len(unrecognised)}):",
             _table(["file", "title as printed"], unrecognised),
+            *_text_tables(documents),
         ]
     )
+
+
+def _text_tables(documents) -> list[str]:
+    """How many tables print text, not amounts: kept as text (v_text_tables), never counted
+    as unrecognised disclosure tables."""
+    if "text_tables" not in documents.columns:
+        return []
+    tables = int(documents["text_tables"].sum() or 0)
+    holding = int((documents["text_tables"] > 0).sum())
+    rosters = int(documents["unit_rosters"].sum() or 0)
+    return [
+        f"Tables of text, kept as text (`v_text_tables`), not as disclosure tables: {tables} "
+        f"in {holding} documents, {rosters} of them unit rosters (单位构成)."
+    ]
 
 
 def _metadata(evaluation: Evaluation) -> str:
