@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -392,12 +393,12 @@ def _has_amounts(table: RecognisedTable) -> bool:
 def text_tables_frame(
     document_id: str,
     tables: list[RecognisedTable],
-    read: list[RecognisedTable] = (),
+    read: Sequence[RecognisedTable] = (),
 ) -> pl.DataFrame:
-    """Every text cell of a document, numbered in reading order: all of each table of text
-    (rosters, lists), with the kind of list its caption names (`vocabulary.list_class`), and
-    the cells of the text columns of each table read as facts (the 绩效目标 beside a project's
-    金额), with that table's template and number. A cell's row is its row in the table
+    """Every text cell of a document: all of each table of text (rosters, lists), with the
+    kind of list its caption names (`vocabulary.list_class`), then the cells of the text
+    columns of each table read as facts (the 绩效目标 beside a project's 金额), with that
+    table's template and number; numbered in that order. A cell's row is its row in the table
     (1-based, header included), as a fact's `source_row`."""
     rows = []
     numbered = [(table, None) for table in tables] + [
