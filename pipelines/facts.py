@@ -433,9 +433,7 @@ def _unlabelled_total(table: RecognisedTable, key_columns: list[Column]) -> int 
         values = [
             parse_amount(cell(texts, column)) for texts in below if is_amount(cell(texts, column))
         ]
-        if not values or abs(parse_amount(cell(first, column)) - sum(values)) > Decimal(
-            "0.01"
-        ) * len(values):
+        if not values or abs(parse_amount(cell(first, column)) - sum(values)) > CENT * len(values):
             return None
     return index if printed else None
 
