@@ -99,12 +99,14 @@ QUANZHOU_FORM = [
 ]
 
 
+def form_table(rows: list[list[str]], page: int) -> Table:
+    position = Position(page=page)
+    cells = tuple(Row(tuple(Cell(text, position) for text in texts), position) for texts in rows)
+    return Table(cells, position)
+
+
 def quanzhou_form() -> Table:
-    position = Position(page=28)
-    rows = tuple(
-        Row(tuple(Cell(text, position) for text in texts), position) for texts in QUANZHOU_FORM
-    )
-    return Table(rows, position)
+    return form_table(QUANZHOU_FORM, 28)
 
 
 def test_a_form_titled_without_项目支出_is_known_by_its_indicator_header() -> None:
@@ -138,11 +140,7 @@ def test_a_departments_whole_expenditure_form_keeps_its_basic_and_project_funds(
         ["绩效目标指标", "一级指标", "二级指标", "三级指标", "目标值"],
         ["", "成本指标", "经济成本指标", "成本使用率", "≤85%"],
     ]
-    position = Position(page=52)
-    table = Table(
-        tuple(Row(tuple(Cell(t, position) for t in texts), position) for texts in rows), position
-    )
-    form = parse_form(table, ("部门整体支出绩效目标表", "（2026年度）"))
+    form = parse_form(form_table(rows, 52), ("部门整体支出绩效目标表", "（2026年度）"))
     assert (form.budget_unit, form.total_funds, form.other_funds) == (
         "泉州市公安局",
         Decimal("81562.56"),
