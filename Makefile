@@ -13,6 +13,7 @@ export UV_COMPILE_BYTECODE := 1
 .PHONY: setup run test ui ui-check lint bench eval fuzz report clean
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
+	@$(VENV)/bin/python -c "from pipelines.readers.pdfium_native import main; main()"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

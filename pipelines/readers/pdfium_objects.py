@@ -12,6 +12,9 @@ page whose objects come from PDFium. The dictionaries follow pdfminer's conventi
 - every straight segment of a painted path becomes a `line`, in page coordinates (the path's
   and its enclosing forms' matrices applied): pdfminer's rectangles become their four sides,
   which is what pdfplumber makes of them; curves and unpainted (clipping) paths draw no ruling.
+
+`_chars` and `_lines` are the reading in Python; `pdfium_native` does the same in C, in one call
+per page, and is used wherever it could be compiled (its test holds the two to the same objects).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import pdfplumber.table
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections
+
+from pipelines.readers.pdfium_native import CHAR_FIELDS, LINE_FIELDS, native_reader
 
 MOVETO = pdfium_c.FPDF_SEGMENT_MOVETO
 LINETO = pdfium_c.FPDF_SEGMENT_LINETO
@@ -355,6 +360,13 @@ class PdfiumPage(pdfplumber.page.Page):
     def objects(self) -> dict[str, list[dict]]:
         if not hasattr(self, "_objects"):
             page, placement = self._pdfium_page, self._placement
+            native = native_reader()
+            if native is not None:
+                self._objects = {
+                    "char": _native_chars(native, page, placement, self, self._within_page),
+                    "line": _native_lines(native, page, placement, self, self._within_page),
+                }
+                return self._objects
             self._objects = {
                 "char": _chars(page, placement, self.page_number, self.initial_doctop),
                 "line": _lines(page, placement, self.page_number, self.initial_doctop),
@@ -365,6 +377,72 @@ class PdfiumPage(pdfplumber.page.Page):
                     for kind, objects in self._objects.items()
                 }
         return self._objects
+
+
+def _placement_numbers(placement: _Placement) -> tuple[float, ...]:
+    return (*placement.ctm, *placement.bbox, placement.height)
+
+
+def _native_chars(native, page, placement: _Placement, at, within: bool) -> list[dict]:
+    """`_chars` (and the `within_page` filter) from the compiled reader's rows."""
+    text_page = page.get_textpage()
+    try:
+        numbers = _placement_numbers(placement)
+        rows = native.chars(text_page.raw, numbers, placement.rotation, within)
+    finally:
+        text_page.close()
+    height, page_number, doctop = placement.height, at.page_number, at.initial_doctop
+    chars = []
+    for start in range(0, len(rows), CHAR_FIELDS):
+        code, x0, top, x1, bottom, size, upright = rows[start : start + CHAR_FIELDS]
+        code = int(code)
+        chars.append(
+            {
+                "object_type": "char",
+                "page_number": page_number,
+                "text": "-" if code == SOFT_HYPHEN else chr(code),
+                "size": size,
+                "upright": upright == 1.0,
+                "x0": x0,
+                "x1": x1,
+                "y0": height - bottom,
+                "y1": height - top,
+                "width": x1 - x0,
+                "height": bottom - top,
+                "top": top,
+                "bottom": bottom,
+                "doctop": doctop + top,
+            }
+        )
+    return chars
+
+
+def _native_lines(native, page, placement: _Placement, at, within: bool) -> list[dict]:
+    """`_lines` (and the `within_page` filter) from the compiled reader's rows."""
+    rows = native.lines(page.raw, _placement_numbers(placement), within)
+    height, page_number, doctop = placement.height, at.page_number, at.initial_doctop
+    lines = []
+    for start in range(0, len(rows), LINE_FIELDS):
+        sx, sy, ex, ey = rows[start : start + LINE_FIELDS]
+        x0, x1 = (sx, ex) if sx <= ex else (ex, sx)
+        top, bottom = (sy, ey) if sy <= ey else (ey, sy)
+        lines.append(
+            {
+                "object_type": "line",
+                "page_number": page_number,
+                "x0": x0,
+                "x1": x1,
+                "y0": height - bottom,
+                "y1": height - top,
+                "top": top,
+                "bottom": bottom,
+                "doctop": doctop + top,
+                "width": x1 - x0,
+                "height": bottom - top,
+                "pts": [(sx, sy), (ex, ey)],
+            }
+        )
+    return lines
 
 
 def _inside(obj: dict, bbox: tuple[float, ...]) -> bool:
