@@ -10,10 +10,17 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 from pdfplumber.table import TableFinder, intersections_to_cells
-from pdfplumber.utils import extract_text
+from pdfplumber.utils import chars_to_textmap, extract_text
 
 from pipelines.document import Paragraph
-from pipelines.readers.pdf import _cell_text, read_pdf
+from pipelines.numbers import is_amount
+from pipelines.readers.pdf import (
+    LINE_TOLERANCE,
+    _amount_words,
+    _cell_text,
+    _text_lines,
+    read_pdf,
+)
 from pipelines.readers.pdfium_objects import PdfiumPage, _cells
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,3 +105,54 @@ def test_a_cells_text_is_pdfplumbers_extract_text(path, number) -> None:
     assert any("\n" in extract_text(chars) for chars in groups)
     for chars in groups:
         assert _cell_text(chars) == extract_text(chars)
+
+
+# pages of prose, of tables, and of both (the cover of 财政局's 决算, its contents, its tables)
+PROSE_PAGES = [(CAIZHENGJU, number) for number in (1, 2, 4, 8, 12)] + [(OFFSET, 1)]
+
+
+@pytest.mark.parametrize(("path", "number"), PROSE_PAGES)
+def test_text_lines_are_pdfplumbers_extract_text_lines(path, number) -> None:
+    page = PdfiumPage(pdfium.PdfDocument(path)[number - 1], number, 0)
+    expected = page.extract_text_lines(y_tolerance=LINE_TOLERANCE)
+    assert len(expected) >= 3
+    assert _text_lines(page, page.chars) == expected
+
+
+@pytest.mark.parametrize(("path", "number"), PROSE_PAGES)
+def test_amount_words_are_pdfplumbers_words_that_are_amounts(path, number) -> None:
+    page = PdfiumPage(pdfium.PdfDocument(path)[number - 1], number, 0)
+    keys = ("text", "x0", "top", "x1", "bottom")
+    expected = [
+        {key: word[key] for key in keys} for word in page.extract_words() if is_amount(word["text"])
+    ]
+    assert _amount_words(page) == expected
+
+
+def char(text: str, x0: float, top: float) -> dict:
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x0 + 5,
+        "top": top,
+        "bottom": top + 10,
+        "doctop": top,
+        "upright": True,
+        "height": 10,
+        "width": 5,
+        "size": 10,
+    }
+
+
+def test_text_lines_spell_ligatures_out_and_split_lines_as_pdfplumber_does() -> None:
+    """A ligature (ﬁ) stands for two letters, and words whose tops are further apart than the
+    tolerance start a new line though their characters chained into one (tops 0, 4, 8)."""
+    chars = [char("a", 0, 0), char("b", 5, 4), char(" ", 10, 0), char("c", 20, 8)]
+    chars += [char("ﬁ", 25, 8), char("v", 0, 30)]
+    expected = chars_to_textmap(chars, y_tolerance=LINE_TOLERANCE).extract_text_lines()
+    assert [(line["text"], len(line["chars"])) for line in expected] == [
+        ("ab", 2),
+        ("cfi", 3),
+        ("v", 1),
+    ]
+    assert _text_lines(None, chars) == expected

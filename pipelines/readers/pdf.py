@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 import pypdfium2 as pdfium
 from pdfplumber.utils import extract_text
@@ -32,6 +34,8 @@ from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, 
 from pipelines.numbers import is_amount
 from pipelines.readers.pdfium_objects import PdfiumPage
 
+BY_X0 = itemgetter("x0")
+SPELT_OUT = str.maketrans(LIGATURES)
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+(\s*页)?(\s*/\s*\d+)?[-—–\s]*$")
 TOLERANCE = 2.0
 # digits and quotes set in a Latin font sit up to ~40% of the type size below the Chinese text
@@ -120,21 +124,109 @@ def _inside(mid_x: float, mid_y: float, box: tuple[float, float, float, float]) 
     return box[0] <= mid_x < box[2] and box[1] <= mid_y < box[3]
 
 
-def _clusters(objects: list[dict], tolerance: float) -> list[list[dict]]:
-    """pdfplumber's `cluster_objects` by `top`: the distinct tops chained where each is within
-    the tolerance of the one before, objects in their given order within a cluster."""
+def _cluster_index(values: list[float], tolerance: float) -> dict[float, int]:
+    """pdfplumber's `make_cluster_dict`: each distinct value's cluster, the values chained
+    where each is within the tolerance of the one before."""
     index: dict[float, int] = {}
     last = None
-    for top in sorted({obj["top"] for obj in objects}):
-        if last is not None and top > last + tolerance:
-            index[top] = index[last] + 1
+    for value in sorted(set(values)):
+        if last is not None and value > last + tolerance:
+            index[value] = index[last] + 1
         else:
-            index[top] = index[last] if last is not None else 0
-        last = top
-    groups: list[list[dict]] = [[] for _ in range(index[last] + 1)] if objects else []
-    for obj in objects:
-        groups[index[obj["top"]]].append(obj)
+            index[value] = index[last] if last is not None else 0
+        last = value
+    return index
+
+
+def _clusters(objects: list[dict], tolerance: float) -> list[list[dict]]:
+    """pdfplumber's `cluster_objects` by `top`: the clusters in order of `top`, objects in
+    their given order within a cluster."""
+    if not objects:
+        return []
+    tops = [obj["top"] for obj in objects]
+    if max(tops) - min(tops) <= tolerance:
+        return [list(objects)]
+    index = _cluster_index(tops, tolerance)
+    groups: list[list[dict]] = [[] for _ in range(max(index.values()) + 1)]
+    for top, obj in zip(tops, objects, strict=True):
+        groups[index[top]].append(obj)
     return groups
+
+
+def _upright_words(chars: list[dict], y_tolerance: float) -> list[list[dict]]:
+    """pdfplumber's words (`WordExtractor` with its x tolerance and this y tolerance) of
+    upright characters, each as its characters, in pdfplumber's order: lines by `top`, words
+    left to right, a blank or a gap ending a word. Written out because the general extractor
+    costs several times more, and a page is grouped into words twice."""
+    words: list[list[dict]] = []
+    for line in _clusters(chars, y_tolerance):
+        word: list[dict] = []
+        last = None
+        for char in sorted(line, key=BY_X0):
+            if char["text"].isspace():
+                if word:
+                    words.append(word)
+                word, last = [], None
+            elif last is not None and (
+                char["x0"] < last["x0"]
+                or char["x0"] > last["x1"] + DEFAULT_X_TOLERANCE
+                or abs(char["top"] - last["top"]) > y_tolerance
+            ):
+                words.append(word)
+                word, last = [char], char
+            else:
+                word.append(char)
+                last = char
+        if word:
+            words.append(word)
+    return words
+
+
+def _word_text(chars: list[dict]) -> str:
+    """A word's text with ligatures spelt out, as pdfplumber's words are."""
+    return "".join([c["text"] for c in chars]).translate(SPELT_OUT)
+
+
+def _bbox(chars: list[dict]) -> dict[str, float]:
+    return {
+        "x0": min(c["x0"] for c in chars),
+        "top": min(c["top"] for c in chars),
+        "x1": max(c["x1"] for c in chars),
+        "bottom": max(c["bottom"] for c in chars),
+    }
+
+
+def _amount_words(page) -> list[dict]:
+    """The page's words that are amounts, as pdfplumber's `extract_words()` gives them."""
+    chars = page.chars
+    if all(char["upright"] for char in chars):
+        texts = ((_word_text(word), word) for word in _upright_words(chars, DEFAULT_Y_TOLERANCE))
+        return [{"text": text, **_bbox(word)} for text, word in texts if is_amount(text)]
+    return [word for word in page.extract_words() if is_amount(word["text"])]
+
+
+def _text_lines(page, chars: list[dict]) -> list[dict]:
+    """pdfplumber's `extract_text_lines(y_tolerance=LINE_TOLERANCE)` of these characters of
+    the page: its words, in their order, broken into lines where their tops fall into
+    another cluster, each line's words joined by a blank. Characters not all upright go to
+    pdfplumber itself."""
+    if not all(char["upright"] for char in chars):
+        kept = {id(char) for char in chars}
+        text_page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in kept)
+        return text_page.extract_text_lines(y_tolerance=LINE_TOLERANCE)
+    words = _upright_words(chars, LINE_TOLERANCE)
+    tops = [min(c["top"] for c in word) for word in words]
+    index = _cluster_index(tops, LINE_TOLERANCE)
+    lines = []
+    for _, group in groupby(zip(words, tops, strict=True), key=lambda pair: index[pair[1]]):
+        line_words = [word for word, _ in group]
+        # a ligature's character stands once for each letter it is spelt out in
+        line_chars = [
+            c for word in line_words for c in word for _ in c["text"].translate(SPELT_OUT)
+        ]
+        text = " ".join(_word_text(word) for word in line_words)
+        lines.append({"text": text, **_bbox(line_chars), "chars": line_chars})
+    return lines
 
 
 def _cell_text(chars: list[dict]) -> str:
@@ -143,33 +235,13 @@ def _cell_text(chars: list[dict]) -> str:
     tenth of a millisecond each); other characters go to pdfplumber itself."""
     if not all(char["upright"] for char in chars):
         return extract_text(chars)
-    words: list[tuple[str, float]] = []
-    for line in _clusters(chars, DEFAULT_Y_TOLERANCE):
-        word: list[dict] = []
-        for char in sorted(line, key=lambda char: char["x0"]):
-            if char["text"].isspace():
-                if word:
-                    words.append(_word(word))
-                word = []
-            elif word and (
-                char["x0"] < word[-1]["x0"]
-                or char["x0"] > word[-1]["x1"] + DEFAULT_X_TOLERANCE
-                or abs(char["top"] - word[-1]["top"]) > DEFAULT_Y_TOLERANCE
-            ):
-                words.append(_word(word))
-                word = [char]
-            else:
-                word.append(char)
-        if word:
-            words.append(_word(word))
-    placed = [{"text": text, "top": top} for text, top in words]
+    placed = [
+        {"text": _word_text(word), "top": min(c["top"] for c in word)}
+        for word in _upright_words(chars, DEFAULT_Y_TOLERANCE)
+    ]
     return "\n".join(
         " ".join(word["text"] for word in line) for line in _clusters(placed, DEFAULT_Y_TOLERANCE)
     )
-
-
-def _word(chars: list[dict]) -> tuple[str, float]:
-    return "".join(LIGATURES.get(c["text"], c["text"]) for c in chars), min(c["top"] for c in chars)
 
 
 def _cell_texts(rows: list, chars: list[dict]) -> list[list[tuple[str, float] | None]]:
@@ -187,19 +259,25 @@ def _cell_texts(rows: list, chars: list[dict]) -> list[list[tuple[str, float] | 
     texts = []
     for row in rows:
         # the characters whose middle is within the row's height, by bisection, in page order
-        near = placed[bisect_left(middles, row.bbox[1]) : bisect_left(middles, row.bbox[3])]
+        row_x0, row_top, row_x1, row_bottom = row.bbox
+        near = placed[bisect_left(middles, row_top) : bisect_left(middles, row_bottom)]
         in_row = [
             (x, y, c)
             for y, _, x, c in sorted(near, key=lambda item: item[1])
-            if _inside(x, y, row.bbox)
+            if row_x0 <= x < row_x1 and row_top <= y < row_bottom
         ]
         cells: list[tuple[str, float] | None] = []
         for cell in row.cells:
             if cell is None:
                 cells.append(None)
                 continue
-            inside = [(y, c) for x, y, c in in_row if _inside(x, y, cell)]
-            middle = (min(y for y, _ in inside) + max(y for y, _ in inside)) / 2 if inside else 0
+            x0, top, x1, bottom = cell
+            inside = [(y, c) for x, y, c in in_row if x0 <= x < x1 and top <= y < bottom]
+            if not inside:
+                cells.append(("", 0))
+                continue
+            heights = [y for y, _ in inside]
+            middle = (min(heights) + max(heights)) / 2
             cells.append((_cell_text([c for _, c in inside]), middle))
         texts.append(cells)
     return texts
@@ -472,24 +550,25 @@ def _starts_new_table(raw: _RawTable) -> bool:
 
 def _page_blocks(page, page_number: int) -> list[tuple[float, _Line | _RawTable]]:
     found = page.find_tables()
-    amounts = [word for word in page.extract_words() if is_amount(word["text"])] if found else []
+    amounts = _amount_words(page) if found else []
     placed: list[tuple[float, _Line | _RawTable]] = [
         (table.bbox[1] + order / 1000, raw)
         for table in found
         for order, raw in enumerate(_raw_tables(table, page_number, amounts, page.chars))
     ]
-    areas = [table.bbox for table in found]
-
-    def outside(obj) -> bool:
-        """Whether a character lies outside every table, by its midpoint as pdfplumber assigns
-        characters to cells (digits set low may reach past a table's last ruling)."""
-        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in areas)
-
-    text_page = page.filter(lambda obj: obj.get("object_type") != "char" or outside(obj))
-    for number, line in enumerate(
-        text_page.extract_text_lines(y_tolerance=LINE_TOLERANCE), start=1
-    ):
+    # characters outside every table, by their midpoint as pdfplumber assigns characters to
+    # cells (digits set low may reach past a table's last ruling)
+    chars = page.chars
+    for x0, top, x1, bottom in (table.bbox for table in found):
+        chars = [
+            char
+            for char in chars
+            if not (
+                x0 <= (char["x0"] + char["x1"]) / 2 <= x1
+                and top <= (char["top"] + char["bottom"]) / 2 <= bottom
+            )
+        ]
+    for number, line in enumerate(_text_lines(page, chars), start=1):
         text = line["text"].strip()
         if text and not PAGE_NUMBER.match(text):
             paragraph = Paragraph(text, Position(page=page_number, line=number))
@@ -502,16 +581,18 @@ def _page_blocks(page, page_number: int) -> list[tuple[float, _Line | _RawTable]
 
 def _words(chars: list[dict], size: float) -> tuple[_Box, ...]:
     """A line's words: runs of characters with less than half a character's gap between."""
-    words: list[_Box] = []
+    runs: list[list] = []  # [text, x0, x1] of each word so far
+    half = size / 2
     for char in chars:
-        if not char["text"].strip():
+        text = char["text"]
+        if not text.strip():
             continue
-        if words and char["x0"] - words[-1].x1 < size / 2:
-            last = words[-1]
-            words[-1] = _Box(last.text + char["text"], last.x0, char["x1"])
+        if runs and char["x0"] - runs[-1][2] < half:
+            runs[-1][0] += text
+            runs[-1][2] = char["x1"]
         else:
-            words.append(_Box(char["text"], char["x0"], char["x1"]))
-    return tuple(words)
+            runs.append([text, char["x0"], char["x1"]])
+    return tuple(_Box(text, x0, x1) for text, x0, x1 in runs)
 
 
 def _most_common(values: list[float]) -> float | None:

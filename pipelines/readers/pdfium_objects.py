@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import struct
 from functools import lru_cache
 
 import pdfplumber.page
@@ -379,6 +380,11 @@ class PdfiumPage(pdfplumber.page.Page):
         return self._objects
 
 
+def _fields(rows: memoryview, width: int):
+    """A flat buffer's rows of `width` numbers, as tuples."""
+    return struct.iter_unpack(f"{width}d", rows)
+
+
 def _placement_numbers(placement: _Placement) -> tuple[float, ...]:
     return (*placement.ctm, *placement.bbox, placement.height)
 
@@ -393,8 +399,7 @@ def _native_chars(native, page, placement: _Placement, at, within: bool) -> list
         text_page.close()
     height, page_number, doctop = placement.height, at.page_number, at.initial_doctop
     chars = []
-    for start in range(0, len(rows), CHAR_FIELDS):
-        code, x0, top, x1, bottom, size, upright = rows[start : start + CHAR_FIELDS]
+    for code, x0, top, x1, bottom, size, upright in _fields(rows, CHAR_FIELDS):
         code = int(code)
         chars.append(
             {
@@ -422,8 +427,7 @@ def _native_lines(native, page, placement: _Placement, at, within: bool) -> list
     rows = native.lines(page.raw, _placement_numbers(placement), within)
     height, page_number, doctop = placement.height, at.page_number, at.initial_doctop
     lines = []
-    for start in range(0, len(rows), LINE_FIELDS):
-        sx, sy, ex, ey = rows[start : start + LINE_FIELDS]
+    for sx, sy, ex, ey in _fields(rows, LINE_FIELDS):
         x0, x1 = (sx, ex) if sx <= ex else (ex, sx)
         top, bottom = (sy, ey) if sy <= ey else (ey, sy)
         lines.append(
