@@ -9,7 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-from pdfplumber.table import TableFinder, intersections_to_cells
+from pdfplumber.table import TableFinder, TableSettings, intersections_to_cells
 from pdfplumber.utils import chars_to_textmap, extract_text
 
 from pipelines.document import Paragraph
@@ -21,7 +21,7 @@ from pipelines.readers.pdf import (
     _text_lines,
     read_pdf,
 )
-from pipelines.readers.pdfium_objects import PdfiumPage, _cells
+from pipelines.readers.pdfium_objects import PdfiumPage, _cells, _TableFinder
 
 ROOT = Path(__file__).resolve().parent.parent
 CAIZHENGJU = ROOT / "data/raw/corpus/2024_juesuan_shanghai-putuo_caizhengju.pdf"
@@ -90,6 +90,15 @@ def test_the_cell_search_finds_pdfplumbers_cells_in_its_order(path, number) -> N
     finder = TableFinder(page)
     assert len(finder.cells) > 20
     assert _cells(finder.intersections) == intersections_to_cells(finder.intersections)
+
+
+@pytest.mark.parametrize(("path", "number"), PAGES, ids=["upright", "turned", "offset"])
+def test_the_ruling_edges_are_pdfplumbers_snapped_and_joined_edges(path, number) -> None:
+    page = PdfiumPage(pdfium.PdfDocument(path)[number - 1], number, 0)
+    keys = ("x0", "x1", "top", "bottom", "width", "height", "orientation")
+    expected = [{key: edge[key] for key in keys} for edge in TableFinder(page).edges]
+    assert len(expected) > 20
+    assert _TableFinder(page, TableSettings.resolve(None)).edges == expected
 
 
 @pytest.mark.parametrize(("path", "number"), PAGES, ids=["upright", "turned", "offset"])

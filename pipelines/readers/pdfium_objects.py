@@ -28,7 +28,8 @@ import pdfplumber.page
 import pdfplumber.table
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections
+from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections, merge_edges
+from pdfplumber.utils import filter_edges
 
 from pipelines.readers.pdfium_native import CHAR_FIELDS, LINE_FIELDS, native_reader
 
@@ -464,7 +465,8 @@ def _inside(obj: dict, bbox: tuple[float, ...]) -> bool:
 
 class _TableFinder(pdfplumber.table.TableFinder):
     """pdfplumber's table finder with its cell search (`_cells`) made linear in the ruling
-    crossings it tries, the rest its own."""
+    crossings it tries, and its ruling edges made of the few keys it reads, the rest its
+    own."""
 
     def __init__(self, page: pdfplumber.page.Page, settings: TableSettings) -> None:
         self.page = page
@@ -475,6 +477,50 @@ class _TableFinder(pdfplumber.table.TableFinder):
         )
         self.cells = _cells(self.intersections)
         self.tables = [pdfplumber.table.Table(page, group) for group in cells_to_tables(self.cells)]
+
+    def get_edges(self) -> list[dict]:
+        """pdfplumber's `get_edges` for tables found from ruling lines, on `_ruling_edges`
+        (a PDFium page has lines only: no rectangles or curves)."""
+        settings = self.settings
+        if (
+            (settings.vertical_strategy, settings.horizontal_strategy) != ("lines", "lines")
+            or settings.explicit_vertical_lines
+            or settings.explicit_horizontal_lines
+        ):
+            return super().get_edges()
+        edges = _ruling_edges(self.page.lines)
+        shortest = settings.edge_min_length_prefilter
+        edges = filter_edges(edges, "v", min_length=shortest) + filter_edges(
+            edges, "h", min_length=shortest
+        )
+        edges = merge_edges(
+            edges,
+            snap_x_tolerance=settings.snap_x_tolerance,
+            snap_y_tolerance=settings.snap_y_tolerance,
+            join_x_tolerance=settings.join_x_tolerance,
+            join_y_tolerance=settings.join_y_tolerance,
+        )
+        return filter_edges(edges, min_length=settings.edge_min_length)
+
+
+def _ruling_edges(lines: list[dict]) -> list[dict]:
+    """pdfplumber's `line_to_edge` of each ruling line, with only the keys its table finder
+    reads: the edges are copied at every snap and join, and a line has fourteen keys."""
+    edges = []
+    for line in lines:
+        x0, top, x1, bottom = line["x0"], line["top"], line["x1"], line["bottom"]
+        edges.append(
+            {
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": bottom,
+                "width": line["width"],
+                "height": line["height"],
+                "orientation": "h" if top == bottom else "v",
+            }
+        )
+    return edges
 
 
 def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
