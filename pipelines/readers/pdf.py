@@ -32,7 +32,7 @@ from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGA
 
 from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, Table
 from pipelines.numbers import is_amount
-from pipelines.readers.pdfium_objects import PdfiumPage
+from pipelines.readers.pdfium_objects import PdfiumPage, cluster_index
 
 BY_X0 = itemgetter("x0")
 SPELT_OUT = str.maketrans(LIGATURES)
@@ -124,20 +124,6 @@ def _inside(mid_x: float, mid_y: float, box: tuple[float, float, float, float]) 
     return box[0] <= mid_x < box[2] and box[1] <= mid_y < box[3]
 
 
-def _cluster_index(values: list[float], tolerance: float) -> dict[float, int]:
-    """pdfplumber's `make_cluster_dict`: each distinct value's cluster, the values chained
-    where each is within the tolerance of the one before."""
-    index: dict[float, int] = {}
-    last = None
-    for value in sorted(set(values)):
-        if last is not None and value > last + tolerance:
-            index[value] = index[last] + 1
-        else:
-            index[value] = index[last] if last is not None else 0
-        last = value
-    return index
-
-
 def _clusters(objects: list[dict], tolerance: float) -> list[list[dict]]:
     """pdfplumber's `cluster_objects` by `top`: the clusters in order of `top`, objects in
     their given order within a cluster."""
@@ -146,7 +132,7 @@ def _clusters(objects: list[dict], tolerance: float) -> list[list[dict]]:
     tops = [obj["top"] for obj in objects]
     if max(tops) - min(tops) <= tolerance:
         return [list(objects)]
-    index = _cluster_index(tops, tolerance)
+    index = cluster_index(tops, tolerance)
     groups: list[list[dict]] = [[] for _ in range(max(index.values()) + 1)]
     for top, obj in zip(tops, objects, strict=True):
         groups[index[top]].append(obj)
@@ -216,7 +202,7 @@ def _text_lines(page, chars: list[dict]) -> list[dict]:
         return text_page.extract_text_lines(y_tolerance=LINE_TOLERANCE)
     words = _upright_words(chars, LINE_TOLERANCE)
     tops = [min(c["top"] for c in word) for word in words]
-    index = _cluster_index(tops, LINE_TOLERANCE)
+    index = cluster_index(tops, LINE_TOLERANCE)
     lines = []
     for _, group in groupby(zip(words, tops, strict=True), key=lambda pair: index[pair[1]]):
         line_words = [word for word, _ in group]

@@ -23,13 +23,14 @@ import ctypes
 import math
 import struct
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 import pdfplumber.page
 import pdfplumber.table
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections, merge_edges
-from pdfplumber.utils import filter_edges
+from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections
 
 from pipelines.readers.pdfium_native import CHAR_FIELDS, LINE_FIELDS, native_reader
 
@@ -479,8 +480,9 @@ class _TableFinder(pdfplumber.table.TableFinder):
         self.tables = [pdfplumber.table.Table(page, group) for group in cells_to_tables(self.cells)]
 
     def get_edges(self) -> list[dict]:
-        """pdfplumber's `get_edges` for tables found from ruling lines, on `_ruling_edges`
-        (a PDFium page has lines only: no rectangles or curves)."""
+        """pdfplumber's `get_edges` for tables found from ruling lines (a PDFium page has lines
+        only: no rectangles or curves): its filters, snapping and joining, on edges of the
+        few keys its finder reads (`_ruling_edges`)."""
         settings = self.settings
         if (
             (settings.vertical_strategy, settings.horizontal_strategy) != ("lines", "lines")
@@ -490,17 +492,24 @@ class _TableFinder(pdfplumber.table.TableFinder):
             return super().get_edges()
         edges = _ruling_edges(self.page.lines)
         shortest = settings.edge_min_length_prefilter
-        edges = filter_edges(edges, "v", min_length=shortest) + filter_edges(
-            edges, "h", min_length=shortest
-        )
-        edges = merge_edges(
-            edges,
-            snap_x_tolerance=settings.snap_x_tolerance,
-            snap_y_tolerance=settings.snap_y_tolerance,
-            join_x_tolerance=settings.join_x_tolerance,
-            join_y_tolerance=settings.join_y_tolerance,
-        )
-        return filter_edges(edges, min_length=settings.edge_min_length)
+        vertical = [e for e in edges if e["orientation"] == "v" and e["height"] >= shortest]
+        horizontal = [e for e in edges if e["orientation"] == "h" and e["width"] >= shortest]
+        if settings.snap_x_tolerance > 0 or settings.snap_y_tolerance > 0:
+            edges = _snapped(vertical, "x0", settings.snap_x_tolerance) + _snapped(
+                horizontal, "top", settings.snap_y_tolerance
+            )
+        else:
+            edges = vertical + horizontal
+        edges = [
+            joined
+            for (orientation, _), group in groupby(sorted(edges, key=_line_of), key=_line_of)
+            for joined in _joined(
+                list(group),
+                orientation,
+                settings.join_x_tolerance if orientation == "h" else settings.join_y_tolerance,
+            )
+        ]
+        return [e for e in edges if e[EXTENT[e["orientation"]]] >= settings.edge_min_length]
 
 
 def _ruling_edges(lines: list[dict]) -> list[dict]:
@@ -521,6 +530,65 @@ def _ruling_edges(lines: list[dict]) -> list[dict]:
             }
         )
     return edges
+
+
+EXTENT = {"h": "width", "v": "height"}
+
+
+def cluster_index(values: list[float], tolerance: float) -> dict[float, int]:
+    """pdfplumber's `make_cluster_dict`: each distinct value's cluster, the values chained
+    where each is within the tolerance of the one before."""
+    index: dict[float, int] = {}
+    last = None
+    for value in sorted(set(values)):
+        if last is not None and value > last + tolerance:
+            index[value] = index[last] + 1
+        else:
+            index[value] = index[last] if last is not None else 0
+        last = value
+    return index
+
+
+def _snapped(edges: list[dict], key: str, tolerance: float) -> list[dict]:
+    """pdfplumber's `snap_objects`: edges whose `key` (x0 of a vertical, top of a horizontal)
+    clusters moved to their cluster's average, cluster by cluster, with its arithmetic."""
+    index = cluster_index([edge[key] for edge in edges], tolerance)
+    clusters: list[list[dict]] = [[] for _ in range(len(set(index.values())))]
+    for edge in edges:
+        clusters[index[edge[key]]].append(edge)
+    far = "x1" if key == "x0" else "bottom"
+    snapped = []
+    for cluster in clusters:
+        average = sum(edge[key] for edge in cluster) / len(cluster)
+        for edge in cluster:
+            shift = average - edge[key]
+            snapped.append({**edge, key: edge[key] + shift, far: edge[far] + shift})
+    return snapped
+
+
+def _line_of(edge: dict) -> tuple[str, float]:
+    """The infinite line an edge lies on: pdfplumber's grouping of edges to join."""
+    return ("h", edge["top"]) if edge["orientation"] == "h" else ("v", edge["x0"])
+
+
+def _joined(edges: list[dict], orientation: str, tolerance: float) -> list[dict]:
+    """pdfplumber's `join_edge_group`: edges along one line that touch or overlap (within the
+    tolerance) joined into one, extended as its `resize_object` extends them."""
+    low, high = ("x0", "x1") if orientation == "h" else ("top", "bottom")
+    ordered = sorted(edges, key=itemgetter(low))
+    joined = [ordered[0]]
+    for edge in ordered[1:]:
+        last = joined[-1]
+        if edge[low] <= last[high] + tolerance:
+            if edge[high] > last[high]:
+                if orientation == "h":
+                    extent = {"width": edge["x1"] - last["x0"]}
+                else:
+                    extent = {"height": last["height"] + (edge["bottom"] - last["bottom"])}
+                joined[-1] = {**last, high: edge[high], **extent}
+        else:
+            joined.append(edge)
+    return joined
 
 
 def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
