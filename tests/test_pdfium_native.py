@@ -19,6 +19,7 @@ from pipelines.readers.pdfium_objects import (
     _lines,
     _native_chars,
     _native_lines,
+    _ruling_edges,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,18 @@ def test_compiled_reading_gives_the_python_objects(native, path, within) -> None
         read["char"] += len(chars)
         read["line"] += len(lines)
     assert read["char"] > 100 and read["line"] > 10
+
+
+def test_a_pages_lines_are_made_when_asked_for_and_its_edges_without_them(native) -> None:
+    """The table finder's edges come from the compiled rows; the lines' dictionaries, made
+    only when something asks for them, give the same edges, and pdfplumber's methods that
+    copy a page's objects (filter) still see them."""
+    page = PdfiumPage(pdfium.PdfDocument(CAIZHENGJU)[7], 8, 0.0, within_page=True)
+    edges = page.ruling_edges()
+    assert "line" not in page.objects._made
+    assert edges == _ruling_edges(page.lines) and len(edges) > 50
+    assert len(page.filter(lambda obj: True).lines) == len(page.lines)
+    assert sorted(page.objects) == ["char", "line"]
 
 
 def test_compiled_rounding_is_pythons_round_to_three_places(native) -> None:

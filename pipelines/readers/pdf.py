@@ -803,6 +803,9 @@ def read_pdf(data: bytes, source: str) -> Document:
             doctop += page.height
             characters += len(page.chars)
             pages.append([block for _, block in _page_blocks(page, page_number)])
+            # a page's objects freed now, not when the garbage collector finds the page (it
+            # refers to itself, as pdfplumber's pages do)
+            page.close()
     finally:
         pdf.close()
     if characters == 0:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import math
 import struct
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -360,26 +361,66 @@ class PdfiumPage(pdfplumber.page.Page):
         return _TableFinder(self, TableSettings.resolve(table_settings)).tables
 
     @property
-    def objects(self) -> dict[str, list[dict]]:
+    def objects(self) -> Mapping[str, list[dict]]:
         if not hasattr(self, "_objects"):
-            page, placement = self._pdfium_page, self._placement
+            page, placement, within = self._pdfium_page, self._placement, self._within_page
             native = native_reader()
             if native is not None:
-                self._objects = {
-                    "char": _native_chars(native, page, placement, self, self._within_page),
-                    "line": _native_lines(native, page, placement, self, self._within_page),
-                }
+                rows = native.lines(page.raw, _placement_numbers(placement), within)
+                self._objects = _PageObjects(
+                    {"char": _native_chars(native, page, placement, self, within)},
+                    {"line": lambda: _line_dicts(rows, placement, self)},
+                    line_rows=rows,
+                )
                 return self._objects
-            self._objects = {
+            objects = {
                 "char": _chars(page, placement, self.page_number, self.initial_doctop),
                 "line": _lines(page, placement, self.page_number, self.initial_doctop),
             }
-            if self._within_page:
-                self._objects = {
-                    kind: [obj for obj in objects if _inside(obj, self.bbox)]
-                    for kind, objects in self._objects.items()
+            if within:
+                objects = {
+                    kind: [obj for obj in listed if _inside(obj, self.bbox)]
+                    for kind, listed in objects.items()
                 }
+            self._objects = _PageObjects(objects, {})
         return self._objects
+
+    def ruling_edges(self) -> list[dict]:
+        """pdfplumber's `line_to_edge` of each ruling line, with only the keys its table
+        finder reads: the edges are copied at every snap and join, and a line has twelve
+        keys. Made from the compiled reader's rows where there are, without the lines'
+        dictionaries."""
+        rows = self.objects.line_rows
+        if rows is None:
+            return _ruling_edges(self.lines)
+        return [_edge(*row) for row in _fields(rows, LINE_FIELDS)]
+
+
+class _PageObjects(Mapping):
+    """A page's objects by kind, as pdfplumber's pages hold them; a kind in `makers` is made
+    when first asked for (a page's ruling lines are read as table edges, and their
+    dictionaries are rarely wanted)."""
+
+    def __init__(
+        self,
+        made: dict[str, list[dict]],
+        makers: dict[str, Callable[[], list[dict]]],
+        line_rows: memoryview | None = None,
+    ) -> None:
+        self._made = made
+        self._makers = makers
+        self.line_rows = line_rows
+
+    def __getitem__(self, kind: str) -> list[dict]:
+        if kind not in self._made:
+            self._made[kind] = self._makers[kind]()
+        return self._made[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._made, *(kind for kind in self._makers if kind not in self._made)])
+
+    def __len__(self) -> int:
+        return len(self._made.keys() | self._makers.keys())
 
 
 def _fields(rows: memoryview, width: int):
@@ -427,6 +468,11 @@ def _native_chars(native, page, placement: _Placement, at, within: bool) -> list
 def _native_lines(native, page, placement: _Placement, at, within: bool) -> list[dict]:
     """`_lines` (and the `within_page` filter) from the compiled reader's rows."""
     rows = native.lines(page.raw, _placement_numbers(placement), within)
+    return _line_dicts(rows, placement, at)
+
+
+def _line_dicts(rows: memoryview, placement: _Placement, at) -> list[dict]:
+    """`_lines`'s dictionaries of the compiled reader's rows."""
     height, page_number, doctop = placement.height, at.page_number, at.initial_doctop
     lines = []
     for sx, sy, ex, ey in _fields(rows, LINE_FIELDS):
@@ -482,7 +528,7 @@ class _TableFinder(pdfplumber.table.TableFinder):
     def get_edges(self) -> list[dict]:
         """pdfplumber's `get_edges` for tables found from ruling lines (a PDFium page has lines
         only: no rectangles or curves): its filters, snapping and joining, on edges of the
-        few keys its finder reads (`_ruling_edges`)."""
+        few keys its finder reads (`PdfiumPage.ruling_edges`)."""
         settings = self.settings
         if (
             (settings.vertical_strategy, settings.horizontal_strategy) != ("lines", "lines")
@@ -490,7 +536,7 @@ class _TableFinder(pdfplumber.table.TableFinder):
             or settings.explicit_horizontal_lines
         ):
             return super().get_edges()
-        edges = _ruling_edges(self.page.lines)
+        edges = self.page.ruling_edges()
         shortest = settings.edge_min_length_prefilter
         vertical = [e for e in edges if e["orientation"] == "v" and e["height"] >= shortest]
         horizontal = [e for e in edges if e["orientation"] == "h" and e["width"] >= shortest]
@@ -513,23 +559,23 @@ class _TableFinder(pdfplumber.table.TableFinder):
 
 
 def _ruling_edges(lines: list[dict]) -> list[dict]:
-    """pdfplumber's `line_to_edge` of each ruling line, with only the keys its table finder
-    reads: the edges are copied at every snap and join, and a line has fourteen keys."""
-    edges = []
-    for line in lines:
-        x0, top, x1, bottom = line["x0"], line["top"], line["x1"], line["bottom"]
-        edges.append(
-            {
-                "x0": x0,
-                "x1": x1,
-                "top": top,
-                "bottom": bottom,
-                "width": line["width"],
-                "height": line["height"],
-                "orientation": "h" if top == bottom else "v",
-            }
-        )
-    return edges
+    """pdfplumber's `line_to_edge` of each ruling line, with only the keys its finder reads."""
+    return [_edge(*line["pts"][0], *line["pts"][1]) for line in lines]
+
+
+def _edge(sx: float, sy: float, ex: float, ey: float) -> dict:
+    """The edge of a ruling segment from (sx, sy) to (ex, ey), with a line's arithmetic."""
+    x0, x1 = (sx, ex) if sx <= ex else (ex, sx)
+    top, bottom = (sy, ey) if sy <= ey else (ey, sy)
+    return {
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "orientation": "h" if top == bottom else "v",
+    }
 
 
 EXTENT = {"h": "width", "v": "height"}
