@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from pdfplumber.utils import line_to_edge
 
-from pipelines.readers import pdfium_native
+from pipelines.readers import pdfium_native, pdfium_objects
 from pipelines.readers.pdf import read_pdf
-from pipelines.readers.pdfium_objects import (
-    PdfiumPage,
-    _chars,
-    _inside,
-    _lines,
-    _native_chars,
-    _native_lines,
-    _ruling_edges,
-)
+from pipelines.readers.pdfium_objects import PdfiumPage
 
 ROOT = Path(__file__).resolve().parent.parent
 CAIZHENGJU = ROOT / "data/raw/corpus/2024_juesuan_shanghai-putuo_caizhengju.pdf"
@@ -34,24 +27,24 @@ def native() -> pdfium_native.NativeReader:
     return pdfium_native.NativeReader(pdfium_native.build())
 
 
-@pytest.mark.parametrize("path", PDFS, ids=lambda path: path.stem)
-@pytest.mark.parametrize("within", [True, False], ids=["within-page", "whole"])
-def test_compiled_reading_gives_the_python_objects(native, path, within) -> None:
+def page_objects(path: Path, within: bool) -> list[tuple[list, list, list]]:
+    """Every page's characters, lines and table edges, as the page reads them now."""
     pdf = pdfium.PdfDocument(path)
-    read = {"char": 0, "line": 0}
+    pages = []
     for index in range(len(pdf)):
         page = PdfiumPage(pdf[index], index + 1, 100.0, within_page=within)
-        raw, placement = page._pdfium_page, page._placement
-        chars = _chars(raw, placement, index + 1, 100.0)
-        lines = _lines(raw, placement, index + 1, 100.0)
-        if within:
-            chars = [char for char in chars if _inside(char, page.bbox)]
-            lines = [line for line in lines if _inside(line, page.bbox)]
-        assert _native_chars(native, raw, placement, page, within) == chars
-        assert _native_lines(native, raw, placement, page, within) == lines
-        read["char"] += len(chars)
-        read["line"] += len(lines)
-    assert read["char"] > 100 and read["line"] > 10
+        pages.append((page.chars, page.lines, page.ruling_edges()))
+    return pages
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("within", [True, False], ids=["within-page", "whole"])
+def test_compiled_reading_gives_the_python_objects(native, monkeypatch, path, within) -> None:
+    compiled = page_objects(path, within)
+    monkeypatch.setattr(pdfium_objects, "native_reader", lambda: None)
+    assert page_objects(path, within) == compiled
+    assert sum(len(chars) for chars, _, _ in compiled) > 100
+    assert sum(len(lines) for _, lines, _ in compiled) > 10
 
 
 def test_a_pages_lines_are_made_when_asked_for_and_its_edges_without_them(native) -> None:
@@ -61,7 +54,9 @@ def test_a_pages_lines_are_made_when_asked_for_and_its_edges_without_them(native
     page = PdfiumPage(pdfium.PdfDocument(CAIZHENGJU)[7], 8, 0.0, within_page=True)
     edges = page.ruling_edges()
     assert "line" not in page.objects._made
-    assert edges == _ruling_edges(page.lines) and len(edges) > 50
+    keys = ("x0", "x1", "top", "bottom", "width", "height", "orientation")
+    assert edges == [{key: edge[key] for key in keys} for edge in map(line_to_edge, page.lines)]
+    assert len(edges) > 50
     assert len(page.filter(lambda obj: True).lines) == len(page.lines)
     assert sorted(page.objects) == ["char", "line"]
 

@@ -150,9 +150,10 @@ class _Placement:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _lines(page, placement: _Placement, page_number: int, doctop: float) -> list[dict]:
-    lines = []
-    height = placement.height
+def _lines(page, placement: _Placement) -> list[tuple[float, float, float, float]]:
+    """The page's ruling segments as (start x, start top, end x, end top) rows: the compiled
+    reading's `gk_lines` in Python."""
+    rows = []
     for path, matrix in _paths(
         page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, IDENTITY
     ):
@@ -161,25 +162,8 @@ def _lines(page, placement: _Placement, page_number: int, doctop: float) -> list
         for start, end in _segments(path, matrix, placement.point):
             if start[0] != end[0] and start[1] != end[1]:
                 continue  # a slanted stroke is no ruling: pdfplumber's tables use none
-            x0, x1 = (start[0], end[0]) if start[0] <= end[0] else (end[0], start[0])
-            top, bottom = (start[1], end[1]) if start[1] <= end[1] else (end[1], start[1])
-            lines.append(
-                {
-                    "object_type": "line",
-                    "page_number": page_number,
-                    "x0": x0,
-                    "x1": x1,
-                    "y0": height - bottom,
-                    "y1": height - top,
-                    "top": top,
-                    "bottom": bottom,
-                    "doctop": doctop + top,
-                    "width": x1 - x0,
-                    "height": bottom - top,
-                    "pts": [start, end],
-                }
-            )
-    return lines
+            rows.append((*start, *end))
+    return rows
 
 
 QUARTER = math.pi / 2
@@ -276,10 +260,11 @@ class _CharReader:
         return x.value + below, low, x.value + above, high
 
 
-def _chars(page, placement: _Placement, page_number: int, doctop: float) -> list[dict]:
-    """The page's printed characters as pdfminer's dictionaries. `_Placement.box` is written
-    out here, with the same arithmetic: a page has thousands of characters, and a call per
-    point costs more than PDFium's own work for it."""
+def _chars(page, placement: _Placement) -> list[tuple]:
+    """The page's printed characters as (code, x0, top, x1, bottom, size, upright) rows: the
+    compiled reading's `gk_chars` in Python. `_Placement.box` is written out here, with the
+    same arithmetic: a page has thousands of characters, and a call per point costs more than
+    PDFium's own work for it."""
     text_page = page.get_textpage()
     turned = math.radians(placement.rotation)
     height = placement.height
@@ -309,24 +294,8 @@ def _chars(page, placement: _Placement, page_number: int, doctop: float) -> list
             x0, x1 = (ax, bx) if ax <= bx else (bx, ax)
             top, bottom = (ay, by) if ay <= by else (by, ay)
             shown = (angle - turned) % math.tau
-            chars.append(
-                {
-                    "object_type": "char",
-                    "page_number": page_number,
-                    "text": "-" if code == SOFT_HYPHEN else chr(code),
-                    "size": size,
-                    "upright": min(shown, math.tau - shown) < 0.01,
-                    "x0": x0,
-                    "x1": x1,
-                    "y0": height - bottom,
-                    "y1": height - top,
-                    "width": x1 - x0,
-                    "height": bottom - top,
-                    "top": top,
-                    "bottom": bottom,
-                    "doctop": doctop + top,
-                }
-            )
+            upright = min(shown, math.tau - shown) < 0.01
+            chars.append((code, x0, top, x1, bottom, size, upright))
     finally:
         text_page.close()
     return chars
@@ -366,34 +335,30 @@ class PdfiumPage(pdfplumber.page.Page):
             page, placement, within = self._pdfium_page, self._placement, self._within_page
             native = native_reader()
             if native is not None:
-                rows = native.lines(page.raw, _placement_numbers(placement), within)
-                self._objects = _PageObjects(
-                    {"char": _native_chars(native, page, placement, self, within)},
-                    {"line": lambda: _line_dicts(rows, placement, self)},
-                    line_rows=rows,
-                )
-                return self._objects
-            objects = {
-                "char": _chars(page, placement, self.page_number, self.initial_doctop),
-                "line": _lines(page, placement, self.page_number, self.initial_doctop),
-            }
-            if within:
-                objects = {
-                    kind: [obj for obj in listed if _inside(obj, self.bbox)]
-                    for kind, listed in objects.items()
-                }
-            self._objects = _PageObjects(objects, {})
+                numbers = _placement_numbers(placement)
+                text_page = page.get_textpage()
+                try:
+                    rows = native.chars(text_page.raw, numbers, placement.rotation, within)
+                    chars = _char_dicts(_fields(rows, CHAR_FIELDS), placement, self)
+                finally:
+                    text_page.close()
+                lines = list(_fields(native.lines(page.raw, numbers, within), LINE_FIELDS))
+            else:
+                chars = _char_dicts(_chars(page, placement), placement, self)
+                lines = _lines(page, placement)
+                if within:
+                    chars = [char for char in chars if _inside(char, self.bbox)]
+                    lines = [row for row in lines if _inside(_edge(*row), self.bbox)]
+            self._objects = _PageObjects(
+                {"char": chars}, {"line": lambda: _line_dicts(lines, placement, self)}, lines
+            )
         return self._objects
 
     def ruling_edges(self) -> list[dict]:
         """pdfplumber's `line_to_edge` of each ruling line, with only the keys its table
-        finder reads: the edges are copied at every snap and join, and a line has twelve
-        keys. Made from the compiled reader's rows where there are, without the lines'
-        dictionaries."""
-        rows = self.objects.line_rows
-        if rows is None:
-            return _ruling_edges(self.lines)
-        return [_edge(*row) for row in _fields(rows, LINE_FIELDS)]
+        finder reads (the edges are copied at every snap and join, and a line has twelve
+        keys), made from the segments without the lines' dictionaries."""
+        return [_edge(*row) for row in self.objects.line_rows]
 
 
 class _PageObjects(Mapping):
@@ -405,7 +370,7 @@ class _PageObjects(Mapping):
         self,
         made: dict[str, list[dict]],
         makers: dict[str, Callable[[], list[dict]]],
-        line_rows: memoryview | None = None,
+        line_rows: list[tuple[float, float, float, float]],
     ) -> None:
         self._made = made
         self._makers = makers
@@ -432,50 +397,37 @@ def _placement_numbers(placement: _Placement) -> tuple[float, ...]:
     return (*placement.ctm, *placement.bbox, placement.height)
 
 
-def _native_chars(native, page, placement: _Placement, at, within: bool) -> list[dict]:
-    """`_chars` (and the `within_page` filter) from the compiled reader's rows."""
-    text_page = page.get_textpage()
-    try:
-        numbers = _placement_numbers(placement)
-        rows = native.chars(text_page.raw, numbers, placement.rotation, within)
-    finally:
-        text_page.close()
+def _char_dicts(rows, placement: _Placement, at) -> list[dict]:
+    """pdfminer's dictionaries of (code, x0, top, x1, bottom, size, upright) rows, written out
+    in this one place for the thousands of a page (a call per character would cost a tenth
+    of the reading)."""
     height, page_number, doctop = placement.height, at.page_number, at.initial_doctop
-    chars = []
-    for code, x0, top, x1, bottom, size, upright in _fields(rows, CHAR_FIELDS):
-        code = int(code)
-        chars.append(
-            {
-                "object_type": "char",
-                "page_number": page_number,
-                "text": "-" if code == SOFT_HYPHEN else chr(code),
-                "size": size,
-                "upright": upright == 1.0,
-                "x0": x0,
-                "x1": x1,
-                "y0": height - bottom,
-                "y1": height - top,
-                "width": x1 - x0,
-                "height": bottom - top,
-                "top": top,
-                "bottom": bottom,
-                "doctop": doctop + top,
-            }
-        )
-    return chars
+    return [
+        {
+            "object_type": "char",
+            "page_number": page_number,
+            "text": "-" if code == SOFT_HYPHEN else chr(int(code)),
+            "size": size,
+            "upright": upright == 1,
+            "x0": x0,
+            "x1": x1,
+            "y0": height - bottom,
+            "y1": height - top,
+            "width": x1 - x0,
+            "height": bottom - top,
+            "top": top,
+            "bottom": bottom,
+            "doctop": doctop + top,
+        }
+        for code, x0, top, x1, bottom, size, upright in rows
+    ]
 
 
-def _native_lines(native, page, placement: _Placement, at, within: bool) -> list[dict]:
-    """`_lines` (and the `within_page` filter) from the compiled reader's rows."""
-    rows = native.lines(page.raw, _placement_numbers(placement), within)
-    return _line_dicts(rows, placement, at)
-
-
-def _line_dicts(rows: memoryview, placement: _Placement, at) -> list[dict]:
-    """`_lines`'s dictionaries of the compiled reader's rows."""
+def _line_dicts(rows, placement: _Placement, at) -> list[dict]:
+    """pdfminer's dictionaries of (start x, start top, end x, end top) rows."""
     height, page_number, doctop = placement.height, at.page_number, at.initial_doctop
     lines = []
-    for sx, sy, ex, ey in _fields(rows, LINE_FIELDS):
+    for sx, sy, ex, ey in rows:
         x0, x1 = (sx, ex) if sx <= ex else (ex, sx)
         top, bottom = (sy, ey) if sy <= ey else (ey, sy)
         lines.append(
@@ -556,11 +508,6 @@ class _TableFinder(pdfplumber.table.TableFinder):
             )
         ]
         return [e for e in edges if e[EXTENT[e["orientation"]]] >= settings.edge_min_length]
-
-
-def _ruling_edges(lines: list[dict]) -> list[dict]:
-    """pdfplumber's `line_to_edge` of each ruling line, with only the keys its finder reads."""
-    return [_edge(*line["pts"][0], *line["pts"][1]) for line in lines]
 
 
 def _edge(sx: float, sy: float, ex: float, ey: float) -> dict:
