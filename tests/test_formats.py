@@ -162,6 +162,41 @@ def test_pdfs_that_cannot_be_read_are_quarantined_with_the_reason(name, reason) 
     assert result.status == "quarantined" and result.reason.startswith(reason)
 
 
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of these numbered objects (1 the catalog), with its cross-reference table."""
+    data, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    trailer = b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n"
+    return data + trailer % (len(objects) + 1, xref)
+
+
+def test_a_pdf_with_a_page_pdfium_cannot_load_is_refused_naming_the_page() -> None:
+    """Page 1 prints an amount; page 2's entry in the page tree is no page at all. Read without
+    it, the file would lose whatever page 2 printed."""
+    content = b"BT /F1 12 Tf 20 100 Td (123.45) Tj ET"
+    data = _pdf(
+        [
+            b"<</Type/Catalog/Pages 2 0 R>>",
+            b"<</Type/Pages/Kids[3 0 R 4 0 R]/Count 2>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 5 0 R"
+            b"/Resources<</Font<</F1 6 0 R>>>>>>",
+            b"42",
+            b"<</Length %d>>\nstream\n%s\nendstream" % (len(content), content),
+            b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+        ]
+    )
+    result = extract_document(data, "broken-page.pdf")
+    assert result.status == "quarantined"
+    assert result.reason == (
+        "read: corrupt PDF: page 2 of 2 cannot be loaded (PDFium: Failed to load page.)"
+    )
+
+
 def test_a_pdf_table_that_runs_over_a_page_is_one_table() -> None:
     document = read_document((FORMATS / "kezhou.pdf").read_bytes(), "kezhou.pdf")
     first = document.tables[0]

@@ -781,6 +781,17 @@ def _run_over(lines: list[_Line], last: list[_Box]) -> list[_Box] | None:
     return [_Box(text, box.x0, box.x1) for text, box in zip(texts, last, strict=True)]
 
 
+def _loaded(pdf: pdfium.PdfDocument, page_number: int) -> pdfium.PdfPage:
+    """A page of the file, or why the file cannot be read: a page PDFium cannot load is one
+    whose amounts would be lost, so the file is refused rather than read without it."""
+    try:
+        return pdf[page_number - 1]
+    except pdfium.PdfiumError as error:
+        raise ValueError(
+            f"corrupt PDF: page {page_number} of {len(pdf)} cannot be loaded (PDFium: {error})"
+        ) from error
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a PDF file's bytes into a `Document`."""
     try:
@@ -799,7 +810,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         for page_number in range(1, len(pdf) + 1):
             # what lies outside the page is not printed (a spreadsheet export may leave other
             # sheets' cells there): only the page's own area is read
-            page = PdfiumPage(pdf[page_number - 1], page_number, doctop, within_page=True)
+            page = PdfiumPage(_loaded(pdf, page_number), page_number, doctop, within_page=True)
             doctop += page.height
             characters += len(page.chars)
             pages.append([block for _, block in _page_blocks(page, page_number)])
