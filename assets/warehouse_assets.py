@@ -18,6 +18,7 @@ from assets.resources import BuildLockHeld, GongkaiPaths
 from pipelines.build import (
     DEFAULT_WORKERS,
     ExtractionCache,
+    NotAWarehouse,
     WouldEmptyWarehouse,
     check_quality,
     combine_facts,
@@ -84,11 +85,10 @@ def downloaded_files(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.Mater
 )
 def raw_file_inventory(paths: GongkaiPaths, build_lock: BuildLockHeld) -> dg.MaterializeResult:
     inventory = inventory_raw_files(paths.raw_path)
-    if not paths.allow_shrink:
-        try:
-            refuse_emptying(inventory, paths.raw_path, paths.warehouse_path)
-        except WouldEmptyWarehouse as error:
-            raise dg.Failure(str(error)) from None
+    try:
+        refuse_emptying(inventory, paths.raw_path, paths.warehouse_path, paths.allow_shrink)
+    except (NotAWarehouse, WouldEmptyWarehouse) as error:
+        raise dg.Failure(str(error)) from None
     paths.staging.root.mkdir(parents=True, exist_ok=True)
     inventory.write_parquet(paths.staging.inventory)
     return dg.MaterializeResult(

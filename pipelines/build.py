@@ -85,6 +85,16 @@ class RawFolderMissing(FileNotFoundError):
     every analyst's warehouse with an empty one, so nothing is built."""
 
 
+class RawFolderUnreadable(PermissionError):
+    """A folder or file under the raw folder cannot be read: building without it would drop
+    its documents from the warehouse without a word, so nothing is built."""
+
+
+class NotAWarehouse(RuntimeError):
+    """The warehouse path holds something that is not a gongkai warehouse (a folder, another
+    DuckDB database, any other file): a build would replace it, so nothing is built."""
+
+
 class WouldEmptyWarehouse(RuntimeError):
     """The raw folder holds almost nothing where the warehouse holds documents (a wrong or
     half-copied folder): the build would replace them with almost nothing, so it is refused
@@ -92,25 +102,38 @@ class WouldEmptyWarehouse(RuntimeError):
 
 
 def loaded_documents(warehouse: Path) -> int:
-    """How many loaded documents the warehouse holds now (0 where there is no warehouse yet, or
-    none that can be read: then there is nothing to lose)."""
-    if not warehouse.is_file():
+    """How many loaded documents the warehouse holds now (0 where there is no warehouse yet);
+    `NotAWarehouse` where the path holds anything else, which a build must not replace."""
+    if not warehouse.exists():
         return 0
+    refused = f"nothing was built and {warehouse} is untouched (give another --warehouse path)"
+    if not warehouse.is_file():
+        raise NotAWarehouse(f"{warehouse} is not a file but a folder: {refused}")
     try:
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             [(count,)] = connection.execute(
                 "SELECT count(DISTINCT document_id) FROM raw_file WHERE status = 'loaded'"
             ).fetchall()
-    except duckdb.Error:
-        return 0
+    except duckdb.CatalogException:
+        raise NotAWarehouse(
+            f"{warehouse} is a DuckDB database but not a gongkai warehouse: {refused}"
+        ) from None
+    except duckdb.Error as error:
+        reason = str(error).splitlines()[0]
+        raise NotAWarehouse(
+            f"{warehouse} cannot be opened as a gongkai warehouse ({reason}): {refused}"
+        ) from None
     return count
 
 
-def refuse_emptying(inventory: pl.DataFrame, raw_dir: Path, warehouse: Path) -> None:
-    """Raise `WouldEmptyWarehouse` when the raw folder holds fewer files than a tenth of the
-    documents the warehouse holds (none at all included)."""
+def refuse_emptying(
+    inventory: pl.DataFrame, raw_dir: Path, warehouse: Path, allow_shrink: bool = False
+) -> None:
+    """Raise `NotAWarehouse` when the warehouse path holds anything but a gongkai warehouse,
+    and, unless `allow_shrink`, `WouldEmptyWarehouse` when the raw folder holds fewer files
+    than a tenth of the documents the warehouse holds (none at all included)."""
     held = loaded_documents(warehouse)
-    if held and inventory.height * 10 < held:
+    if not allow_shrink and held and inventory.height * 10 < held:
         raise WouldEmptyWarehouse(
             f"{raw_dir} holds {inventory.height} files and {warehouse} {held} loaded "
             "documents: the build would replace them with almost nothing, so nothing was built "
@@ -143,7 +166,17 @@ def raw_files(raw_dir: Path) -> list[Path]:
         raise RawFolderMissing(
             f"no raw folder at {raw_dir}: nothing was built and the warehouse is untouched"
         )
-    return sorted(path for path in raw_dir.rglob("*") if path.is_file())
+    files = []
+
+    def unreadable(error: OSError) -> None:
+        raise RawFolderUnreadable(
+            f"cannot read {error.filename} ({error.strerror}): nothing was built and the "
+            "warehouse is untouched"
+        ) from None
+
+    for folder, _, names in os.walk(raw_dir, onerror=unreadable):
+        files.extend(path for name in names if (path := Path(folder) / name).is_file())
+    return sorted(files)
 
 
 def is_hidden(source_file: str) -> bool:
@@ -154,8 +187,14 @@ def inventory_raw_files(raw_dir: Path) -> pl.DataFrame:
     """One row per raw file: its path relative to the raw folder, content hash and size."""
     rows = []
     for path in raw_files(raw_dir):
-        with path.open("rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        try:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as error:
+            raise RawFolderUnreadable(
+                f"cannot read {path} ({error.strerror}): nothing was built and the warehouse "
+                "is untouched"
+            ) from None
         rows.append(
             {
                 "source_file": path.relative_to(raw_dir).as_posix(),
@@ -761,8 +800,7 @@ def build(
 
     with build_lock(warehouse, wait, waiting):
         inventory = timed("inventory", inventory_raw_files, raw_dir)
-        if not allow_shrink:
-            refuse_emptying(inventory, raw_dir, warehouse)
+        refuse_emptying(inventory, raw_dir, warehouse, allow_shrink)
         staging.root.mkdir(parents=True, exist_ok=True)
         inventory.write_parquet(staging.inventory)
         timed(

@@ -18,7 +18,9 @@ import polars as pl
 
 from pipelines.build import (
     DEFAULT_WORKERS,
+    NotAWarehouse,
     RawFolderMissing,
+    RawFolderUnreadable,
     WouldEmptyWarehouse,
     build,
     terminal_progress,
@@ -96,7 +98,7 @@ def _build(args: argparse.Namespace) -> int:
             wait=not args.no_wait,
             waiting=waiting,
         )
-    except (RawFolderMissing, WouldEmptyWarehouse) as error:
+    except (NotAWarehouse, RawFolderMissing, RawFolderUnreadable, WouldEmptyWarehouse) as error:
         raise CommandError(str(error)) from None
     except WarehouseBusy as error:
         raise CommandError(str(error), BUSY) from None

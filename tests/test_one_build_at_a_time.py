@@ -4,6 +4,7 @@ folder that would all but empty a warehouse of documents is refused unless asked
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from assets.automation import WRITES_TAG, build_warehouse_job
 from assets.definitions import defs
@@ -112,6 +114,60 @@ def test_an_empty_raw_folder_replaces_the_warehouse_when_asked_to(tmp_path) -> N
     args = ["build", "--raw-dir", str(empty), "--warehouse", str(warehouse), "--allow-shrink"]
     assert main(args) == 0
     assert documents(warehouse) == []
+
+
+def _other_database(path: Path) -> None:
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE TABLE mine AS SELECT 42 AS answer")
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_other_database, "is a DuckDB database but not a gongkai warehouse"),
+        (lambda path: path.write_text("notes"), "cannot be opened as a gongkai warehouse"),
+        (lambda path: path.mkdir(), "is not a file but a folder"),
+    ],
+    ids=["other-database", "other-file", "folder"],
+)
+def test_a_build_never_replaces_what_is_not_a_gongkai_warehouse(
+    tmp_path, capsys, make, reason
+) -> None:
+    target = tmp_path / "analysis.duckdb"
+    make(target)
+    before = target.read_bytes() if target.is_file() else None
+    raw = raw_folder(tmp_path / "raw", CHANGJI)
+    args = ["build", "--raw-dir", str(raw), "--warehouse", str(target), "--allow-shrink"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{target} {reason}" in err and f"nothing was built and {target} is untouched" in err
+    assert not Staging.of(target).root.exists()
+    if reason.startswith("is a DuckDB"):
+        with duckdb.connect(str(target), read_only=True) as connection:
+            assert connection.execute("SELECT answer FROM mine").fetchall() == [(42,)]
+    assert (target.read_bytes() if target.is_file() else None) == before
+
+
+def test_a_raw_folder_with_a_folder_that_cannot_be_read_builds_nothing(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """As root every folder is readable, so the refusal of the operating system is simulated."""
+    warehouse = tmp_path / "gongkai.duckdb"
+    raw = raw_folder(tmp_path / "raw", CHANGJI)
+    (raw / "2021").mkdir()
+    shutil.copy(KEZHOU, raw / "2021" / KEZHOU.name)
+    scandir = os.scandir
+
+    def refusing(path):
+        if Path(path).name == "2021":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    assert main(["build", "--raw-dir", str(raw), "--warehouse", str(warehouse)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read {raw / '2021'} (Permission denied): nothing was built" in err
+    assert not warehouse.exists()
 
 
 def test_a_dagster_run_waits_for_the_build_writing_its_warehouse(tmp_path) -> None:
