@@ -10,6 +10,7 @@ on standard error, the command's name first.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -200,15 +201,39 @@ def _query(args: argparse.Namespace) -> int:
             message = " ".join(str(error).split())
             raise CommandError(f"query refused: {message}") from None
     if args.format == "csv":
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(_writable(frame, nested_as_json=True).write_csv())
     elif args.format == "json":
-        sys.stdout.write(frame.write_json() + "\n")
+        sys.stdout.write(_writable(frame, nested_as_json=False).write_json() + "\n")
     else:
         with pl.Config(
             tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200
         ):
             print(frame)
     return 0
+
+
+def _writable(frame: pl.DataFrame, nested_as_json: bool) -> pl.DataFrame:
+    """The answer with every column text CSV or JSON can hold: bytes as hex, values polars
+    keeps as Python objects as their text, and for CSV, which has no nested values, a list or
+    record (`v_departments.printed_names`) as its JSON text."""
+    columns = []
+    for column in frame.iter_columns():
+        values = column.to_list()
+        if column.dtype == pl.Binary:
+            column = pl.Series(column.name, [v.hex() if v is not None else None for v in values])
+        elif column.dtype == pl.Object:
+            column = pl.Series(column.name, [str(v) if v is not None else None for v in values])
+        elif nested_as_json and column.dtype.is_nested():
+            column = pl.Series(
+                column.name,
+                [
+                    json.dumps(v, ensure_ascii=False, default=str) if v is not None else None
+                    for v in values
+                ],
+                dtype=pl.String,
+            )
+        columns.append(column)
+    return pl.DataFrame(columns)
 
 
 def _export(args: argparse.Namespace) -> int:

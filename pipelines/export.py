@@ -18,24 +18,6 @@ from pathlib import Path
 
 import duckdb
 
-VIEWS = (
-    "v_documents",
-    "v_budget_facts",
-    "v_three_public",
-    "v_dq_results",
-    "v_narrative_claims",
-    "v_performance_indicators",
-    "v_text_tables",
-    "v_staffing",
-    "v_assets",
-    "v_procurement",
-    "v_department_overview",
-    "v_function_rollup",
-    "v_economic_structure",
-    "v_three_public_change",
-    "v_disclosure_completeness",
-    "v_trust_summary",
-)
 FACTS_FOR_EXPORT = """
 SELECT f.*, reg.region_name AS region
 FROM v_budget_facts f
@@ -81,6 +63,18 @@ def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(warehouse), read_only=True)
 
 
+def analyst_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The warehouse's analyst views (`v_…`), read from the warehouse itself, so that a view
+    added to the schema is exported without a list to keep in step."""
+    return [
+        name
+        for (name,) in connection.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+            "AND starts_with(view_name, 'v_') ORDER BY view_name"
+        ).fetchall()
+    ]
+
+
 def export_parquet(warehouse: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with _connect(warehouse) as connection:
@@ -90,7 +84,7 @@ def export_parquet(warehouse: Path, out: Path) -> list[Path]:
             "(FORMAT parquet, PARTITION_BY (fiscal_year, region), OVERWRITE_OR_IGNORE)"
         )
         written = [facts]
-        for view in VIEWS:
+        for view in analyst_views(connection):
             target = out / f"{view}.parquet"
             connection.execute(f"COPY (SELECT * FROM {view}) TO '{target}' (FORMAT parquet)")
             written.append(target)
@@ -103,7 +97,7 @@ def export_csv(warehouse: Path, out: Path, bom: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with _connect(warehouse) as connection:
-        for view in VIEWS:
+        for view in analyst_views(connection):
             target = out / f"{view}.csv"
             plain = target.with_name(f".{target.name}.plain") if bom else target
             connection.execute(f"COPY (SELECT * FROM {view}) TO '{plain}' (HEADER)")

@@ -124,6 +124,20 @@ def test_query_answers_from_the_warehouse_as_csv(tmp_path, capsys) -> None:
     ]
 
 
+def test_query_writes_lists_as_json_text_in_csv_and_bytes_as_hex(tmp_path, capsys) -> None:
+    target = built_warehouse(tmp_path)
+    capsys.readouterr()
+    sql = "SELECT printed_names, '\\x00\\xff'::BLOB AS raw FROM v_departments"
+    assert main(["query", sql, "--warehouse", str(target), "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "printed_names,raw",
+        '"[""昌吉回族自治州人民政府办公室""]",00ff',
+    ]
+    assert main(["query", sql, "--warehouse", str(target), "--json"]) == 0
+    name = "昌吉回族自治州人民政府办公室"
+    assert capsys.readouterr().out == f'[{{"printed_names":["{name}"],"raw":"00ff"}}]\n'
+
+
 def test_query_cannot_write_files_attach_install_or_change_settings(tmp_path, capsys) -> None:
     target = built_warehouse(tmp_path)
     written = tmp_path / "x.csv"
