@@ -3,6 +3,7 @@ process or, with `GONGKAI_EXECUTOR=dask`, on the dask cluster (see `assets.distr
 
 from __future__ import annotations
 
+import os
 import sys
 
 import dagster as dg
@@ -11,6 +12,7 @@ from assets.definitions import defs, reconstructable_build
 from assets.distributed import Execution, shared_run_config
 from assets.regions import refresh_regions
 from assets.resources import GongkaiPaths
+from assets.warehouse_assets import report_progress_to
 
 
 def _reason(failure: dg.DagsterEvent) -> str:
@@ -22,6 +24,8 @@ def _reason(failure: dg.DagsterEvent) -> str:
 
 def main() -> int:
     execution = Execution.from_environment()
+    if sys.stdout.isatty():
+        report_progress_to(os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8"))
     instance = dg.DagsterInstance.get()
     if execution.executor == "local":
         result = defs.resolve_job_def("build_warehouse").execute_in_process(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from typing import TextIO
 
 import dagster as dg
 import polars as pl
@@ -33,6 +34,15 @@ from pipelines.quality.report import failures_with_provenance, findings_by_docum
 from pipelines.warehouse.load import load_warehouse
 
 GROUP = "disclosures"
+# where the files' progress is drawn (see `report_progress_to`)
+_progress_terminal: list[TextIO] = []
+
+
+def report_progress_to(terminal: TextIO | None) -> None:
+    """Draw the progress of the files read on `terminal` (None: nowhere): the terminal
+    `make run` was started from, taken before the run, since Dagster's compute logs capture
+    a step's own standard output and error."""
+    _progress_terminal[:] = [terminal] if terminal is not None else []
 
 
 def markdown_table(frame: pl.DataFrame, limit: int = 20) -> dg.MetadataValue:
@@ -142,7 +152,7 @@ def _stage_documents(execution: Execution) -> dg.OpDefinition:
             paths.raw_path,
             inventory,
             paths.staging,
-            progress=terminal_progress(sys.stdout),  # `make run` in a terminal shows it
+            progress=terminal_progress(next(iter(_progress_terminal), sys.stdout)),
             workers=execution.processes,
         )
         quarantined = manifest.filter(pl.col("status") == "quarantined")

@@ -5,6 +5,7 @@ folder that would all but empty a warehouse of documents is refused unless asked
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import threading
 import time
@@ -17,6 +18,7 @@ import pytest
 from assets.automation import WRITES_TAG, build_warehouse_job
 from assets.definitions import defs
 from assets.resources import GongkaiPaths, build_resources
+from assets.warehouse_assets import report_progress_to
 from pipelines.build import build
 from pipelines.cli import main
 from pipelines.staging import Staging
@@ -197,3 +199,29 @@ def test_the_project_instance_queues_build_runs_one_at_a_time(tmp_path) -> None:
     limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
     assert {"key": WRITES_TAG, "value": "warehouse", "limit": 1} in limits
     assert build_warehouse_job.tags[WRITES_TAG] == "warehouse"
+
+
+def test_make_runs_progress_reaches_the_terminal_it_was_started_from(tmp_path) -> None:
+    """Dagster's compute logs capture a step's standard output, so the bar is drawn on the
+    terminal `make run` was started from, taken before the run."""
+    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    raw = raw_folder(tmp_path / "raw", CHANGJI, KEZHOU)
+    paths = GongkaiPaths(
+        raw_dir=str(raw), warehouse=str(tmp_path / "gongkai.duckdb"), sources=str(tmp_path / "s")
+    )
+    controller, terminal = pty.openpty()
+    os.set_blocking(controller, False)
+    with os.fdopen(terminal, "w", encoding="utf-8") as stream:
+        report_progress_to(stream)
+        try:
+            job = defs.resolve_job_def("build_warehouse")
+            assert job.execute_in_process(resources=build_resources(paths), instance=instance)
+        finally:
+            report_progress_to(None)
+        try:
+            shown = os.read(controller, 65536).decode("utf-8")
+        except BlockingIOError:  # nothing was drawn
+            shown = ""
+    os.close(controller)
+    assert "] 2/2 " in shown and "#" * 30 in shown
