@@ -30,7 +30,7 @@ from pipelines.extract import extract_file
 from pipelines.quality import QualityInput, judged
 from pipelines.quality.report import format_report
 from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
-from pipelines.warehouse.lock import WarehouseBusy
+from pipelines.warehouse.lock import WarehouseBusy, WarehouseUnwritable
 
 UNUSABLE_INPUT = 2
 BUSY = 3
@@ -99,7 +99,13 @@ def _build(args: argparse.Namespace) -> int:
             wait=not args.no_wait,
             waiting=waiting,
         )
-    except (NotAWarehouse, RawFolderMissing, RawFolderUnreadable, WouldEmptyWarehouse) as error:
+    except (
+        NotAWarehouse,
+        RawFolderMissing,
+        RawFolderUnreadable,
+        WarehouseUnwritable,
+        WouldEmptyWarehouse,
+    ) as error:
         raise CommandError(str(error)) from None
     except WarehouseBusy as error:
         raise CommandError(str(error), BUSY) from None

@@ -225,3 +225,17 @@ def test_make_runs_progress_reaches_the_terminal_it_was_started_from(tmp_path) -
             shown = ""
     os.close(controller)
     assert "] 2/2 " in shown and "#" * 30 in shown
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_warehouse_where_no_lock_can_be_written_is_refused_at_once(tmp_path, capsys) -> None:
+    """/proc takes no new files: the lock library would take that for a lock held by another
+    build and wait forever."""
+    raw = raw_folder(tmp_path / "raw", CHANGJI)
+    args = ["build", "--raw-dir", str(raw), "--warehouse", "/proc/gongkai.duckdb"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "gongkai build: cannot write beside /proc/gongkai.duckdb (No such file or directory): "
+        "nothing was built\n"
+    )

@@ -24,6 +24,11 @@ class WarehouseBusy(RuntimeError):
     """Another build holds the warehouse, and this one was told not to wait."""
 
 
+class WarehouseUnwritable(OSError):
+    """The lock cannot be written beside the warehouse (a read-only or special folder): told
+    at once, where `filelock` would take it for a lock held by someone else and wait forever."""
+
+
 def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
@@ -48,7 +53,13 @@ def build_lock(
 
     When another build holds it, `waiting` hears why and the block starts once that build ends;
     with `wait=False`, `WarehouseBusy` is raised at once instead."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        lock_path(warehouse).touch()
+    except OSError as error:
+        raise WarehouseUnwritable(
+            f"cannot write beside {warehouse} ({error.strerror}): nothing was built"
+        ) from None
     lock = FileLock(lock_path(warehouse))
     try:
         lock.acquire(blocking=False)
