@@ -28,9 +28,12 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	cp dagster.yaml $@
 
 ## Build data/warehouse/gongkai.duckdb from data/raw/ through Dagster, then print a summary.
+## A failed build says why in a line (status 2); a crash (status 1) shows the log's last lines.
 run: setup
-	$(VENV)/bin/python -m assets.run 2> $(DAGSTER_HOME)/last-run.log || \
-		(tail -n 15 $(DAGSTER_HOME)/last-run.log; echo "(the run's log: $(DAGSTER_HOME)/last-run.log)"; exit 1)
+	@$(VENV)/bin/python -m assets.run 2> $(DAGSTER_HOME)/last-run.log; status=$$?; \
+	if [ $$status -eq 1 ]; then tail -n 15 $(DAGSTER_HOME)/last-run.log; fi; \
+	if [ $$status -ne 0 ]; then echo "(the run's log: $(DAGSTER_HOME)/last-run.log)"; fi; \
+	exit $$status
 
 ## The whole test suite.
 test: setup

@@ -41,7 +41,7 @@ def main() -> int:
         for failure in result.get_step_failure_events():
             print(f"{failure.step_key} failed: {_reason(failure)}")
         print("build failed; the run is in the Dagster UI (make ui)")
-        return 1
+        return 2
     print(result.asset_materializations_for_node("warehouse")[0].metadata["summary"].value)
     shown = refresh_regions(
         instance, defs.resolve_job_def("show_findings_by_region"), GongkaiPaths()

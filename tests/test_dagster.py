@@ -23,6 +23,8 @@ from assets.warehouse_assets import (
 
 from .conftest import CHANGJI, KEZHOU
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def test_definitions_load_with_job_schedule_and_sensor() -> None:
     dg.Definitions.validate_loadable(defs)  # as the UI's code server loads them
@@ -133,3 +135,20 @@ def test_the_sensor_cursor_survives_a_restart_and_ignores_touched_but_unchanged_
     os.utime(raw / KEZHOU.name, (1, 1))  # a copy or checkout changes times, not content
     with dg.build_sensor_context(resources=build_resources(paths), cursor=cursor) as restarted:
         assert isinstance(raw_files_sensor(restarted), dg.SkipReason)
+
+
+def test_make_run_without_a_raw_folder_says_why_in_a_line_and_exits_2(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    """Status 2 is a build that failed and said why; `make run` shows its log only on 1."""
+    from assets.run import main
+
+    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main() == 2
+    assert capsys.readouterr().out.splitlines() == [
+        "downloaded_files failed: no raw folder at data/raw: nothing was built and the "
+        "warehouse is untouched",
+        "build failed; the run is in the Dagster UI (make ui)",
+    ]
