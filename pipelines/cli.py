@@ -197,6 +197,8 @@ def _query(args: argparse.Namespace) -> int:
 
     with _open_warehouse(args.warehouse, QUERY_CONFIG) as connection:
         try:
+            if not args.sql.strip():
+                raise CommandError('no SQL given: gongkai query "SELECT …"')
             relation = connection.sql(args.sql)
             if relation is None:
                 return 0
@@ -335,6 +337,13 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """A count of one or more (argparse's error names the argument otherwise)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count of 1 or more")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gongkai",
@@ -444,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     synth_parser = commands.add_parser(
         "synth", help="write N synthetic disclosures with known injected errors (and the truth)"
     )
-    synth_parser.add_argument("count", type=int)
+    synth_parser.add_argument("count", type=_positive, help="how many disclosures (1 or more)")
     synth_parser.add_argument("--out", default="data/synth")
     synth_parser.add_argument("--error-rate", type=float, default=0.3)
     synth_parser.add_argument("--seed", type=int, default=7)
@@ -455,8 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"gongkai {args.command}: {error}", file=sys.stderr)
         return error.status
-    except OSError as error:
-        print(f"gongkai {args.command}: {error}", file=sys.stderr)
+    except OSError as error:  # "README.md: File exists", not "[Errno 17] File exists: …"
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"gongkai {args.command}: {where}{error.strerror or error}", file=sys.stderr)
         return UNUSABLE_INPUT
 
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.build import terminal_progress
 from pipelines.cli import main
@@ -198,3 +199,27 @@ def test_progress_is_drawn_on_a_terminal_and_nowhere_else() -> None:
         f"[{'#' * 15}{'.' * 15}] 1/2 {'a.txt':<40}",
         f"[{'#' * 30}] 2/2 {'b.txt':<40}\n",
     ]
+
+
+def test_export_into_a_file_that_is_no_folder_names_it_in_one_line(tmp_path, capsys) -> None:
+    target = built_warehouse(tmp_path)
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    capsys.readouterr()
+    assert main(["export", "csv", "--warehouse", str(target), "--out", str(taken)]) == 2
+    assert capsys.readouterr().err == f"gongkai export: {taken}: File exists\n"
+    assert taken.read_text() == "mine"
+
+
+def test_query_without_sql_is_refused(tmp_path, capsys) -> None:
+    target = built_warehouse(tmp_path)
+    capsys.readouterr()
+    assert main(["query", " ", "--warehouse", str(target)]) == 2
+    assert capsys.readouterr().err == 'gongkai query: no SQL given: gongkai query "SELECT …"\n'
+
+
+def test_synth_of_no_documents_is_refused(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["synth", "0"])
+    assert exited.value.code == 2
+    assert "argument count: '0' is not a count of 1 or more" in capsys.readouterr().err
