@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -223,3 +225,20 @@ def test_synth_of_no_documents_is_refused(capsys) -> None:
         main(["synth", "0"])
     assert exited.value.code == 2
     assert "argument count: '0' is not a count of 1 or more" in capsys.readouterr().err
+
+
+def test_check_never_imports_great_expectations_dask_or_dagster() -> None:
+    """Their imports cost a clerk's `gongkai check` most of its 15–45 s before; the suites'
+    SQL application gives the same verdicts (tests/test_quality.py)."""
+    script = (
+        "import sys\n"
+        "from pipelines.cli import main\n"
+        f"main(['check', {str(KEZHOU)!r}])\n"
+        "heavy = ('great_expectations', 'dask', 'dagster')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.stderr.splitlines()[-1] == "[]"
+    assert "克州" in done.stdout
