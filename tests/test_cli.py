@@ -242,3 +242,19 @@ def test_check_never_imports_great_expectations_dask_or_dagster() -> None:
     )
     assert done.stderr.splitlines()[-1] == "[]"
     assert "克州" in done.stdout
+
+
+def test_the_build_summary_counts_a_text_part_joined_to_its_tables(tmp_path, capsys) -> None:
+    """人大常委会办公厅's 2019 budget comes as a tables file and a text file: two raw files,
+    one document."""
+    raw = tmp_path / "in"
+    raw.mkdir()
+    for part in ("tables", "text"):
+        name = f"2019_yusuan_jiangsu_renda-changweihui-bgt_{part}.pdf"
+        shutil.copy(Path(__file__).parent.parent / "data/raw/corpus" / name, raw / name)
+    target = tmp_path / "w.duckdb"
+    assert main(["build", "--raw-dir", str(raw), "--warehouse", str(target)]) == 0
+    assert capsys.readouterr().out.startswith(
+        "2 raw files: 1 loaded, 1 text parts joined to their tables, 0 quarantined, "
+        "0 not disclosures; "
+    )

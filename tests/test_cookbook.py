@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -27,3 +28,21 @@ def test_the_cookbook_answers_at_least_twelve_questions() -> None:
 def test_each_query_gives_the_printed_answer(warehouse, recipe) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         assert render_answer(connection, recipe.sql) == recipe.answer
+
+
+def test_the_findings_recipe_gives_a_pdf_findings_page_and_line(tmp_path) -> None:
+    """人大常委会办公厅 2017: p.28's 说明 gives 因公出国 as a share of a total other than the
+    三公 it names; the recipe's row leads the reader to that page and line."""
+    from pipelines.build import build
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    pdf = ROOT / "data/raw/corpus/2017_yusuan_jiangsu_renda-changweihui-bgt.pdf"
+    shutil.copy(pdf, raw / pdf.name)
+    build(raw, tmp_path / "gongkai.duckdb")
+    [findings] = [r for r in RECIPES if r.question.startswith("10.")]
+    with duckdb.connect(str(tmp_path / "gongkai.duckdb"), read_only=True) as connection:
+        rows = connection.execute(findings.sql).fetchall()
+    assert [(row[1], row[2], row[6], row[7]) for row in rows] == [
+        ("narrative.share_recomputes", "因公出国（境）费支出", 28, 13)
+    ]
