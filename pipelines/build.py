@@ -102,11 +102,13 @@ class WouldEmptyWarehouse(RuntimeError):
 
 
 def loaded_documents(warehouse: Path) -> int:
-    """How many loaded documents the warehouse holds now (0 where there is no warehouse yet);
-    `NotAWarehouse` where the path holds anything else, which a build must not replace."""
+    """How many loaded documents the warehouse holds now (0 where there is no warehouse yet, or
+    where a client holds it open for writing and it cannot be counted: a build replaces the
+    file without disturbing that client, as before); `NotAWarehouse` where the path holds
+    anything else, which a build must not replace."""
     if not warehouse.exists():
         return 0
-    refused = f"nothing was built and {warehouse} is untouched (give another --warehouse path)"
+    refused = f"nothing was built and {warehouse} is untouched (give another warehouse path)"
     if not warehouse.is_file():
         raise NotAWarehouse(f"{warehouse} is not a file but a folder: {refused}")
     try:
@@ -120,6 +122,8 @@ def loaded_documents(warehouse: Path) -> int:
         ) from None
     except duckdb.Error as error:
         reason = str(error).splitlines()[0]
+        if "Could not set lock" in reason:
+            return 0
         raise NotAWarehouse(
             f"{warehouse} cannot be opened as a gongkai warehouse ({reason}): {refused}"
         ) from None
@@ -169,14 +173,17 @@ def raw_files(raw_dir: Path) -> list[Path]:
     files = []
 
     def unreadable(error: OSError) -> None:
-        raise RawFolderUnreadable(
-            f"cannot read {error.filename} ({error.strerror}): nothing was built and the "
-            "warehouse is untouched"
-        ) from None
+        raise _unreadable(error.filename, error) from None
 
     for folder, _, names in os.walk(raw_dir, onerror=unreadable):
         files.extend(path for name in names if (path := Path(folder) / name).is_file())
     return sorted(files)
+
+
+def _unreadable(path: Path | str, error: OSError) -> RawFolderUnreadable:
+    return RawFolderUnreadable(
+        f"cannot read {path} ({error.strerror}): nothing was built and the warehouse is untouched"
+    )
 
 
 def is_hidden(source_file: str) -> bool:
@@ -191,10 +198,7 @@ def inventory_raw_files(raw_dir: Path) -> pl.DataFrame:
             with path.open("rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as error:
-            raise RawFolderUnreadable(
-                f"cannot read {path} ({error.strerror}): nothing was built and the warehouse "
-                "is untouched"
-            ) from None
+            raise _unreadable(path, error) from None
         rows.append(
             {
                 "source_file": path.relative_to(raw_dir).as_posix(),

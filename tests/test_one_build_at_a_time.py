@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import pty
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -239,3 +241,25 @@ def test_a_warehouse_where_no_lock_can_be_written_is_refused_at_once(tmp_path, c
         "gongkai build: cannot write beside /proc/gongkai.duckdb (No such file or directory): "
         "nothing was built\n"
     )
+
+
+def test_a_warehouse_a_client_holds_open_for_writing_is_still_rebuilt(tmp_path) -> None:
+    """An analyst's tool may open the file read-write (DBeaver does); the build's atomic swap
+    leaves that client on the old file, so the nightly build goes on as before."""
+    warehouse = tmp_path / "gongkai.duckdb"
+    build(raw_folder(tmp_path / "raw", CHANGJI), warehouse)
+    holding = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True)"
+    client = subprocess.Popen(
+        [sys.executable, "-c", f"{holding}; time.sleep(120)", str(warehouse)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert client.stdout.readline() == "open\n"
+        shutil.copy(KEZHOU, tmp_path / "raw" / KEZHOU.name)
+        args = ["build", "--raw-dir", str(tmp_path / "raw"), "--warehouse", str(warehouse)]
+        assert main(args) == 0
+    finally:
+        client.kill()
+        client.wait()
+    assert documents(warehouse) == ["克州政府办公室", "昌吉回族自治州人民政府办公室"]
