@@ -224,22 +224,19 @@ def _writable(frame: pl.DataFrame, nested_as_json: bool) -> pl.DataFrame:
     """The answer with every column text CSV or JSON can hold: bytes as hex, values polars
     keeps as Python objects as their text, and for CSV, which has no nested values, a list or
     record (`v_departments.printed_names`) as its JSON text."""
+
+    def as_text(column: pl.Series, text) -> pl.Series:
+        values = column.to_list()
+        return pl.Series(column.name, [None if v is None else text(v) for v in values], pl.String)
+
     columns = []
     for column in frame.iter_columns():
-        values = column.to_list()
         if column.dtype == pl.Binary:
-            column = pl.Series(column.name, [v.hex() if v is not None else None for v in values])
+            column = as_text(column, bytes.hex)
         elif column.dtype == pl.Object:
-            column = pl.Series(column.name, [str(v) if v is not None else None for v in values])
+            column = as_text(column, str)
         elif nested_as_json and column.dtype.is_nested():
-            column = pl.Series(
-                column.name,
-                [
-                    json.dumps(v, ensure_ascii=False, default=str) if v is not None else None
-                    for v in values
-                ],
-                dtype=pl.String,
-            )
+            column = as_text(column, lambda v: json.dumps(v, ensure_ascii=False, default=str))
         columns.append(column)
     return pl.DataFrame(columns)
 
