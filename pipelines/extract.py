@@ -90,7 +90,10 @@ CODE_SCHEMA = {
 WARNING_SCHEMA = {
     "document_id": pl.String,
     "kind": pl.String,
+    "template": pl.String,
     "table_no": pl.Int16,
+    "source_row": pl.Int32,
+    "source_column": pl.Int32,
     "source_line": pl.Int32,
     "source_page": pl.Int32,
     "message": pl.String,
@@ -590,7 +593,7 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
         result.warnings.append(
             warning(
                 "unrecognised_table",
-                None,
+                spec,
                 table.table.position,
                 f"a table of {len(table.table.rows)} rows matches no described table "
                 f"(caption: {spec.name!r}); its numbers are kept as {UNRECOGNISED} facts "

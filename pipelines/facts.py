@@ -20,6 +20,7 @@ from pipelines.catalog import (
     ColumnSpec,
     RowSpec,
     SideSpec,
+    TableSpec,
     normalise_label,
 )
 from pipelines.classification import function_child_code, function_class_codes, normalise_name
@@ -34,11 +35,24 @@ UNRECOGNISED = "unrecognised"
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计|小计))$")
 
 
-def warning(kind: str, table_no: int | None, position: Position | None, message: str) -> dict:
-    """A structured extraction warning: what kind, where, and a sentence for people."""
+def warning(
+    kind: str,
+    spec: TableSpec | None,
+    position: Position | None,
+    message: str,
+    *,
+    row: int | None = None,
+    column: int | None = None,
+) -> dict:
+    """A structured extraction warning: what kind, where — the table (its template and number:
+    an unrecognised table 1 is not the family's 表1), the cell's row and column where it is
+    about one cell, its page and line — and a sentence for people."""
     return {
         "kind": kind,
-        "table_no": table_no,
+        "template": spec.template if spec else None,
+        "table_no": spec.number if spec else None,
+        "source_row": row,
+        "source_column": column,
         "source_line": position.line if position else None,
         "source_page": position.page if position else None,
         "message": message,
@@ -170,8 +184,18 @@ class _FactBuilder:
         self.basis = basis
         self.result = TableFacts()
 
-    def warn(self, kind: str, position: Position | None, message: str) -> None:
-        self.result.warnings.append(warning(kind, self.table.spec.number, position, message))
+    def warn(
+        self,
+        kind: str,
+        position: Position | None,
+        message: str,
+        *,
+        row: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.result.warnings.append(
+            warning(kind, self.table.spec, position, message, row=row, column=column)
+        )
 
     def code(
         self, row_index: int, row: Row, code_kind: str, code: str, name: str, has_amounts: bool
@@ -214,6 +238,8 @@ class _FactBuilder:
                 "unparsed_cell",
                 cell.position,
                 f"not a number in column {'/'.join(column.path)!r}: {cell.clean!r}",
+                row=row_index + 1,
+                column=column.index + 1,
             )
             return False
         if value is None:

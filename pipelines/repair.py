@@ -104,7 +104,7 @@ def joined_continuations(
         repairs.append(
             warning(
                 REPAIRED,
-                table.spec.number,
+                table.spec,
                 fragment.table.position,
                 f"table {table.spec.number} continues in the {len(fragment.table.rows)} rows of "
                 f"a table with no title after it: joined, as its {together.holding} sums then "
@@ -163,7 +163,7 @@ def realigned_rows(
                 repairs.append(
                     warning(
                         REALIGNED,
-                        table.spec.number,
+                        table.spec,
                         table.table.position,
                         f"table {table.spec.number}: {len(pairs)} rows printed with their "
                         "amounts on the line below (a tall cell) joined to their codes and names, "

@@ -17,7 +17,7 @@ from pipelines.extract import (
     WARNING_SCHEMA,
 )
 from pipelines.profile import PROFILE_SCHEMA
-from pipelines.quality import QualityInput, comparisons
+from pipelines.quality import QualityInput, comparisons, judged
 
 DOC = "d0000000000000000"
 
@@ -89,8 +89,8 @@ def code(table_no: int, kind: str, value: str, name: str, row: int = 1) -> dict:
     }
 
 
-def run(facts=(), tables=(), codes=(), warnings=(), claims=(), profile=()) -> pl.DataFrame:
-    data = QualityInput(
+def quality_input(facts=(), tables=(), codes=(), warnings=(), claims=(), profile=()):
+    return QualityInput(
         facts=pl.DataFrame(list(facts), schema=FACT_SCHEMA),
         tables=pl.DataFrame(list(tables), schema=TABLE_SCHEMA),
         codes=pl.DataFrame(list(codes), schema=CODE_SCHEMA),
@@ -101,7 +101,18 @@ def run(facts=(), tables=(), codes=(), warnings=(), claims=(), profile=()) -> pl
         claims=pl.DataFrame(list(claims), schema=CLAIM_SCHEMA),
         profile=pl.DataFrame(list(profile), schema=PROFILE_SCHEMA),
     )
-    return judge(comparisons(data))
+
+
+def run(facts=(), tables=(), codes=(), warnings=(), claims=(), profile=()) -> pl.DataFrame:
+    """Every rule compared and judged, before the reading is held to account."""
+    return judge(comparisons(quality_input(facts, tables, codes, warnings, claims, profile)))
+
+
+def check(facts=(), tables=(), codes=(), warnings=(), claims=(), profile=()) -> pl.DataFrame:
+    """What `gongkai check` tells: judged, the reading verdicts added, every failure through
+    the trust gate, each root cause told once."""
+    data = quality_input(facts, tables, codes, warnings, claims, profile)
+    return judged(data, judge_sql)
 
 
 def verdicts(results: pl.DataFrame, check_id: str) -> list:
@@ -388,20 +399,35 @@ def test_a_table_of_zeros_under_a_note_calling_it_empty_agrees_with_it() -> None
     )
 
 
-def test_negative_amounts_and_unparsed_cells_are_implausible() -> None:
-    warning = {
+def unparsed(template: str, table_no: int, text: str = "约10万") -> dict:
+    return {
         "document_id": DOC,
         "kind": "unparsed_cell",
-        "table_no": 8,
+        "template": template,
+        "table_no": table_no,
+        "source_row": 5,
+        "source_column": 2,
         "source_line": 5,
         "source_page": None,
-        "message": "not a number in column '合计': '约10万'",
+        "message": f"not a number in column '合计': {text!r}",
     }
+
+
+def test_negative_amounts_and_unparsed_cells_are_implausible() -> None:
     results = run(
-        facts=[fact(8, "total", "-3", row=5), fact(8, "reception", "3", row=5)], warnings=[warning]
+        facts=[fact(8, "total", "-3", row=5), fact(8, "reception", "3", row=5)],
+        warnings=[unparsed("budget_2020", 8)],
     )
     assert verdicts(results, "plausibility.amount_in_range") == [False, True]
     assert verdicts(results, "plausibility.cell_parses") == [False]
+
+
+def test_text_in_a_table_no_description_reads_is_a_text_value() -> None:
+    """A performance target's 指标值 (≥95%) in a form gongkai left unrecognised is text, not an
+    amount that failed to parse."""
+    results = run(warnings=[unparsed("unrecognised", 1, "≥95%")])
+    [row] = results.filter(pl.col("check_id") == "plausibility.cell_parses").to_dicts()
+    assert (row["passed"], row["status"], row["severity"]) == (True, "text_value", "info")
 
 
 # ---- the seeds -------------------------------------------------------------------------------

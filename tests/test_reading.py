@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from expectations.runner import judge_sql
-from pipelines.extract import FACT_SCHEMA
-from pipelines.quality.reading import with_reading
-from tests.test_quality import fact, run, split_row
+from pipelines.quality.gate import ReadingEvidence, gated
+from pipelines.quality.reading import table_verdicts
+from tests.test_quality import check, fact, quality_input, run, split_row
 
 
 def read(facts: list[dict]) -> pl.DataFrame:
-    results = run(facts)
-    return with_reading(results, pl.DataFrame(facts, schema=FACT_SCHEMA), judge_sql)
+    return check(facts)
 
 
 def verdict(results: pl.DataFrame) -> tuple:
@@ -63,9 +61,11 @@ def test_the_prose_held_to_a_doubtful_table_is_a_doubt_not_an_error() -> None:
         pl.lit("narrative").alias("rule_family"),
         pl.lit("error").alias("severity"),
     )
-    judged = with_reading(
-        pl.concat([results, prose]), pl.DataFrame(facts, schema=FACT_SCHEMA), judge_sql
+    data = quality_input(facts)
+    evidence = ReadingEvidence(
+        table_verdicts(results, data.facts), data.facts, data.codes, data.warnings
     )
+    judged = gated(pl.concat([results, prose]), evidence)
     [row] = judged.filter(pl.col("check_id") == "narrative.amount_matches_table").to_dicts()
     assert (row["severity"], row["status"]) == ("info", "reading_doubt")
 

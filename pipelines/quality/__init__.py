@@ -24,7 +24,7 @@ from pipelines.quality.documents import (
     outline_plausibility,
     plausibility_comparisons,
 )
-from pipelines.quality.frame import COMPARISON_SCHEMA
+from pipelines.quality.frame import CHECK_SCHEMA
 from pipelines.quality.narrative import narrative_comparisons
 from pipelines.quality.sums import balance_comparisons, within_table_comparisons
 from pipelines.staging import Staging
@@ -223,15 +223,19 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
             data.claims, data.profile, data.facts, data.codes, data.documents
         ),
     }
-    return {name: pl.DataFrame(rows, schema=COMPARISON_SCHEMA) for name, rows in built.items()}
+    return {name: pl.DataFrame(rows, schema=CHECK_SCHEMA) for name, rows in built.items()}
 
 
 def judged(data: QualityInput, judge) -> pl.DataFrame:
     """Every rule compared and judged (by `judge`: Great Expectations or its SQL twin), each
-    table's reading verdict added, and each group of failures one gap explains told once."""
+    table's reading verdict added, every failure held to the reading of what it reads (the
+    trust gate), and each group of failures one gap explains told once."""
     from pipelines.quality.causes import with_root_causes
-    from pipelines.quality.reading import with_reading
+    from pipelines.quality.gate import ReadingEvidence, gated
+    from pipelines.quality.reading import reading_comparisons, table_verdicts
 
-    return with_root_causes(
-        with_reading(judge(comparisons(data)), data.facts, judge, data.warnings)
-    )
+    results = judge(comparisons(data))
+    verdicts = table_verdicts(results, data.facts, data.warnings)
+    evidence = ReadingEvidence(verdicts, data.facts, data.codes, data.warnings)
+    checked = with_root_causes(gated(results, evidence)).drop("reads")
+    return pl.concat([checked, judge({"reading": reading_comparisons(verdicts)})])

@@ -77,7 +77,68 @@ def _row(
         "source_page": code["source_page"],
         "source_row": code["source_row"],
         "source_column": None,
+        "reads": [
+            {
+                "template": code["template"],
+                "table_no": code["table_no"],
+                "page": code["source_page"],
+                "row": code["source_row"],
+                "column": None,
+                "side": 0,
+                "coded": True,
+            }
+        ],
     }
+
+
+# the lengths a classification's codes have: 类 3 digits, 款 5, 项 7 (a department's own 7-digit
+# economic sub-code of a 款 is no misreading either)
+CODE_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5, 7), "gov_economic": (3, 5)}
+SEGMENT = 2  # a 款 or 项 part alone: how 类/款/项 printed in columns of their own read unjoined
+STRAY = 0.1  # of a table's codes, at most this share may be odd and still be the document's
+
+
+def _misread(codes: list[tuple[str, tuple[int, ...]]]) -> tuple[str, str] | None:
+    """Why a table's printed codes (of one classification) are not a hierarchy as read, or None
+    where they are — at most one odd code, which is the document's own (a 6-digit typo among
+    well-formed codes)."""
+    odd = [code for code, lengths in codes if not code.isdigit() or len(code) not in lengths]
+    if not odd:
+        return None
+    if any(len(code) <= SEGMENT for code in odd):
+        return (
+            f"科目编码只读到一段（如「{min(odd, key=len)}」）：类、款、项可能分栏印制，"
+            "上级编码未能接上",
+            f"codes read as one segment only (such as {min(odd, key=len)!r}): 类, 款 and 项 "
+            "printed in columns of their own, not joined to their parents",
+        )
+    if any(len(code) > 7 for code in odd):
+        return (
+            f"两个编码连成一个（如「{max(odd, key=len)}」）：可能并列印有两种分类",
+            f"two codes run together (such as {max(odd, key=len)!r}): two classifications "
+            "printed side by side",
+        )
+    if len(odd) > max(1, STRAY * len(codes)):
+        return (
+            f"{len(codes)} 个编码中 {len(odd)} 个位数不合规（类3位、款5位、项7位）：是误读的样子",
+            f"{len(odd)} of {len(codes)} codes have no classification's length: a misreading",
+        )
+    return None
+
+
+def code_reading_doubts(codes: pl.DataFrame) -> dict[tuple, tuple[str, str]]:
+    """Per table (document, template, number) whose codes as read form no hierarchy, why:
+    a code check, a sum by level or a comparison by class on it tells gongkai's doubt, not the
+    document's error."""
+    doubts = {}
+    for key, table in codes.group_by(["document_id", "template", "table_no"]):
+        printed = [
+            (code, CODE_LENGTHS.get(kind, (3, 5, 7)))
+            for code, kind in table.select("code", "code_kind").iter_rows()
+        ]
+        if reason := _misread(printed):
+            doubts[key] = reason
+    return doubts
 
 
 def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]:

@@ -19,7 +19,12 @@ from pipelines.catalog import (
     table_topics,
     topic_table,
 )
-from pipelines.quality.frame import arithmetic_row, lowest_level, rounding_allowance
+from pipelines.quality.frame import (
+    arithmetic_row,
+    cells_read,
+    lowest_level,
+    rounding_allowance,
+)
 
 FAMILY = "cross_table"
 
@@ -144,6 +149,7 @@ def _evaluate(
         for figure in (*rule.left, *rule.right):
             keys &= table_measures(template, figure.topic, figure.section)
     found = []
+    coded = rule.by in ("class", "function_code")
     for key in sorted(keys) or [""]:
         observed, left_anchor = left.get(key, (Decimal(0), None))
         expected, right_anchor = right.get(key, (Decimal(0), None))
@@ -165,6 +171,8 @@ def _evaluate(
                 source_row=anchor.get("source_row"),
                 source_column=anchor.get("source_column"),
                 rounding=rounding_allowance(left_terms[key] + right_terms[key]) or None,
+                reads=cells_read(left_terms[key], 1, coded)
+                + cells_read(right_terms[key], -1, coded),
             )
         )
     return found

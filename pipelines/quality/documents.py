@@ -9,8 +9,10 @@ import polars as pl
 
 from pipelines.catalog import TEMPLATES, table_topics
 from pipelines.classification import former_names, judge_code
+from pipelines.facts import UNRECOGNISED
 from pipelines.metadata import SCOPES
-from pipelines.quality.frame import amount_text
+from pipelines.quality.frame import amount_text, cells_read, table_read
+from pipelines.recognise import title_class
 from pipelines.vocabulary import core_classes
 
 # a rate per person or a quota (工会经费人均定额增加1000元) is rightly written in 元
@@ -61,8 +63,10 @@ def completeness_comparisons(
     data on whether its note calls it empty: a note saying 本表为空表 over amounts that are
     not all 0 is the document contradicting itself, an error; over zeros it agrees."""
     found = []
+    unmapped = _unmapped_columns(facts)
     for item in warnings.filter(pl.col("kind") == "missing_column").to_dicts():
         column = item["message"].split(":")[0]
+        key = (item["document_id"], item["template"], item["table_no"])
         found.append(
             {
                 "document_id": item["document_id"],
@@ -81,6 +85,14 @@ def completeness_comparisons(
                 "source_page": item["source_page"],
                 "source_row": None,
                 "source_column": None,
+                # a column the table prints but the reading did not map may be the one missing
+                "reads": [
+                    table_read(item["template"], item["table_no"]),
+                    *(
+                        {**table_read(item["template"], item["table_no"]), "column": column_no}
+                        for column_no in unmapped.get(key, ())
+                    ),
+                ],
             }
         )
     printed = {
@@ -118,9 +130,12 @@ def completeness_comparisons(
                 "source_page": table["source_page"],
                 "source_row": None,
                 "source_column": None,
+                "reads": [table_read(table["template"], table["table_no"], amounts=True)],
             }
         )
     partial = _partial_files(tables)
+    unrecognised = _unrecognised_tables(tables)
+    topics = table_topics()
     for table in tables.to_dicts():
         status = table["status"]
         if status == "missing" and table["document_id"] in partial:
@@ -146,8 +161,43 @@ def completeness_comparisons(
                 "source_page": table["source_page"],
                 "source_row": None,
                 "source_column": None,
+                # "not published" rests on every table of the document having been read: one
+                # printed but not recognised (its title naming no other class) may be this one
+                "reads": [
+                    table_read(UNRECOGNISED, number)
+                    for number, named in unrecognised.get(table["document_id"], ())
+                    if named in (None, topics.get((table["template"], table["table_no"])))
+                ]
+                if table["status"] == "missing"
+                else [],
             }
         )
+    return found
+
+
+def _unmapped_columns(facts: pl.DataFrame) -> dict[tuple, set[int]]:
+    """Per described table, the columns whose numbers no measure was found for."""
+    columns: dict[tuple, set[int]] = {}
+    unmapped = facts.filter(
+        (pl.col("measure") == UNRECOGNISED) & (pl.col("template") != UNRECOGNISED)
+    )
+    for document_id, template, table_no, column in (
+        unmapped.select("document_id", "template", "table_no", "source_column").unique().iter_rows()
+    ):
+        columns.setdefault((document_id, template, table_no), set()).add(column)
+    return columns
+
+
+def _unrecognised_tables(tables: pl.DataFrame) -> dict[str, list[tuple[int, str | None]]]:
+    """Per document, its tables no description reads, each with the class its caption names
+    (None where it names none)."""
+    found: dict[str, list[tuple[int, str | None]]] = {}
+    for document_id, table_no, name in (
+        tables.filter(pl.col("template") == UNRECOGNISED)
+        .select("document_id", "table_no", "table_name")
+        .iter_rows()
+    ):
+        found.setdefault(document_id, []).append((table_no, title_class(name or "")))
     return found
 
 
@@ -210,27 +260,41 @@ def plausibility_comparisons(facts: pl.DataFrame, warnings: pl.DataFrame) -> lis
                 "source_page": fact["source_page"],
                 "source_row": fact["source_row"],
                 "source_column": fact["source_column"],
+                "reads": cells_read([fact], 1),
             }
         )
     for item in warnings.filter(pl.col("kind") == "unparsed_cell").to_dicts():
+        # text in a table no description reads (a form, a list) is a text value; in a
+        # described table, the warning's column read as amounts holds text: the trust gate
+        # tells it as gongkai's doubt about that column, never the document's error
+        text_value = item["template"] in (None, UNRECOGNISED)
         found.append(
             {
                 "document_id": item["document_id"],
                 "check_id": "plausibility.cell_parses",
                 "rule_family": "plausibility",
-                "severity": "error",
+                "severity": "info" if text_value else "warning",
                 "table_no": item["table_no"],
                 "subject": item["message"],
                 "expected": "a number or a blank",
                 "observed": item["message"],
                 "difference": None,
-                "status": "unparsed",
-                "message_zh": f"表{item['table_no']}：金额栏中的内容不是数字（{item['message']}）",
+                "status": "text_value" if text_value else "unparsed",
+                "message_zh": f"表{item['table_no']}：金额栏中的内容不是数字（{item['message']}）"
+                if not text_value
+                else f"未识别表{item['table_no']}：文字值（{item['message']}）",
                 "message_en": f"table {item['table_no']}: {item['message']}",
                 "source_line": item["source_line"],
                 "source_page": item["source_page"],
-                "source_row": None,
-                "source_column": None,
+                "source_row": item["source_row"],
+                "source_column": item["source_column"],
+                "reads": [
+                    {
+                        **table_read(item["template"], item["table_no"], item["source_page"]),
+                        "row": item["source_row"],
+                        "column": item["source_column"],
+                    }
+                ],
             }
         )
     return found
@@ -434,6 +498,7 @@ def narrative_plausibility(
                     cost["source_page"],
                     table_no=cost["table_no"],
                 )
+                | {"reads": cells_read([cost], 1)}
             )
     return found
 

@@ -30,6 +30,56 @@ COMPARISON_SCHEMA = {
     "source_row": pl.Int32,
     "source_column": pl.Int32,
 }
+# What a check reads: each printed cell (its table — template and number —, page, row and
+# column), the side of the comparison it stands on (+1 observed, -1 expected, 0 neither) and
+# whether the check relies on the cell's code (a sum by level, a comparison by class). A whole
+# table read at once (its note, its presence) has no row or column. The trust gate
+# (`pipelines.quality.gate`) holds a failure to the reading of every cell it reads, and the root
+# cause of a group of failures is the cell they share (`causes`); it is not published.
+READ = pl.Struct(
+    {
+        "template": pl.String,
+        "table_no": pl.Int16,
+        "page": pl.Int32,
+        "row": pl.Int32,
+        "column": pl.Int32,
+        "side": pl.Int8,
+        "coded": pl.Boolean,
+    }
+)
+CHECK_SCHEMA = {**COMPARISON_SCHEMA, "reads": pl.List(READ)}
+
+
+def cells_read(facts: list[dict], side: int = 0, coded: bool = False) -> list[dict]:
+    """The cells of `facts` as a check reads them (`READ`)."""
+    return [
+        {
+            "template": fact["template"],
+            "table_no": fact["table_no"],
+            "page": fact["source_page"],
+            "row": fact["source_row"],
+            "column": fact["source_column"],
+            "side": side,
+            "coded": coded,
+        }
+        for fact in facts
+    ]
+
+
+def table_read(
+    template: str | None, table_no: int | None, page: int | None = None, amounts: bool = False
+) -> dict:
+    """A whole table as a check reads it: its presence, its note, or (`amounts`) its numbers
+    as a whole."""
+    return {
+        "template": template,
+        "table_no": table_no,
+        "page": page,
+        "row": None,
+        "column": None,
+        "side": 1 if amounts else 0,
+        "coded": False,
+    }
 
 
 @lru_cache(maxsize=65536)
@@ -74,12 +124,14 @@ def arithmetic_row(
     source_row: int | None = None,
     source_column: int | None = None,
     rounding: Decimal | None = None,
+    reads: list[dict] = (),
 ) -> dict:
     """A comparison of two amounts; the message reads the same whether it passes or not.
 
     `rounding` is what rounding the printed figures allows (`rounding_allowance`): a
     difference beyond the suites' tolerance but within it fails as `rounding`, of severity
-    info — the figures were rounded one by one, the document does not contradict itself."""
+    info — the figures were rounded one by one, the document does not contradict itself.
+    `reads` are the cells compared (`cells_read`)."""
     difference = observed - expected
     where_zh = f"表{table_no}" if table_no else ""
     where_en = f"table {table_no} " if table_no else ""
@@ -107,6 +159,7 @@ def arithmetic_row(
         "source_page": source_page,
         "source_row": source_row,
         "source_column": source_column,
+        "reads": list(reads),
     }
 
 

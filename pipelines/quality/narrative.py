@@ -32,7 +32,7 @@ from pipelines.catalog import (
     topic_table,
 )
 from pipelines.quality.cross import DocumentFigures
-from pipelines.quality.frame import amount_text, arithmetic_row
+from pipelines.quality.frame import amount_text, arithmetic_row, cells_read
 
 FAMILY = "narrative"
 THREE_PUBLIC = ("abroad", "vehicle_purchase", "vehicle_running", "reception")
@@ -184,26 +184,29 @@ def _amount_rows(
         # evaluated against a figure the narrative gives: nothing read is not a 0 that
         # contradicts it (a narrative 0 agrees with it)
         unread = claim["amount_wan"] != 0
+        coded = target.by is not None
         if target.by == "function_code":
             if key_filter not in sums and unread:
                 continue
             expected = sums.get(key_filter, (Decimal(0), None))[0]
+            terms = figures.terms(template, figure, by).get(key_filter, [])
         elif target.by == "economic_code":
-            amounts = [
-                f["amount"]
+            terms = [
+                f
                 for f in figures.facts
                 if f["table_no"] == table_no
                 and f["economic_code"] == key_filter
                 and f["measure"] in figure.read_measures(template)
                 and f["row_role"] == "item"
             ]
-            if not amounts and unread:
+            if not terms and unread:
                 continue
-            expected = sum(amounts, Decimal(0))
+            expected = sum((f["amount"] for f in terms), Decimal(0))
         else:
             if not sums and unread:
                 continue
             expected = sum((amount for amount, _ in sums.values()), Decimal(0))
+            terms = [f for found in figures.terms(template, figure, by).values() for f in found]
         subject = claim["subject"] + (f"（{key_filter}）" if key_filter else "")
         found.append(
             arithmetic_row(
@@ -220,6 +223,7 @@ def _amount_rows(
                 source_line=claim["source_line"],
                 source_page=claim["source_page"],
                 rounding=_printed_rounding(claim),
+                reads=cells_read(terms, -1, coded),
             )
         )
     return found
@@ -345,6 +349,7 @@ def _share_rows(
             f"所占比例（占{base_subject}{amount_text(base_amount)}万元）",
             f"share of {base_subject} {amount_text(base_amount)}",
             _beyond(claim["share_percent"], computed),
+            reads=cells_read(named[3], -1) if named else (),
         )
         if named and row["difference"]:
             missing_named.setdefault(base_subject, []).append((claim, row))
@@ -365,6 +370,7 @@ def _tell_wrong_base(base_subject: str, used: dict, rows: list[dict]) -> None:
     root, *others = rows
     total_zh = MEASURES.get(used["measure"], (used["measure"],))[0]
     root["severity"], root["table_no"] = "error", used["table_no"]
+    root["reads"] = [*root["reads"], *cells_read([used], -1)]
     root["message_zh"] += (
         f"；所列{len(rows)}个比例均为占表{used['table_no']}「{total_zh}」"
         f"{amount_text(used['amount'])}万元的比例，并非所称{base_subject}的比例"
@@ -407,9 +413,11 @@ def _percent_row(
     what_zh: str,
     what_en: str,
     difference: Decimal,
+    reads: list[dict] = (),
 ) -> dict:
     """A percentage the narrative prints against the one its own figures give; `difference`
-    is what lies beyond the rounding its printed precision allows."""
+    is what lies beyond the rounding its printed precision allows; `reads` the table cells its
+    base adds up, where the base is a table figure."""
     row = arithmetic_row(
         document_id=document_id,
         check_id=check_id,
@@ -423,6 +431,7 @@ def _percent_row(
         what_en=what_en,
         source_line=claim["source_line"],
         source_page=claim["source_page"],
+        reads=reads,
     )
     row["difference"] = difference
     return row

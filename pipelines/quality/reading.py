@@ -19,14 +19,13 @@ the rules are judged, each table of a document's family gets a verdict from its 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
 
 from pipelines.facts import UNRECOGNISED
-from pipelines.quality.frame import ARITHMETIC_FAMILIES, COMPARISON_SCHEMA
-from pipelines.quality.narrative import FAMILY as NARRATIVE
+from pipelines.quality.frame import COMPARISON_SCHEMA
 from pipelines.repair import REPAIRS
 
 FAMILY = "reading"
@@ -81,12 +80,33 @@ def _doubt(sums: pl.DataFrame, unknown: int, fragments: list[Decimal]) -> tuple[
     return None
 
 
-def reading_comparisons(
+@dataclass(frozen=True)
+class TableVerdict:
+    """What a described table's own sums say of gongkai's reading of it."""
+
+    document_id: str
+    table_no: int
+    status: str  # verified | repaired | inconsistent | doubtful | unverifiable
+    zh: str  # what the sums say; for a doubtful table, why
+    en: str
+    source_line: int | None
+    source_page: int | None
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the reading verifies: its failures, if any, are the document's."""
+        return self.status in TRUSTED
+
+
+TRUSTED = ("verified", "repaired", "inconsistent")
+
+
+def table_verdicts(
     results: pl.DataFrame, facts: pl.DataFrame, warnings: pl.DataFrame | None = None
-) -> pl.DataFrame:
-    """One verdict row per described table that has facts: its status (verified, repaired,
-    inconsistent, doubtful, unverifiable) and, for a doubtful one, why."""
-    rows = []
+) -> list[TableVerdict]:
+    """One verdict per described table that has facts: its status (verified, repaired,
+    inconsistent, doubtful, unverifiable) and why."""
+    verdicts = []
     repaired = set()
     if warnings is not None:
         joined = warnings.filter(pl.col("kind").is_in(REPAIRS))
@@ -109,7 +129,7 @@ def reading_comparisons(
         if own.height == 0:
             status, zh, en = "unverifiable", "无可核对的合计", "prints nothing its sums can test"
         elif reason:
-            status, zh, en = "doubtful", f"读取存疑：{reason[0]}", f"reading doubtful: {reason[1]}"
+            status, (zh, en) = "doubtful", reason
         elif _failing(own).height:
             failed = _failing(own).height
             status = "inconsistent"
@@ -128,62 +148,44 @@ def reading_comparisons(
                 "reading verified: its sums hold",
             )
         first = table.sort("source_page", "source_row", nulls_last=True).row(0, named=True)
-        rows.append(
-            {
-                "document_id": document_id,
-                "check_id": "reading.table_verdict",
-                "rule_family": FAMILY,
-                "severity": "info",
-                "table_no": table_no,
-                "subject": f"表{table_no}",
-                "expected": "verified",
-                "observed": status,
-                "difference": None,
-                "status": status,
-                "message_zh": f"表{table_no}：{zh}",
-                "message_en": f"table {table_no}: {en}",
-                "source_line": first["source_line"],
-                "source_page": first["source_page"],
-                "source_row": None,
-                "source_column": None,
-            }
+        verdicts.append(
+            TableVerdict(
+                document_id,
+                table_no,
+                status,
+                zh,
+                en,
+                first["source_line"],
+                first["source_page"],
+            )
         )
+    return verdicts
+
+
+def reading_comparisons(verdicts: list[TableVerdict]) -> pl.DataFrame:
+    """The verdicts as check rows (`reading.table_verdict`), judged by the reading suite."""
+    prefix = {"doubtful": ("读取存疑：", "reading doubtful: ")}
+    rows = [
+        {
+            "document_id": verdict.document_id,
+            "check_id": "reading.table_verdict",
+            "rule_family": FAMILY,
+            "severity": "info",
+            "table_no": verdict.table_no,
+            "subject": f"表{verdict.table_no}",
+            "expected": "verified",
+            "observed": verdict.status,
+            "difference": None,
+            "status": verdict.status,
+            "message_zh": f"表{verdict.table_no}：{prefix.get(verdict.status, ('', ''))[0]}"
+            f"{verdict.zh}",
+            "message_en": f"table {verdict.table_no}: {prefix.get(verdict.status, ('', ''))[1]}"
+            f"{verdict.en}",
+            "source_line": verdict.source_line,
+            "source_page": verdict.source_page,
+            "source_row": None,
+            "source_column": None,
+        }
+        for verdict in verdicts
+    ]
     return pl.DataFrame(rows, schema=COMPARISON_SCHEMA)
-
-
-def with_reading(
-    results: pl.DataFrame,
-    facts: pl.DataFrame,
-    judge: Callable[[dict[str, pl.DataFrame]], pl.DataFrame],
-    warnings: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """The judged results with each table's reading verdict added (judged by its suite), and
-    the arithmetic failures anchored on a doubtful table, and the prose's figures held to it,
-    told as `reading_doubt`."""
-    verdicts = judge({FAMILY: reading_comparisons(results, facts, warnings)})
-    doubtful = verdicts.filter(pl.col("status") == "doubtful").select(
-        "document_id",
-        "table_no",
-        pl.col("message_zh").alias("doubt_zh"),
-        pl.col("message_en").alias("doubt_en"),
-    )
-    marked = results.join(doubtful, on=["document_id", "table_no"], how="left")
-    doubt = (
-        pl.col("rule_family").is_in((*ARITHMETIC_FAMILIES, NARRATIVE))
-        & (pl.col("passed") == False)  # noqa: E712
-        & (pl.col("status").fill_null("") != "rounding")
-        & pl.col("doubt_zh").is_not_null()
-    )
-    marked = marked.with_columns(
-        pl.when(doubt).then(pl.lit("info")).otherwise(pl.col("severity")).alias("severity"),
-        pl.when(doubt).then(pl.lit("reading_doubt")).otherwise(pl.col("status")).alias("status"),
-        pl.when(doubt)
-        .then(pl.concat_str(pl.col("message_zh"), pl.lit("（"), pl.col("doubt_zh"), pl.lit("）")))
-        .otherwise(pl.col("message_zh"))
-        .alias("message_zh"),
-        pl.when(doubt)
-        .then(pl.concat_str(pl.col("message_en"), pl.lit(" ("), pl.col("doubt_en"), pl.lit(")")))
-        .otherwise(pl.col("message_en"))
-        .alias("message_en"),
-    ).drop("doubt_zh", "doubt_en")
-    return pl.concat([marked, verdicts.select(marked.columns)])

@@ -10,7 +10,12 @@ from operator import itemgetter
 import polars as pl
 
 from pipelines.catalog import MEASURES, SumRule, TableSpec, described_tables
-from pipelines.quality.frame import arithmetic_row, lowest_level, rounding_allowance
+from pipelines.quality.frame import (
+    arithmetic_row,
+    cells_read,
+    lowest_level,
+    rounding_allowance,
+)
 from pipelines.vocabulary import measure_parts
 
 SPECS: dict[tuple[str, int], TableSpec] = {
@@ -40,15 +45,17 @@ def _row(
     rule_id: str,
     spec: TableSpec,
     anchor: dict,
-    expected: Decimal,
-    observed: Decimal,
+    parts: list[dict],
+    totals: list[dict],
     what_zh: str,
     what_en: str,
     subject: str | None = None,
     family: str = FAMILY,
-    terms: list[dict] = (),
+    coded: bool = False,
 ) -> dict:
-    """A sum rule's comparison; `terms` are the printed figures it adds and compares."""
+    """A sum rule's comparison: the printed `totals` (observed) against the sum of the printed
+    `parts` (expected); what rounding they allow, and the cells read (`coded` where the rule
+    relies on their codes: a sum by level)."""
     return arithmetic_row(
         document_id=document_id,
         check_id=rule_id,
@@ -56,15 +63,16 @@ def _row(
         severity="error",
         table_no=spec.number,
         subject=subject or _subject(anchor),
-        expected=expected,
-        observed=observed,
+        expected=_total(parts),
+        observed=_total(totals),
         what_zh=what_zh,
         what_en=what_en,
         source_line=anchor["source_line"],
         source_page=anchor["source_page"],
         source_row=anchor["source_row"],
         source_column=anchor["source_column"],
-        rounding=rounding_allowance(terms) if terms else None,
+        rounding=rounding_allowance([*parts, *totals]),
+        reads=cells_read(totals, 1, coded) + cells_read(parts, -1, coded),
     )
 
 
@@ -136,11 +144,10 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
                 rule.rule_id,
                 spec,
                 anchor,
-                _total(parts),
-                _total(totals),
+                parts,
+                totals,
                 f"{_zh(rule.total)}应等于{names}之和",
                 f"{rule.total} equals the sum of {', '.join(rule.parts) or 'economic groups'}",
-                terms=[*parts, *totals],
             )
         )
     return found
@@ -171,12 +178,12 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
                     rule.rule_id,
                     spec,
                     anchor,
-                    _total(leaves),
-                    _total(totals),
+                    leaves,
+                    totals,
                     f"合计行（{column}）应等于各明细行之和",
                     f"total row ({column}) equals the sum of the item rows",
                     subject=f"合计 / {column}",
-                    terms=[*leaves, *totals],
+                    coded=True,
                 )
             )
         for parent in items:
@@ -198,11 +205,11 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
                         "down.level_is_sum_of_next_level",
                         spec,
                         parent,
-                        _total(children),
-                        parent["amount"],
+                        children,
+                        [parent],
                         f"（{column}）应等于其下级科目之和",
                         f"({column}) equals the sum of its next-level codes",
-                        terms=[*children, parent],
+                        coded=True,
                     )
                 )
     return found
@@ -260,11 +267,10 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                         "side.item_is_sum_of_components",
                         spec,
                         fact,
-                        _total(components),
-                        fact["amount"],
+                        components,
+                        [fact],
                         f"（{column}）应等于其构成项之和",
                         f"({column}) equals the sum of its components",
-                        terms=[*components, fact],
                     )
                 )
         subtotal = next((f for f in ordered if f["row_role"] == "subtotal"), None)
@@ -282,11 +288,10 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
                     "side.subtotal_is_sum_of_items_above",
                     spec,
                     subtotal,
-                    _total(above),
-                    subtotal["amount"],
+                    above,
+                    [subtotal],
                     f"（{column}）{side_zh}小计应等于其上各项之和",
                     f"({column}) {section} subtotal equals the items above it",
-                    terms=[*above, subtotal],
                 )
             )
         if total:  # printed last, or first (Jiangsu 收入预算总表 opens with 收入总计)
@@ -298,19 +303,17 @@ def _side(document_id: str, spec: TableSpec, facts: list[dict]) -> list[dict]:
             ]
             if not subtotal and not below:
                 continue  # the side prints its total alone: nothing to add up
-            base = subtotal["amount"] if subtotal else Decimal(0)
             found.append(
                 _row(
                     document_id,
                     "side.total_is_subtotal_plus_items_below",
                     spec,
                     total,
-                    base + _total(below),
-                    total["amount"],
+                    [*([subtotal] if subtotal else []), *below],
+                    [total],
                     f"（{column}）{side_zh}总计应等于"
                     + ("小计加其下各项" if subtotal else "各项之和"),
                     f"({column}) {section} total equals the subtotal plus the items below it",
-                    terms=[*below, total, *([subtotal] if subtotal else [])],
                 )
             )
     return found
@@ -357,7 +360,7 @@ def _unprinted_total(
     the balance cannot be checked, and the document leaves out a figure it must print; a
     warning, never "income differs from expense"."""
     blank = "income" if not totals["income"] else "expense"
-    printed = _total(totals["expense" if blank == "income" else "income"])
+    printed = totals["expense" if blank == "income" else "income"]
     blank_zh = {"income": "收入总计", "expense": "支出总计"}[blank]
     row = _row(
         document_id,
@@ -365,7 +368,7 @@ def _unprinted_total(
         spec,
         anchor,
         printed,
-        Decimal(0),
+        [],
         f"{blank_zh}未填列，无法核对收支平衡",
         f"the {blank} total is blank, so the balance cannot be checked",
         subject="收入总计 / 支出总计",
@@ -407,13 +410,12 @@ def balance_comparisons(facts: pl.DataFrame, tables: pl.DataFrame) -> list[dict]
                 rule.rule_id,
                 spec,
                 anchor,
-                _total(totals["income"]),
-                _total(totals["expense"]),
+                totals["income"],
+                totals["expense"],
                 "支出总计应等于收入总计",
                 "expense total equals income total",
                 subject="收入总计 / 支出总计",
                 family="balance",
-                terms=[*totals["income"], *totals["expense"]],
             )
         )
     return found

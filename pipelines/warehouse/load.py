@@ -138,7 +138,9 @@ INSERT INTO document_table SELECT * FROM read_parquet($tables)
 WHERE document_id IN (SELECT document_id FROM new_documents);
 
 INSERT INTO document_warning
-SELECT document_id, kind, table_no, source_line, source_page, message FROM read_parquet($warnings)
+SELECT document_id, kind, template, table_no, source_row, source_column, source_line, source_page,
+       message
+FROM read_parquet($warnings)
 WHERE document_id IN (SELECT document_id FROM new_documents);
 
 INSERT INTO printed_code SELECT * FROM read_parquet($codes)

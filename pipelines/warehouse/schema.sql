@@ -126,7 +126,10 @@ CREATE TABLE document_table (
 CREATE TABLE document_warning (
     document_id VARCHAR NOT NULL REFERENCES dim_document (document_id),
     kind        VARCHAR NOT NULL,         -- unparsed_cell | unrecognised_table | _column | _row
-    table_no    SMALLINT,
+    template    VARCHAR,                  -- the table's template (unrecognised: a table no
+    table_no    SMALLINT,                 --   description reads, numbered on its own)
+    source_row  INTEGER,                  -- the cell, where the warning is about one
+    source_column INTEGER,
     source_line INTEGER,
     source_page INTEGER,
     message     VARCHAR NOT NULL

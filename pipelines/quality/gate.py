@@ -1,0 +1,169 @@
+"""The trust gate: a failed check says "the document is wrong" only where gongkai's reading of
+every cell it reads verifies; otherwise it is gongkai's reading doubt, with the reason.
+
+Every rule family passes through this one gate after it is judged. Each comparison names what it
+reads (`frame.READ`: a table's cells, the side of the comparison they stand on, whether the
+check relies on their codes; a whole table for a check on its presence). A failure of severity
+error or warning is held to what is known of those readings:
+
+- an amount from a table whose own sums do not verify its reading (`reading.table_verdict`:
+  doubtful — they fail the way a misreading makes them fail —, or nothing to test), or from a
+  column the reading did not map (numbers under a header no description knows, text where
+  amounts were expected);
+- a code relied on (a sum by level, a comparison by class, the code's own validity) from a table
+  whose codes do not form a classification's hierarchy (cut to a 款 or 项 segment, two
+  classifications run together, every odd code of one length);
+- a table no description reads: a table printed but not recognised cannot be said to be
+  missing, nor its cells to be wrong.
+
+Any of these makes the failure a `reading_doubt` (severity info, the reasons in its message):
+gongkai's problem, never counted against the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.facts import UNRECOGNISED
+from pipelines.quality.codes import code_reading_doubts
+from pipelines.quality.reading import TableVerdict
+
+GATED_SEVERITIES = ("error", "warning")
+TOLD_STATUSES = ("rounding", "consequence", "reading_doubt")
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why the reading of something a check reads is not verified, in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+def _named(template: str | None, table_no: int | None, doubt: Doubt) -> Doubt:
+    if template == UNRECOGNISED:
+        zh, en = f"未识别表{table_no}", f"unrecognised table {table_no}"
+    else:
+        zh, en = f"表{table_no}", f"table {table_no}"
+    return Doubt(f"{zh}：{doubt.zh}", f"{en}: {doubt.en}")
+
+
+UNREAD = Doubt("未能识别的表格，其读取无从核实", "a table no description reads")
+UNTESTED = Doubt(
+    "表内无可核对的合计，读取未经核实", "it prints nothing its sums can test: reading unverified"
+)
+
+
+class ReadingEvidence:
+    """What gongkai's reading of each table of the checked documents is worth: the verdict of
+    its own sums, whether its codes form a hierarchy, which of its columns were not mapped."""
+
+    def __init__(
+        self,
+        verdicts: list[TableVerdict],
+        facts: pl.DataFrame,
+        codes: pl.DataFrame,
+        warnings: pl.DataFrame,
+    ) -> None:
+        self.arithmetic: dict[tuple, Doubt | None] = {
+            (v.document_id, v.table_no): None
+            if v.trusted
+            else (UNTESTED if v.status == "unverifiable" else Doubt(v.zh, v.en))
+            for v in verdicts
+        }
+        self.codes = {key: Doubt(*texts) for key, texts in code_reading_doubts(codes).items()}
+        self.columns: dict[tuple, Doubt] = {}
+        unmapped = facts.filter(
+            (pl.col("measure") == UNRECOGNISED) & (pl.col("template") != UNRECOGNISED)
+        )
+        for document_id, template, table_no, column, label in (
+            unmapped.select("document_id", "template", "table_no", "source_column", "column_label")
+            .unique()
+            .iter_rows()
+        ):
+            self.columns[(document_id, template, table_no, column)] = Doubt(
+                f"第{column}栏（{label}）未能识别其含义",
+                f"column {column} ({label}) is not mapped to a known measure",
+            )
+        texts = warnings.filter(
+            (pl.col("kind") == "unparsed_cell") & pl.col("source_column").is_not_null()
+        )
+        for key in (
+            texts.select("document_id", "template", "table_no", "source_column")
+            .unique()
+            .iter_rows()
+        ):
+            self.columns.setdefault(
+                key,
+                Doubt(
+                    f"第{key[3]}栏按金额读取，却印有文字：栏目的读取存疑",
+                    f"column {key[3]} was read as amounts but holds text: its mapping is in doubt",
+                ),
+            )
+
+    def doubts(self, document_id: str, reads: list[dict] | None) -> list[Doubt]:
+        """Why the reading of what a check reads is not verified; empty where it is."""
+        found: dict[str, Doubt] = {}
+        for read in reads or ():
+            template, table_no = read["template"], read["table_no"]
+            doubts = []
+            if template == UNRECOGNISED:
+                doubts.append(UNREAD)
+            else:
+                if read["side"]:
+                    doubts.append(self.arithmetic.get((document_id, table_no), UNTESTED))
+                if read["coded"]:
+                    doubts.append(self.codes.get((document_id, template, table_no)))
+                if (column := read["column"]) is not None:
+                    doubts.append(self.columns.get((document_id, template, table_no, column)))
+            for doubt in doubts:
+                if doubt is not None:
+                    named = _named(template, table_no, doubt)
+                    found.setdefault(named.zh, named)
+        return list(found.values())
+
+
+def gated(results: pl.DataFrame, evidence: ReadingEvidence) -> pl.DataFrame:
+    """The judged results with every failure that blames the document (severity error or
+    warning; not rounding, a consequence or a doubt already) held to the reading of what it
+    reads: where that is not verified, it is a `reading_doubt` naming the reasons."""
+    marks = {"row": [], "doubt_zh": [], "doubt_en": []}
+    failing = results.with_row_index("row").filter(
+        (pl.col("passed") == False)  # noqa: E712
+        & pl.col("severity").is_in(GATED_SEVERITIES)
+        & ~pl.col("status").fill_null("").is_in(TOLD_STATUSES)
+    )
+    for row, document_id, reads in failing.select("row", "document_id", "reads").iter_rows():
+        if doubts := evidence.doubts(document_id, reads):
+            marks["row"].append(row)
+            marks["doubt_zh"].append("；".join(d.zh for d in doubts))
+            marks["doubt_en"].append("; ".join(d.en for d in doubts))
+    if not marks["row"]:
+        return results
+    doubt = pl.col("doubt_zh").is_not_null()
+    reasons = pl.DataFrame(
+        marks, schema={"row": pl.UInt32, "doubt_zh": pl.String, "doubt_en": pl.String}
+    )
+    return (
+        results.with_row_index("row")
+        .join(reasons, on="row", how="left")
+        .with_columns(
+            pl.when(doubt).then(pl.lit("info")).otherwise(pl.col("severity")).alias("severity"),
+            pl.when(doubt)
+            .then(pl.lit("reading_doubt"))
+            .otherwise(pl.col("status"))
+            .alias("status"),
+            pl.when(doubt)
+            .then(pl.format("{}（读取存疑：{}）", pl.col("message_zh"), pl.col("doubt_zh")))
+            .otherwise(pl.col("message_zh"))
+            .alias("message_zh"),
+            pl.when(doubt)
+            .then(pl.format("{} (reading in doubt: {})", pl.col("message_en"), pl.col("doubt_en")))
+            .otherwise(pl.col("message_en"))
+            .alias("message_en"),
+        )
+        .sort("row")
+        .drop("row", "doubt_zh", "doubt_en")
+    )
