@@ -21,6 +21,8 @@ LISTS = {
     ("function", 2026): "function_classification_2026_attested.csv",
     ("economic", 2020): "economic_classification_dept_2020.csv",
     ("economic", 2017): "economic_classification_dept_pre2018.csv",
+    # 政府预算支出经济分类, printed beside the department one (mostly recall: see SOURCES.md)
+    ("gov_economic", 2020): "economic_classification_gov_2020.csv",
 }
 PASSING_STATUSES = ("match", "known_variant")
 # the codes and names 2026 documents print (attestation, not a complete list): they speak for
@@ -168,14 +170,16 @@ def _judge(
     """How a printed code and name stand against the reference list of its year.
 
     Returns `status` (match, known_variant, former_name, name_differs, not_in_national_list,
-    unverified, malformed), the official name where known, the similarity of the printed name,
-    the reference row's own evidence status, and for a former name its last year. From 2024
-    the codes 2026 documents print count as well: a code or name found there is valid, and
-    the 2020 list's completeness no longer holds. Another year's wording of the name is a
-    variant (`_is_variant`); a name renamed before the document's year is not.
+    unverified, local_subcode, malformed), the official name where known, the similarity of the
+    printed name, the reference row's own evidence status, and for a former name its last
+    year. From 2024 the codes 2026 documents print count as well: a code or name found there
+    is valid, and the 2020 list's completeness no longer holds. Another year's wording of the
+    name is a variant (`_is_variant`); a name renamed before the document's year is not.
     """
     year = reference_year(classification, fiscal_year)
     level = level_of(classification, code)
+    if classification == "economic" and len(code) == LOCAL_SUBCODE and code.isdigit():
+        return _local_subcode(code, fiscal_year)
     result = {
         "status": "malformed",
         "official_name": None,
@@ -220,6 +224,18 @@ def _judge(
         result["status"] = "name_differs"
         result["similarity"] = round(fuzz.ratio(printed, normalise_name(official["name"])), 1)
     return result
+
+
+LOCAL_SUBCODE = 7  # the economic lists stop at 款 (5 digits); a department may refine one
+
+
+def _local_subcode(code: str, fiscal_year: int | None) -> dict:
+    """A 7-digit economic code (3010201 under 30102): a department's own refinement of a
+    national 款, valid where that 款's 类 exists; its sums into the 款 are the level checks'."""
+    parent = dict(_judge("economic", code[:5], None, fiscal_year))
+    if code[:3] not in known_codes("economic", parent["reference_year"]):
+        return {**parent, "status": "malformed", "official_name": None}
+    return {**parent, "status": "local_subcode", "similarity": None, "renamed_after": None}
 
 
 def _rows(classification: str, list_year: int, code: str) -> list[dict]:

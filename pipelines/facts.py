@@ -10,6 +10,7 @@ guessed at: it becomes a warning beside the facts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -163,13 +164,87 @@ def code_kind_of(code: str | None, described: str | None) -> str | None:
     return described
 
 
-def _join_code(parts: list[tuple[str, str]]) -> str | None:
-    """类/款/项 cells joined into one code; a part stored as a number (3 for 03) is padded."""
-    digits = ""
-    for label, text in parts:
-        part = re.sub(r"\D", "", text)
-        digits += part.zfill(CODE_PART_DIGITS.get(label, 0)) if part else ""
-    return digits or None
+# a second classification printed beside the first: 政府预算支出经济分类 (501…599) beside
+# the department one (301…399)
+GOVERNMENT_ECONOMIC = "gov_economic"
+
+
+def classification_of(code: str) -> str | None:
+    """The classification a whole code's first digit says it is of, where it says one."""
+    return {"1": "function", "2": "function", "3": "economic", "5": GOVERNMENT_ECONOMIC}.get(
+        code[:1]
+    )
+
+
+def _whole_codes(text: str) -> list[str]:
+    """The codes a cell of whole codes holds: one, or two of different classifications run
+    together (3020150201: 30201 and 50201) or set apart (30201 50201); 302 01 is one code."""
+    digits = re.sub(r"\D", "", text)
+    groups = [digits[:5], digits[5:]] if len(digits) == 10 else re.findall(r"\d+", text)
+    kinds = [classification_of(group) for group in groups]
+    if (
+        len(groups) == 2
+        and None not in kinds
+        and kinds[0] != kinds[1]
+        and all(len(group) in (3, 5, 7) for group in groups)
+    ):
+        return groups
+    return [digits] if digits else []
+
+
+class RowCodes:
+    """The codes of a table's rows, read from its code columns row after row.
+
+    类/款/项 columns are joined into one code (a part stored as a number, 3 for 03, padded); a
+    row printing only its own segment (类/款/项 each in a column of its own: 201 | | |, then
+    | 03 | |, then | | 01 |) takes the segments above it from the rows that printed them. A
+    column of whole codes beside them, or a second such column, holds a second classification
+    (政府预算支出经济分类 beside the department one), read apart from the row's own code."""
+
+    def __init__(self, columns: list[Column]) -> None:
+        self.segments = [c for c in columns if c.leaf in CODE_PART_DIGITS]
+        self.wholes = [c for c in columns if c.leaf not in CODE_PART_DIGITS]
+        self.above: dict[str, str] = {}
+
+    def _joined(self, texts: dict[str, str]) -> str | None:
+        printed = [leaf for leaf in CODE_PART_DIGITS if texts.get(leaf)]
+        if not printed:
+            return None
+        levels = [c.leaf for c in self.segments]
+        for leaf in levels[: levels.index(printed[0])]:
+            texts[leaf] = self.above.get(leaf, "")  # the segments of the rows above
+        for leaf in levels[levels.index(printed[0]) :]:
+            if texts.get(leaf):
+                self.above[leaf] = texts[leaf]
+            else:
+                self.above.pop(leaf, None)  # a new 类 closes the 款 above it
+        digits = ""
+        for leaf in levels:
+            part = texts.get(leaf, "")
+            digits += part.zfill(CODE_PART_DIGITS[leaf]) if part else ""
+        return digits or None
+
+    def printed_in_label(self, code: str) -> None:
+        """A row whose code is printed in its name's cell ([208]社会保障和就业支出) is the
+        segments above the rows after it."""
+        self.above = {
+            leaf: code[start:end]
+            for leaf, start, end in (("类", 0, 3), ("款", 3, 5), ("项", 5, 7))
+            if len(code) >= end
+        }
+
+    def read(self, text_of: Callable[[Column], str]) -> tuple[str | None, list[str]]:
+        """A row's code and the codes of other classifications printed beside it."""
+        joined = self._joined({c.leaf: re.sub(r"\D", "", text_of(c)) for c in self.segments})
+        codes = [joined] if joined else []
+        for column in self.wholes:
+            codes += [code for code in _whole_codes(text_of(column)) if code != joined]
+        if not codes:
+            return None, []
+        own = codes[0] if joined or len(codes) == 1 else None
+        if own is None:  # two whole codes: the row's own is not the government one
+            own = next((c for c in codes if classification_of(c) != GOVERNMENT_ECONOMIC), codes[0])
+        return own, [code for code in codes if code != own]
 
 
 class _FactBuilder:
@@ -288,6 +363,26 @@ def _repeats_header(texts: list[str], columns: tuple[Column, ...]) -> bool:
         index < len(columns) and normalise_label(text) in columns[index].path
         for index, text in filled
     )
+
+
+ROW_NUMBER_HEADER = re.compile(r"行次|栏次")
+
+
+def numbers_rows(table: RecognisedTable, column: Column) -> bool:
+    """Whether a column numbers the rows (行次: 八、其他收入 | 8 | 878.44 down a 决算 table)
+    rather than printing amounts: headed 行次, or whole numbers counting up by one, row
+    after row, at least three of them."""
+    if ROW_NUMBER_HEADER.fullmatch(column.leaf):
+        return True
+    values = [
+        row.texts[column.index]
+        for row in table.data_rows
+        if column.index < len(row.texts) and row.texts[column.index]
+    ]
+    if len(values) < 3 or not all(value.isdigit() for value in values):
+        return False
+    numbers = [int(value) for value in values]
+    return all(later == earlier + 1 for earlier, later in zip(numbers, numbers[1:], strict=False))
 
 
 def is_column_numbers(texts: list[str]) -> bool:
@@ -499,6 +594,7 @@ def _grid_block_facts(
     groups = _unit_groups(table, key_columns)
     unlabelled_total = _unlabelled_total(table, key_columns)
     coded_above: str | None = None  # the code of the last coded row: a project row's own
+    row_codes = RowCodes(code_columns)
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
         if _repeats_header(texts, table.columns) or is_column_numbers(texts):
@@ -511,7 +607,7 @@ def _grid_block_facts(
             text_of(c) for c, _ in amount_columns
         ):
             continue
-        code = _join_code([(c.leaf, text_of(c)) for c in code_columns])
+        code, beside = row_codes.read(text_of)
         labels = [normalise_label(text_of(c)) for c in name_columns]
         labels += [normalise_label(text_of(c)) for c in code_columns if not text_of(c).isdigit()]
         project = text_of(project_column)
@@ -521,6 +617,7 @@ def _grid_block_facts(
         coded = CODED_LABEL.match(row_label)
         if not code and spec.code_kind and coded and coded.group(2):  # not a bare unit code
             code, row_label = coded.group(1), coded.group(2)
+            row_codes.printed_in_label(code)
         if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
             row_label, project = normalise_label(project), ""
         inherited = bool(project.strip() and not code and coded_above)
@@ -560,6 +657,9 @@ def _grid_block_facts(
             )
         if code and code_kind and not inherited:
             builder.code(row_index, row, code_kind, code, row_label, printed)
+            for other in beside:  # its own name is not printed: the row's is the first code's
+                kind = classification_of(other) or code_kind
+                builder.code(row_index, row, kind, other, "", printed)
 
 
 def _sides(table: RecognisedTable) -> list[tuple[SideSpec, list[Column], list[Column]]]:
@@ -768,6 +868,9 @@ def table_facts(
 ) -> TableFacts:
     """All facts and printed codes of one recognised table, with warnings for unread cells.
     `basis` (budget or actual) is what a figure is where its column does not say."""
+    numbering = [c for c in table.columns if not c.is_code_part and numbers_rows(table, c)]
+    if numbering:  # 行次 is neither a label nor an amount
+        table = replace(table, columns=tuple(c for c in table.columns if c not in numbering))
     builder = _FactBuilder(table, document_id, table.unit or default_unit, basis)
     if table.spec.layout == "two_sided":
         _two_sided_facts(builder)

@@ -9,6 +9,7 @@ below, which is what a reader does by eye.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TypeVar
@@ -42,6 +43,11 @@ KEY_LABEL = re.compile(
     r"|经济分类科目|序号)$"
 )
 EMPTY_NOTE = re.compile(r"空表|无内容")
+# a line naming the disclosure (无锡市交通运输局2026年部门预算公开): a page's running header, or
+# a title, never a remark on the table above it, however it begins
+DISCLOSURE_TITLE = re.compile(r"20\d{2}年度?(部门|单位)?(预算|决算)(公开)?(表)?$")
+# how a remark on a table begins (备注：, 注：, 本部门无…, （无政府性基金支出）)
+REMARK = re.compile(r"^(备注|注|说明|本部门|本单位|[（(])")
 NONE_NOTE = re.compile(r"[（(]?(本(部门|单位))?无.{1,30}?[)）]?。?")
 BOILERPLATE_NOTE = "无内容应公开空表并说明情况。"
 
@@ -325,6 +331,7 @@ def table_layouts(document: Document) -> list[RecognisedTable]:
     matched against each family (`recognise_tables`)."""
     layouts = []
     blocks = document.blocks
+    running = running_lines(document)
     carried: list[str] = []  # a grid holding only a title and unit line titles the next one
     for position, block in enumerate(blocks):
         if not isinstance(block, Table):
@@ -364,8 +371,7 @@ def table_layouts(document: Document) -> list[RecognisedTable]:
             if header
             else unlabelled_columns(block.rows[caption_rows:], width)
         )
-        after = blocks[position + 1] if position + 1 < len(blocks) else None
-        note = after.text.strip() if isinstance(after, Paragraph) and _is_note(after.text) else None
+        note = _note_after(blocks, position, running)
         number = next(
             (
                 m.group(0)
@@ -422,6 +428,35 @@ def _is_list(table: Table) -> bool:
     return table.width < 2 and not any(is_amount(text) for row in table.rows for text in row.texts)
 
 
+def running_lines(document: Document) -> frozenset[str]:
+    """Lines printed again and again that are no remark on a table: a page's running header or
+    footer (X市X局2026年部门预算公开), read once per document."""
+    counts = Counter(normalise_label(p.text) for p in document.paragraphs)
+    return frozenset(
+        text
+        for text, count in counts.items()
+        if count >= 2 and not REMARK.match(text) and not EMPTY_NOTE.search(text)
+    )
+
+
+def _is_running(text: str, running: frozenset[str]) -> bool:
+    label = normalise_label(text)
+    return label in running or (bool(DISCLOSURE_TITLE.search(label)) and not REMARK.match(label))
+
+
+def _note_after(blocks: tuple, position: int, running: frozenset[str]) -> str | None:
+    """The remark printed under the table at `position`: the first paragraph after it that is
+    not a running header or footer (a table ending a page is followed by the next page's
+    header), where it is a note."""
+    for block in blocks[position + 1 : position + 4]:
+        if not isinstance(block, Paragraph):
+            return None
+        if _is_running(block.text, running):
+            continue
+        return block.text.strip() if _is_note(block.text) else None
+    return None
+
+
 def _is_note(text: str) -> bool:
     """A line under a table that remarks on it: 备注/注/说明, an empty-table note, or a bare
     statement of what there is none of, as Jiangsu prints it: (无政府性基金支出）."""
@@ -434,6 +469,8 @@ def _is_note(text: str) -> bool:
 
 
 EMPTY_CLAIM = re.compile(r".*(空表|无数据|无.{0,30}(预算|支出|收入|经费)).*")
+# a condition says nothing of this table (此表如无数字则表示无此项支出; 如无…则为空)
+CONDITIONAL = re.compile(r"(?<!例)(如果?|若|倘若)[^，。；;]*?(无|没有|为空|未)[^。；;]*")
 
 
 def empty_note(table: RecognisedTable) -> str | None:
@@ -441,7 +478,7 @@ def empty_note(table: RecognisedTable) -> str | None:
     (本部门无…预算，故本表为空表) — a template sentence left under a table with data."""
     if not table.note:
         return None
-    remainder = normalise_label(table.note).replace(BOILERPLATE_NOTE, "")
+    remainder = CONDITIONAL.sub("", normalise_label(table.note).replace(BOILERPLATE_NOTE, ""))
     return table.note if EMPTY_CLAIM.fullmatch(remainder) else None
 
 

@@ -63,7 +63,7 @@ def test_the_prose_held_to_a_doubtful_table_is_a_doubt_not_an_error() -> None:
     )
     data = quality_input(facts)
     evidence = ReadingEvidence(
-        table_verdicts(results, data.facts), data.facts, data.codes, data.warnings
+        table_verdicts(results, data.facts), data.facts, data.codes, data.warnings, data.documents
     )
     judged = gated(pl.concat([results, prose]), evidence)
     [row] = judged.filter(pl.col("check_id") == "narrative.amount_matches_table").to_dicts()
@@ -108,3 +108,50 @@ def test_a_sum_off_by_what_an_unread_fragment_adds_up_to_is_a_doubtful_reading()
     results = read(facts)
     assert verdict(results) == ("doubtful", False)
     assert sums(results) == [("info", "reading_doubt")]
+
+
+def test_totals_exactly_three_times_their_parts_are_a_doubtful_reading() -> None:
+    """类, 款 and 项 rows all added as items: each total three times what it should be."""
+    facts = split_row("30", "6", "4", row=5) + split_row("60", "15", "5", row=6)
+    results = read(facts)
+    assert verdict(results) == ("doubtful", False)
+    assert "三次" in results.filter(pl.col("check_id") == "reading.table_verdict")["message_zh"][0]
+
+
+def test_unrelated_sums_all_off_by_one_amount_are_a_shifted_reading() -> None:
+    rows = [
+        split_row(str(20 + n), str(10 + n), "4", row=5 + n, function_code=code)
+        for n, code in enumerate(["2010301", "2050201", "2080501", "2210201"])
+    ]
+    rows += [split_row(str(30 + n), str(20 + n), "10", row=9 + n) for n in range(4)]
+    results = read([f for row in rows for f in row])
+    assert verdict(results) == ("doubtful", False)
+    assert (
+        "同一个数" in results.filter(pl.col("check_id") == "reading.table_verdict")["message_zh"][0]
+    )
+
+
+def test_rows_each_off_by_their_own_figure_in_one_column_are_a_misread_column() -> None:
+    """Last year's project figures read as a second 项目支出 column: every row's parts exceed
+    its total by exactly that column's figure."""
+    rows = [split_row(str(10 + n), str(6 + n), "4", row=5 + n) for n in range(6)]
+    facts = [f for row in rows for f in row]
+    facts += [fact(3, "project_expenditure", "3", row=5, column=8)]
+    facts += [fact(3, "project_expenditure", "2.5", row=6, column=8)]
+    results = read(facts)
+    assert verdict(results) == ("doubtful", False)
+    assert "第8栏" in results.filter(pl.col("check_id") == "reading.table_verdict")["message_zh"][0]
+
+
+def test_one_gap_running_up_a_line_of_codes_is_no_misread_column() -> None:
+    """湖州市交通运输局 2026 表3: 航道维护's 200 runs up through 21401, 214 and 合计, each of those
+    rows also printing a figure of 200 in another column; one cell of the document, not a
+    column read into the sums."""
+    rows = [
+        split_row("1204", "500", "500", row=5 + n, function_code=code)
+        for n, code in enumerate(["214", "21401", "2140123"])
+    ]
+    rows += [split_row(str(10 + n), str(6 + n), "4", row=8 + n) for n in range(6)]
+    facts = [f for row in rows for f in row]
+    facts += [fact(3, "general_public_budget", "204", row=5 + n, column=8) for n in range(3)]
+    assert verdict(read(facts)) == ("inconsistent", True)

@@ -27,7 +27,7 @@ def _code(subject: str) -> str:
     return found.group(1) if found else ""
 
 
-def _related(rows: list[dict]) -> bool:
+def related(rows: list[dict]) -> bool:
     """Whether checks sharing a gap lie on one line of codes (each code the start of the most
     specific one, or no code: a total), or mirror each other in one rule."""
     codes = [_code(r["subject"]) for r in rows]
@@ -47,7 +47,7 @@ def _groups(failing: list[dict]) -> list[list[dict]]:
             groups[-1].append(row)
         else:
             groups.append([row])
-    return [group for group in groups if len(group) > 1 and _related(group)]
+    return [group for group in groups if len(group) > 1 and related(group)]
 
 
 def _where(row: dict) -> str:

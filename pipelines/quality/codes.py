@@ -7,9 +7,10 @@ import polars as pl
 
 from pipelines.catalog import table_topics
 from pipelines.classification import judge_code, known_codes, level_of, list_is_complete
+from pipelines.facts import GOVERNMENT_ECONOMIC
 
 FAMILY = "code_validity"
-KIND_ZH = {"function": "功能分类", "economic": "经济分类"}
+KIND_ZH = {"function": "功能分类", "economic": "经济分类", GOVERNMENT_ECONOMIC: "政府经济分类"}
 STATUS = {
     # status: (severity, Chinese, English)
     "match": (
@@ -37,6 +38,11 @@ STATUS = {
         "info",
         "参考科目表不完整，无法核实",
         "unverified: the reference list is incomplete",
+    ),
+    "local_subcode": (
+        "info",
+        "地方细化科目（全国分类止于款），所属款见规范名称",
+        "a local sub-code of a national 款 (the national list stops at 款)",
     ),
     "malformed": (
         "error",
@@ -93,7 +99,7 @@ def _row(
 
 # the lengths a classification's codes have: 类 3 digits, 款 5, 项 7 (a department's own 7-digit
 # economic sub-code of a 款 is no misreading either)
-CODE_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5, 7), "gov_economic": (3, 5)}
+CODE_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5, 7), GOVERNMENT_ECONOMIC: (3, 5)}
 SEGMENT = 2  # a 款 or 项 part alone: how 类/款/项 printed in columns of their own read unjoined
 STRAY = 0.1  # of a table's codes, at most this share may be odd and still be the document's
 
@@ -156,6 +162,9 @@ def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]
         if status == "name_differs":
             zh += f"，规范名称为「{official}」（相似度 {judged['similarity']}%）"
             en += f"; the official name is {official} (similarity {judged['similarity']}%)"
+        elif status == "local_subcode":
+            zh += f"：属款 {code['code'][:5]} {official or ''}".rstrip()
+            en += f": under 款 {code['code'][:5]} {official or ''}".rstrip()
         elif status == "former_name":
             zh += f"（用至{judged['renamed_after']}年），当年规范名称为「{official}」"
             en += f" (until {judged['renamed_after']}); that year's name is {official}"
@@ -180,8 +189,12 @@ def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]
     groups: dict[tuple, list[dict]] = {}
     topics = table_topics()
     for code in records:
-        # a project table lists a code once per project
-        if topics.get((code["template"], code["table_no"])) != "project":
+        # a project table lists a code once per project; a second classification printed
+        # beside the first maps many of its codes to one of its own
+        if (
+            topics.get((code["template"], code["table_no"])) != "project"
+            and code["code_kind"] != GOVERNMENT_ECONOMIC
+        ):
             groups.setdefault((code["document_id"], code["table_no"], code["code"]), []).append(
                 code
             )

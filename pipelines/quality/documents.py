@@ -161,18 +161,30 @@ def completeness_comparisons(
                 "source_page": table["source_page"],
                 "source_row": None,
                 "source_column": None,
-                # "not published" rests on every table of the document having been read: one
-                # printed but not recognised (its title naming no other class) may be this one
-                "reads": [
-                    table_read(UNRECOGNISED, number)
-                    for number, named in unrecognised.get(table["document_id"], ())
-                    if named in (None, topics.get((table["template"], table["table_no"])))
-                ]
-                if table["status"] == "missing"
-                else [],
+                "reads": _published_reads(
+                    table, unrecognised.get(table["document_id"], ()), topics
+                ),
             }
         )
     return found
+
+
+def _published_reads(table: dict, unrecognised: list, topics: dict) -> list[dict]:
+    """What a table's inventory status rests on: "not published" on every table of the
+    document having been read — one printed but not recognised, its title naming no other
+    class, may be this one —; "unrecognised" and "unread" on a reading no description made."""
+    if table["status"] == "missing":
+        own = topics.get((table["template"], table["table_no"]))
+        return [
+            table_read(UNRECOGNISED, number)
+            for number, named in unrecognised
+            if named in (None, own)
+        ]
+    if table["status"] == UNRECOGNISED:
+        return [table_read(UNRECOGNISED, table["table_no"])]
+    if table["status"] == "unread":
+        return [table_read(UNRECOGNISED, None)]
+    return []
 
 
 def _unmapped_columns(facts: pl.DataFrame) -> dict[tuple, set[int]]:

@@ -22,6 +22,7 @@ gongkai's problem, never counted against the document.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -43,14 +44,18 @@ class Doubt:
 
 
 def _named(template: str | None, table_no: int | None, doubt: Doubt) -> Doubt:
-    if template == UNRECOGNISED:
+    if template == UNRECOGNISED and table_no is None:
+        zh, en = "未识别的表格", "a table no description reads"
+    elif template == UNRECOGNISED:
         zh, en = f"未识别表{table_no}", f"unrecognised table {table_no}"
     else:
         zh, en = f"表{table_no}", f"table {table_no}"
     return Doubt(f"{zh}：{doubt.zh}", f"{en}: {doubt.en}")
 
 
-UNREAD = Doubt("未能识别的表格，其读取无从核实", "a table no description reads")
+UNREAD = Doubt(
+    "gongkai 未能按描述读取此表，无从核实", "no description reads it: nothing verifies it"
+)
 UNTESTED = Doubt(
     "表内无可核对的合计，读取未经核实", "it prints nothing its sums can test: reading unverified"
 )
@@ -66,6 +71,7 @@ class ReadingEvidence:
         facts: pl.DataFrame,
         codes: pl.DataFrame,
         warnings: pl.DataFrame,
+        documents: pl.DataFrame,
     ) -> None:
         self.arithmetic: dict[tuple, Doubt | None] = {
             (v.document_id, v.table_no): None
@@ -87,19 +93,45 @@ class ReadingEvidence:
                 f"第{column}栏（{label}）未能识别其含义",
                 f"column {column} ({label}) is not mapped to a known measure",
             )
+        years = dict(documents.select("document_id", "fiscal_year").iter_rows())
+        described = facts.filter(pl.col("template") != UNRECOGNISED)
+        for document_id, template, table_no, column, label in (
+            described.select("document_id", "template", "table_no", "source_column", "column_label")
+            .unique()
+            .iter_rows()
+        ):
+            if other := _other_period(label or "", years.get(document_id)):
+                self.columns.setdefault(
+                    (document_id, template, table_no, column),
+                    Doubt(
+                        f"第{column}栏（{label}）是{other[0]}的数字，却作本年度读取",
+                        f"column {column} ({label}) holds {other[1]}, read as this year's",
+                    ),
+                )
+        self.rows: dict[tuple, Doubt] = {}
         texts = warnings.filter(
             (pl.col("kind") == "unparsed_cell") & pl.col("source_column").is_not_null()
         )
-        for key in (
-            texts.select("document_id", "template", "table_no", "source_column")
+        for document_id, template, table_no, page, row, column in (
+            texts.select(
+                "document_id", "template", "table_no", "source_page", "source_row", "source_column"
+            )
             .unique()
             .iter_rows()
         ):
             self.columns.setdefault(
-                key,
+                (document_id, template, table_no, column),
                 Doubt(
-                    f"第{key[3]}栏按金额读取，却印有文字：栏目的读取存疑",
-                    f"column {key[3]} was read as amounts but holds text: its mapping is in doubt",
+                    f"第{column}栏按金额读取，却印有文字：栏目的读取存疑",
+                    f"column {column} was read as amounts but holds text: its mapping is in doubt",
+                ),
+            )
+            self.rows.setdefault(
+                (document_id, template, table_no, page, row),
+                Doubt(
+                    f"第{row}行第{column}栏印有文字而非金额：该行的读取存疑",
+                    f"row {row} prints text in column {column} where an amount was read: "
+                    "the row's reading is in doubt",
                 ),
             )
 
@@ -118,11 +150,36 @@ class ReadingEvidence:
                     doubts.append(self.codes.get((document_id, template, table_no)))
                 if (column := read["column"]) is not None:
                     doubts.append(self.columns.get((document_id, template, table_no, column)))
+                if read["side"] and (row := read["row"]) is not None:
+                    key = (document_id, template, table_no, read["page"], row)
+                    doubts.append(self.rows.get(key))
             for doubt in doubts:
                 if doubt is not None:
                     named = _named(template, table_no, doubt)
                     found.setdefault(named.zh, named)
         return list(found.values())
+
+
+# a column of another year than the document's (2025年预算数 in a 2026 budget), last year's
+# (上年预算数, 上年执行数) or the change on it (增减额, 增减%)
+PERIOD_YEAR = re.compile(r"(20\d{2})\s*年")
+PRIOR_PERIOD = re.compile(r"上年|上一年|去年|增减|变动|比上年")
+
+
+def _other_period(label: str, fiscal_year: int | None) -> tuple[str, str] | None:
+    """What other period a column's header says its numbers are of, in Chinese and English;
+    None where it names this year or none."""
+    years = {int(year) for year in PERIOD_YEAR.findall(label)}
+    if fiscal_year is not None and years and fiscal_year not in years:
+        year = min(years)
+        return f"{year}年", f"{year}'s figures"
+    if PRIOR_PERIOD.search(label) and not PRIOR_BALANCE.search(label):
+        return "上年或增减", "last year's figures or the change on them"
+    return None
+
+
+# 上年结转 / 上年结余 are this year's funds brought forward, not last year's figures
+PRIOR_BALANCE = re.compile(r"上年(结转|结余)")
 
 
 def gated(results: pl.DataFrame, evidence: ReadingEvidence) -> pl.DataFrame:

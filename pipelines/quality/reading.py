@@ -25,7 +25,8 @@ from decimal import Decimal
 import polars as pl
 
 from pipelines.facts import UNRECOGNISED
-from pipelines.quality.frame import COMPARISON_SCHEMA
+from pipelines.quality.causes import related
+from pipelines.quality.frame import COMPARISON_SCHEMA, amount_text
 from pipelines.repair import REPAIRS
 
 FAMILY = "reading"
@@ -46,9 +47,41 @@ def _fragments(facts: pl.DataFrame) -> list[Decimal]:
     return [amount for amount in sums["amount"].to_list() if amount]
 
 
-def _doubt(sums: pl.DataFrame, unknown: int, fragments: list[Decimal]) -> tuple[str, str] | None:
+SHIFTED = 3  # this many unrelated sums off by one amount are a shift, not a publisher's slip
+
+
+def _column_off(failing: pl.DataFrame, facts: pl.DataFrame) -> int | None:
+    """The column whose figure, row by row, is exactly what each failing sum across a row is
+    off by, where at least two rows fail that way: a column read into the row's sum that is no
+    part of it (last year's figures, row numbers, a column printed twice). Rows on one line of
+    codes are one gap running up through its parents, not a column."""
+    across = failing.filter(pl.col("check_id").str.starts_with("across."))
+    if across.height < 2 or related(across.to_dicts()):
+        return None
+    amounts = {
+        (page, row, column): abs(amount)
+        for page, row, column, amount in facts.select(
+            "source_page", "source_row", "source_column", "amount"
+        ).iter_rows()
+    }
+    common: set[int] | None = None
+    for gap, reads in across.select("difference", "reads").iter_rows():
+        rows = {(read["page"], read["row"]) for read in reads or ()}
+        columns = {
+            column
+            for (page, row, column), amount in amounts.items()
+            if (page, row) in rows and abs(amount - abs(gap)) <= CENT
+        }
+        common = columns if common is None else common & columns
+    return min(common) if common else None
+
+
+def _doubt(
+    sums: pl.DataFrame, unknown: int, fragments: list[Decimal], facts: pl.DataFrame
+) -> tuple[str, str] | None:
     """Why a table's reading is doubtful, in Chinese and English, or None where its failures
-    are the document's."""
+    are the document's: the shape a misreading gives its failures, not a publisher's slip in
+    one cell or one row."""
     failing = _failing(sums)
     if failing.height == 0:
         return None
@@ -64,18 +97,33 @@ def _doubt(sums: pl.DataFrame, unknown: int, fragments: list[Decimal]) -> tuple[
             "each failing sum is off by what a table no description reads adds up to: "
             "a continuation left unjoined",
         )
+    pairs = [
+        (Decimal(e), Decimal(o)) for e, o in failing.select("expected", "observed").iter_rows()
+    ]
+    for times, zh in ((2, "两"), (3, "三")):
+        if all(o and (e == times * o or o == times * e) for e, o in pairs):
+            return (
+                f"每处不符的合计恰为其各项之和的{zh}倍或{zh}分之一：疑为同一层级读了{zh}次",
+                f"every failing total is exactly {times} times its parts or 1/{times} of them: "
+                f"a level read {times} times",
+            )
+    if len(gaps) >= SHIFTED and max(gaps) - min(gaps) <= CENT and not related(failing.to_dicts()):
+        return (
+            f"{len(gaps)} 处不符相差同一个数 {amount_text(gaps[0])}，又不在同一条科目链上："
+            "是整体错位的样子",
+            f"{len(gaps)} unrelated sums are all off by the same {amount_text(gaps[0])}: "
+            "a constant shift",
+        )
+    if column := _column_off(failing, facts):
+        return (
+            f"每处不符的行恰好差了本行第{column}栏的数：疑为该栏读错（上年数、行次或重复的栏目）",
+            f"each failing row is off by exactly its own figure in column {column}: that "
+            "column is misread (last year's figures, row numbers or a repeated column)",
+        )
     if sums.height >= 2 and failing.height >= MOSTLY * sums.height:
         return (
             f"{sums.height} 处合计中 {failing.height} 处不符：是误读的样子，不是编制的错误",
             f"{failing.height} of its {sums.height} sums fail: a misreading, not a publisher",
-        )
-    pairs = [
-        (Decimal(e), Decimal(o)) for e, o in failing.select("expected", "observed").iter_rows()
-    ]
-    if all(o and (e == 2 * o or o == 2 * e) for e, o in pairs):
-        return (
-            "每处不符的合计恰为其各项之和的两倍或一半：疑为同一层级读了两次",
-            "every failing total is exactly twice its parts or half of them: a level read twice",
         )
     return None
 
@@ -125,7 +173,7 @@ def table_verdicts(
     ):
         own = by_table.get((document_id, table_no), no_sums)
         unknown = table.filter(pl.col("measure") == UNRECOGNISED).height
-        reason = _doubt(own, unknown, fragments.get(document_id, []))
+        reason = _doubt(own, unknown, fragments.get(document_id, []), table)
         if own.height == 0:
             status, zh, en = "unverifiable", "无可核对的合计", "prints nothing its sums can test"
         elif reason:
