@@ -9,6 +9,7 @@ from collections import Counter
 from decimal import Decimal
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines.build import build
@@ -24,7 +25,7 @@ KEY = FACT_IDENTITY
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     raw = tmp_path_factory.mktemp("synth")
-    truth = generate(COUNT, raw, error_rate=0.5, seed=11)
+    truth = generate(COUNT, raw, error_rate=0.5, seed=8)
     warehouse = tmp_path_factory.mktemp("warehouse") / "gongkai.duckdb"
     build(raw, warehouse)
     return raw, truth, warehouse
@@ -74,25 +75,38 @@ def test_an_injected_sum_error_changes_exactly_one_fact(corpus) -> None:
     assert key[-1] == Decimal("1695.33") * item.multiplier + 1
 
 
+# the findings that say the document is wrong (not rounding, a consequence told at its root, or
+# a doubt about gongkai's own reading)
+BLAMING = "q.finding_class IN ('error', 'warning')"
+
+
 def test_the_checks_find_every_injected_error_and_nothing_else(corpus) -> None:
+    """Precision and recall on the injected errors: every one found in its rule family, and no
+    document blamed for anything else — the reading damage and national layouts injected
+    beside them included."""
     raw, truth, warehouse = corpus
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         base_findings = set(
             connection.execute(
                 "SELECT check_id, subject FROM v_dq_results q "
-                "JOIN v_documents d USING (document_id) WHERE NOT passed AND d.path = ?",
+                f"JOIN v_documents d USING (document_id) WHERE {BLAMING} AND d.path = ?",
                 [next(t.file for t in truth if not t.error)],
             ).fetchall()
         )
         found = connection.execute(
             "SELECT d.path, q.rule_family, q.check_id, q.subject FROM v_dq_results q "
-            "JOIN v_documents d USING (document_id) WHERE NOT q.passed"
+            f"JOIN v_documents d USING (document_id) WHERE {BLAMING}"
         ).fetchall()
     new = {}
     for path, family, check_id, subject in found:
         if (check_id, subject) not in base_findings:
             new.setdefault(path, set()).add(family)
-    expected = {item.file: item.expected_family for item in truth if item.expected_family}
+    expected = {  # a rounding gap blames nothing: its own test says how it is told
+        item.file: item.expected_family
+        for item in truth
+        if item.expected_family and item.error != "rounding"
+    }
+    assert set(expected.values()) >= {"within_table_sums", "code_validity", "narrative"}
     detected = {path for path, families in new.items() if expected.get(path) in families}
     precision = len(detected) / max(len(new), 1)
     recall = len(detected) / max(len(expected), 1)
@@ -137,3 +151,77 @@ def test_injected_reading_damage_is_repaired_not_an_error(corpus, damage, repair
         warnings = result.warnings_frame
         assert warnings.filter(warnings["kind"] == repair)["table_no"].to_list() == [table_no]
         assert ("reading.table_verdict", None, "repaired") in _findings(warehouse, item.file)
+
+
+def _blamed(warehouse, file: str, clean: str) -> set[tuple]:
+    """What a document is blamed for beyond what the clean document is."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        found = [
+            set(
+                connection.execute(
+                    "SELECT q.check_id, q.subject FROM v_dq_results q JOIN v_documents d "
+                    f"USING (document_id) WHERE {BLAMING} AND d.path = ?",
+                    [path],
+                ).fetchall()
+            )
+            for path in (file, clean)
+        ]
+    return found[0] - found[1]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "codes_in_columns",
+        "two_classifications",
+        "running_header",
+        "text_cell",
+        "prior_year_columns",
+        "row_numbers",
+    ],
+)
+def test_a_national_layout_or_reading_trap_never_blames_the_document(corpus, damage) -> None:
+    """The layouts and traps that misled gongkai on documents it had never seen — 类/款/项 in
+    columns of their own, two economic classifications side by side, a running header of a
+    city named 无…, text in an amount column, last year's columns beside this year's, a 行次
+    column — are no error or warning of the document; at most gongkai's reading doubt."""
+    _, truth, warehouse = corpus
+    clean = next(item for item in truth if item.error is None)
+    damaged = [item for item in truth if item.error == damage]
+    assert damaged
+    for item in damaged:
+        assert _blamed(warehouse, item.file, clean.file) == set()
+
+
+def _base_facts(multiplier: int) -> Counter:
+    return facts(extract_file(BASE, BASE.parent), multiplier)
+
+
+@pytest.mark.parametrize("damage", ["two_classifications", "row_numbers"])
+def test_a_layout_read_right_gives_the_clean_documents_facts(corpus, damage) -> None:
+    """A 行次 column is no amounts, and a government economic code beside the department one
+    leaves each row its department code: every fact is the clean document's."""
+    raw, truth, _ = corpus
+    for item in (item for item in truth if item.error == damage):
+        assert facts(extract_file(raw / item.file, raw)) == _base_facts(item.multiplier)
+
+
+def test_segments_printed_in_columns_of_their_own_are_joined_to_the_rows_above(corpus) -> None:
+    """表三 printing 201 | | |, | 03 | |, | | 01 |: the 项 rows read as 2010301 and 2010350,
+    with their class and 款 above them, and their figures the clean document's."""
+    raw, truth, _ = corpus
+    item = next(item for item in truth if item.error == "codes_in_columns")
+    table = extract_file(raw / item.file, raw).facts.filter(pl.col("table_no") == 3)
+    codes = table.filter(pl.col("measure") == "total")["function_code"].to_list()
+    assert codes == ["201", "20103", "2010301", "2010350", None]
+    clean = {key for key in _base_facts(item.multiplier) if key[0] == 3}
+    assert clean <= set(facts(extract_file(raw / item.file, raw)))
+
+
+def test_a_second_classification_is_read_as_its_own_codes(corpus) -> None:
+    raw, truth, _ = corpus
+    item = next(item for item in truth if item.error == "two_classifications")
+    codes = extract_file(raw / item.file, raw).codes.filter(pl.col("table_no") == 6)
+    government = codes.filter(pl.col("code_kind") == "gov_economic")["code"].unique().sort()
+    assert government.to_list() == ["50101", "50201", "50901"]
+    assert set(codes.filter(pl.col("code_kind") == "economic")["code"]) >= {"30101", "30201"}
