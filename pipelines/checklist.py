@@ -355,10 +355,14 @@ COLUMNS_ZH = {
 
 def write_checklist(checklist: pl.DataFrame, path: Path) -> None:
     """The checklist as a reviewer opens it: CSV with a BOM (Excel on a Chinese Windows reads
-    it right) or an Excel workbook, by the file's suffix, with Chinese column names."""
+    it right) or an Excel workbook, by the file's suffix, with Chinese column names. Quoted
+    text stays text: inert in CSV (`inert_frame`), a string cell in the workbook (openpyxl
+    would take a value starting with = for a formula)."""
+    from pipelines.export import inert_frame
+
     shown = checklist.rename(COLUMNS_ZH)
     if path.suffix.lower() == ".csv":
-        path.write_bytes(b"\xef\xbb\xbf" + shown.write_csv().encode("utf-8"))
+        path.write_bytes(b"\xef\xbb\xbf" + inert_frame(shown).write_csv().encode("utf-8"))
     elif path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
@@ -368,6 +372,10 @@ def write_checklist(checklist: pl.DataFrame, path: Path) -> None:
         sheet.append(shown.columns)
         for row in shown.iter_rows():
             sheet.append(list(row))
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
         workbook.save(path)
     else:
         raise ValueError(f"{path}: a checklist is written as .csv or .xlsx")

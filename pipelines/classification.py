@@ -133,17 +133,21 @@ def level_of(classification: str, code: str) -> int | None:
 
 
 @cache
+def _coverage_rows() -> dict[tuple[str, int, int], list[tuple[str | None, bool | None]]]:
+    """Coverage by classification, year and level: (parent code, complete) in the file's order."""
+    rows: dict[tuple[str, int, int], list[tuple[str | None, bool | None]]] = {}
+    for row in coverage().iter_rows(named=True):
+        key = (row["classification"], row["year"], row["level"])
+        rows.setdefault(key, []).append((row["parent_code"], row["complete"]))
+    return rows
+
+
+@cache
 def list_is_complete(classification: str, year: int, level: int, parent: str | None) -> bool:
-    rows = coverage().filter(
-        (pl.col("classification") == classification)
-        & (pl.col("year") == year)
-        & (pl.col("level") == level)
-    )
-    exact = rows.filter(pl.col("parent_code") == (parent or ""))
-    if parent is None:
-        exact = rows.filter(pl.col("parent_code").is_null())
-    chosen = exact if exact.height else rows.filter(pl.col("parent_code") == "*")
-    return bool(chosen.height and chosen["complete"][0])
+    rows = _coverage_rows().get((classification, year, level), [])
+    exact = [complete for code, complete in rows if code == parent]
+    chosen = exact or [complete for code, complete in rows if code == "*"]
+    return bool(chosen and chosen[0])
 
 
 def judge_code(
@@ -239,15 +243,17 @@ def _local_subcode(code: str, fiscal_year: int | None) -> dict:
 
 
 def _rows(classification: str, list_year: int, code: str) -> list[dict]:
-    return (
-        reference_codes()
-        .filter(
-            (pl.col("classification") == classification)
-            & (pl.col("list_year") == list_year)
-            & (pl.col("code") == code)
-        )
-        .to_dicts()
-    )
+    return _reference_rows().get((classification, list_year, code), [])
+
+
+@cache
+def _reference_rows() -> dict[tuple[str, int, str], list[dict]]:
+    """The reference lists' rows by classification, list year and code: a code is looked up,
+    not filtered for (a filter per code made checking a table of thousands of codes slow)."""
+    rows: dict[tuple[str, int, str], list[dict]] = {}
+    for row in reference_codes().to_dicts():
+        rows.setdefault((row["classification"], row["list_year"], row["code"]), []).append(row)
+    return rows
 
 
 def _is_variant(classification: str, code: str, printed: str, official: dict) -> bool:

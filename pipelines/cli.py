@@ -26,6 +26,7 @@ from pipelines.build import (
     build,
     terminal_progress,
 )
+from pipelines.export import inert_frame
 from pipelines.extract import extract_file
 from pipelines.quality import QualityInput, judged
 from pipelines.quality.report import format_report
@@ -203,7 +204,10 @@ def _query(args: argparse.Namespace) -> int:
             if relation is None:
                 return 0
             frame = pl.DataFrame(
-                relation.fetchall(), schema=relation.columns, orient="row", infer_schema_length=None
+                relation.fetchall(),
+                schema=unique_names(relation.columns),
+                orient="row",
+                infer_schema_length=None,
             )
         except duckdb.Error as error:
             message = " ".join(str(error).split())
@@ -220,10 +224,26 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique as a frame needs them: a name already taken gets the first
+    free suffix (`document_id`, `document_id_1`: `SELECT *` over a join names it twice)."""
+    taken: set[str] = set()
+    unique = []
+    for name in names:
+        candidate, number = name, 0
+        while candidate in taken:
+            number += 1
+            candidate = f"{name}_{number}"
+        taken.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
 def _writable(frame: pl.DataFrame, nested_as_json: bool) -> pl.DataFrame:
     """The answer with every column text CSV or JSON can hold: bytes as hex, values polars
     keeps as Python objects as their text, and for CSV, which has no nested values, a list or
-    record (`v_departments.printed_names`) as its JSON text."""
+    record (`v_departments.printed_names`) as its JSON text and a text cell a spreadsheet would
+    evaluate (=, +, -, @ first) inert, behind an apostrophe."""
 
     def as_text(column: pl.Series, text) -> pl.Series:
         values = column.to_list()
@@ -238,7 +258,7 @@ def _writable(frame: pl.DataFrame, nested_as_json: bool) -> pl.DataFrame:
         elif nested_as_json and column.dtype.is_nested():
             column = as_text(column, lambda v: json.dumps(v, ensure_ascii=False, default=str))
         columns.append(column)
-    return pl.DataFrame(columns)
+    return inert_frame(pl.DataFrame(columns)) if nested_as_json else pl.DataFrame(columns)
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -3,6 +3,9 @@
 - Parquet: the facts hive-partitioned by fiscal year and region (`fiscal_year=2020/region=…/`),
   and every analyst view as one file;
 - CSV: every analyst view as one UTF-8 file, with a byte order mark so that Excel opens it;
+  a text cell a spreadsheet would take for a formula (`=100%`, `-`, `+86`, `@…`) is written
+  inert, with a leading apostrophe, and in the CSV for Excel every id and code as a text
+  formula (`="2010301"`), since Excel turns an all-digit id into a rounded number;
 - Fiscal Data Package (the OpenSpending format): the facts as CSV with a `datapackage.json`
   describing each field and the fiscal model (amount in CNY with factor 10000 — 万元 — and the
   administrative, functional and economic classifications, year, phase and direction),
@@ -13,10 +16,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 FACTS_FOR_EXPORT = """
 SELECT f.*, reg.region_name AS region
@@ -59,6 +64,47 @@ ORDER BY fact_id
 """
 
 
+# a cell a spreadsheet evaluates when it starts with one of these (OWASP's CSV injection)
+FORMULA_START = r"^[=+\-@\t\r]"
+IDENTIFIER = re.compile(r"(?:_id|_code|^sha256)$")
+
+
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def inert_csv_select(connection: duckdb.DuckDBPyConnection, relation: str, excel: bool) -> str:
+    """A SELECT of every column of `relation` as a CSV file should hold it: a text cell that
+    starts as a formula gets a leading apostrophe, so no spreadsheet evaluates what a document
+    printed; with `excel`, ids and codes (`…_id`, `…_code`, `sha256`) are written ="…", which
+    Excel keeps as text where it would read 6858449805109e05 as 6.86E+17."""
+    columns = []
+    for name, kind, *_ in connection.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall():
+        column = _sql_name(name)
+        if kind != "VARCHAR":
+            columns.append(column)
+        elif excel and IDENTIFIER.search(name):
+            columns.append(f"""'="' || replace({column}, '"', '""') || '"' AS {column}""")
+        else:
+            columns.append(
+                f"CASE WHEN regexp_matches({column}, '{FORMULA_START}') "
+                f"THEN '''' || {column} ELSE {column} END AS {column}"
+            )
+    return f"SELECT {', '.join(columns)} FROM {relation}"
+
+
+def inert_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """A frame's text cells made inert for CSV as `inert_csv_select` makes them."""
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, kind in frame.schema.items()
+        if kind == pl.String
+    )
+
+
 def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(warehouse), read_only=True)
 
@@ -92,15 +138,18 @@ def export_parquet(warehouse: Path, out: Path) -> list[Path]:
 
 
 def export_csv(warehouse: Path, out: Path, bom: bool = True) -> list[Path]:
-    """Every analyst view as a UTF-8 CSV file. With `bom` (the default) each starts with a byte
-    order mark: Excel on a Chinese Windows reads a CSV without one as GBK and shows mojibake."""
+    """Every analyst view as a UTF-8 CSV file, formulas made inert (`inert_csv_select`). With
+    `bom` (the default: the CSV for Excel) each starts with a byte order mark, since Excel on a
+    Chinese Windows reads a CSV without one as GBK and shows mojibake, and its ids and codes
+    are written as text."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with _connect(warehouse) as connection:
         for view in analyst_views(connection):
             target = out / f"{view}.csv"
             plain = target.with_name(f".{target.name}.plain") if bom else target
-            connection.execute(f"COPY (SELECT * FROM {view}) TO '{plain}' (HEADER)")
+            select = inert_csv_select(connection, view, excel=bom)
+            connection.execute(f"COPY ({select}) TO '{plain}' (HEADER)")
             if bom:
                 with plain.open("rb") as source, target.open("wb") as sink:
                     sink.write(codecs.BOM_UTF8)
@@ -117,7 +166,9 @@ def fiscal_data_package(warehouse: Path, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     data = out / "budget_facts.csv"
     with _connect(warehouse) as connection:
-        connection.execute(f"COPY ({FDP_SQL.format(facts=FACTS_FOR_EXPORT)}) TO '{data}' (HEADER)")
+        facts = f"({FDP_SQL.format(facts=FACTS_FOR_EXPORT)})"
+        select = inert_csv_select(connection, facts, excel=False)
+        connection.execute(f"COPY ({select}) TO '{data}' (HEADER)")
     descriptor = {
         "name": "gongkai-budget-disclosures",
         "title": "Chinese department budget disclosures (部门预算公开), as published numbers",

@@ -110,6 +110,23 @@ def test_the_checklist_is_written_as_csv_with_a_bom_and_as_xlsx(tmp_path) -> Non
     assert sheet.max_row == checklist.height + 1
 
 
+def test_quoted_text_read_as_a_formula_stays_text_in_both_files(tmp_path) -> None:
+    """A quoted target such as =459人 is what the document printed, never a formula."""
+    checklist = checklist_of(KEZHOU).with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("=459人"))
+        .otherwise("printed")
+        .alias("printed")
+    )
+    write_checklist(checklist, tmp_path / "k.csv")
+    assert pl.read_csv(tmp_path / "k.csv")["实为"][0] == "'=459人"
+    write_checklist(checklist, tmp_path / "k.xlsx")
+    cell = load_workbook(tmp_path / "k.xlsx").active.cell(
+        2, list(checklist.columns).index("printed") + 1
+    )
+    assert (cell.value, cell.data_type) == ("=459人", "s")
+
+
 def test_check_writes_the_checklist_it_is_asked_for(tmp_path, capsys) -> None:
     out = tmp_path / "checklist.csv"
     main(["check", str(KEZHOU), "--checklist", str(out)])

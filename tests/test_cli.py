@@ -258,3 +258,25 @@ def test_the_build_summary_counts_a_text_part_joined_to_its_tables(tmp_path, cap
         "2 raw files: 1 loaded, 1 text parts joined to their tables, 0 quarantined, "
         "0 not disclosures; "
     )
+
+
+def test_query_renames_duplicate_column_names_rather_than_crashing(tmp_path, capsys) -> None:
+    """`SELECT *` over a join names `document_id` twice: the second is `document_id_1`."""
+    target = built_warehouse(tmp_path)
+    capsys.readouterr()
+    assert main(["query", "SELECT 1 AS a, 2 AS a, 3 AS a", "--warehouse", str(target)]) == 0
+    assert main(["query", "SELECT 1 AS a, 2 AS a", "--warehouse", str(target), "--csv"]) == 0
+    out = capsys.readouterr().out
+    assert "a_1" in out and "a_2" in out
+    assert out.splitlines()[-2:] == ["a,a_1", "1,2"]
+    sql = "SELECT * FROM v_documents d JOIN v_three_public t ON t.document_id = d.document_id"
+    assert main(["query", sql, "--warehouse", str(target), "--json"]) == 0
+    assert '"document_id_1":' in capsys.readouterr().out
+
+
+def test_query_csv_makes_a_cell_read_as_a_formula_inert(tmp_path, capsys) -> None:
+    target = built_warehouse(tmp_path)
+    capsys.readouterr()
+    sql = "SELECT '=1+1' AS a, '+86 10' AS b, '-3%' AS c, '@SUM(A1)' AS d, '1-2' AS e"
+    assert main(["query", sql, "--warehouse", str(target), "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["a,b,c,d,e", "'=1+1,'+86 10,'-3%,'@SUM(A1),1-2"]

@@ -43,7 +43,7 @@ def test_csv_gives_every_analyst_view(warehouse, tmp_path) -> None:
     assert departments[1].split(",")[1:] == [
         "克州政府办公室",
         "克孜勒苏柯尔克孜自治州",
-        "653000",
+        '"=""653000"""',  # a code, as text for Excel
         "prefecture",
         "[克州政府办公室]",
         "1",
@@ -109,3 +109,49 @@ def test_a_final_accounts_planned_three_public_figure_is_labelled_budget(tmp_pat
     assert planned
     assert {row["phase"] for row in facts if row["fact_id"] in planned} == {"budget"}
     assert {row["phase"] for row in facts if row["fact_id"] not in planned} == {"final_accounts"}
+
+
+def test_csv_cells_that_a_spreadsheet_would_evaluate_are_made_inert(tmp_path) -> None:
+    """A performance target printed `=100%` (or a label starting with + - @) must not be
+    evaluated as a formula by Excel: it is written with a leading apostrophe."""
+    import csv
+
+    from pipelines.export import inert_csv_select
+
+    with duckdb.connect() as connection:
+        connection.execute(
+            "CREATE TABLE t AS SELECT * FROM (VALUES ('=100%', '-'), ('≥98%', '@x'), "
+            "('+1', 'a-b')) v(target_raw, note)"
+        )
+        target = tmp_path / "t.csv"
+        select = inert_csv_select(connection, "t", excel=False)
+        connection.execute(f"COPY ({select}) TO '{target}' (HEADER)")
+    with target.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["target_raw", "note"],
+        ["'=100%", "'-"],
+        ["≥98%", "'@x"],
+        ["'+1", "a-b"],
+    ]
+
+
+def test_csv_for_excel_writes_ids_and_codes_as_text(warehouse, tmp_path) -> None:
+    """Excel turns an all-digit id into a number (6858449805109e05 became 6.86E+17): in the
+    CSV written for Excel every id and code is a text formula, ="…", which Excel shows as
+    the text; the CSV for other tools keeps them plain."""
+    import csv
+
+    export_csv(warehouse, tmp_path / "excel")
+    export_csv(warehouse, tmp_path / "plain", bom=False)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        ids = sorted(
+            i for (i,) in connection.execute("SELECT fact_id FROM v_budget_facts").fetchall()
+        )
+    for folder, shown in (("excel", lambda i: f'="{i}"'), ("plain", lambda i: i)):
+        path = tmp_path / folder / "v_budget_facts.csv"
+        with path.open(encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+        assert sorted(row["fact_id"] for row in rows) == sorted(shown(i) for i in ids)
+        codes = {row["function_code"] for row in rows if row["function_code"]}
+        assert shown("2010301") in codes

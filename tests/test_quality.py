@@ -736,3 +736,23 @@ def test_findings_are_counted_per_document_by_class_with_their_file() -> None:
         "error",
         106,
     )
+
+
+def test_a_narrative_figure_whose_subject_reads_empty_is_not_evaluated_and_crashes_nothing() -> (
+    None
+):
+    """A 当年拨款 line that names nothing before its figure (`2. 1459.62万元。`) gives a claim
+    with an empty subject: no code can be read from it, so it is not compared (it raised
+    `ValueError: empty separator` and stopped the whole build)."""
+    from pipelines.extract import extract_document
+
+    from .conftest import KEZHOU
+
+    line = "1.一般公共服务（类）1459.62万元，占100%。"
+    text = KEZHOU.read_text(encoding="utf-8").replace(line, line + "\n2. 1459.62万元。")
+    result = extract_document(text.encode("utf-8"), KEZHOU.name)
+    empty = result.claims.filter(pl.col("subject") == "")
+    assert empty["sentence"].to_list() == ["2. 1459.62万元。"]
+    results = judge_sql(comparisons(QualityInput.from_result(result)))
+    narrative = results.filter(pl.col("rule_family") == "narrative")
+    assert narrative.height and "" not in narrative["subject"].to_list()

@@ -114,8 +114,10 @@ SHARE_BASES: tuple[tuple[str, Figure], ...] = (
 def _resolve_code(claim: dict, names: dict[str, str], kind: str) -> str | None:
     """The code a claim's subject names in this document: a code printed in its sentence
     (functional), the document's own row name (exactly, as a suffix, or nearly), or the
-    reference name."""
+    reference name. A subject that reads empty names none."""
     subject = claim["subject"]
+    if not subject:
+        return None
     if kind == "function_code":
         if found := re.search(
             r"(\d{7})",

@@ -121,7 +121,8 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
         return []  # nor any of its parts (a side with one 预算 column): nothing to add up
     if not rule.parts and not any(fact["economic_code"] for fact in in_section):
         return []  # no economic group printed (湖州's 项目支出 table is by fund): nothing either
-    line = _line_of(in_section, {rule.total, *_printed_parts(rule.parts, facts)})
+    printed = _printed_parts(rule.parts, facts)
+    line = _line_of(in_section, {rule.total, *printed})
     rows = defaultdict(list)
     for fact in in_section:
         rows[line(fact)].append(fact)
@@ -129,7 +130,7 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
     for row in rows.values():
         if rule.parts:
             totals = [f for f in row if f["measure"] == rule.total]
-            parts = [f for f in row if f["measure"] in _printed_parts(rule.parts, facts)]
+            parts = [f for f in row if f["measure"] in printed]
             names = "＋".join(_zh(p) for p in rule.parts)
         else:
             totals = [f for f in row if f["measure"] == rule.total and not f["economic_code"]]
@@ -170,6 +171,12 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
         items = [f for f in column_facts if f["row_role"] == "item"]
         totals = [f for f in column_facts if f["row_role"] == "total"]
         leaves = lowest_level(items, code_of)
+        # each 款 or 项 row under the code one level up, in printed order: not the projects
+        # printed under a 项 (a parent's children found in one pass, not a pass per parent)
+        next_level = defaultdict(list)
+        for fact in items:
+            if (c := code_of(fact)) and len(c) in (5, 7) and not fact["project_name"]:
+                next_level[c[:-2]].append(fact)
         if has_total_row and (totals or leaves):
             anchor = (totals or leaves)[0]
             found.append(
@@ -190,14 +197,7 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
             code = code_of(parent)
             if not code or len(code) not in (3, 5):
                 continue
-            children = [  # the next level's rows, not the projects printed under a 项
-                f
-                for f in items
-                if (c := code_of(f))
-                and len(c) == len(code) + 2
-                and c.startswith(code)
-                and not f["project_name"]
-            ]
+            children = next_level.get(code)
             if children:
                 found.append(
                     _row(
@@ -222,8 +222,8 @@ def _outermost(facts: list[dict]) -> list[dict]:
     return [
         f
         for f in facts
-        if not f["function_code"]
-        or not any(f["function_code"].startswith(c) and f["function_code"] != c for c in codes)
+        if not (code := f["function_code"])
+        or not any(code[:cut] in codes for cut in range(1, len(code)))
     ]
 
 
