@@ -150,12 +150,15 @@ SPLIT_COLUMNS = (
     ColumnSpec("basic_expenditure", r"基本支出", required=True),
     ColumnSpec("project_expenditure", r"项目支出", required=True),
 )
+# what an expenditure total adds, beyond 基本支出 and 项目支出, where a table prints it (湖州 2026
+# 支出预算总表: 总计 = 基本 + 项目 + 事业单位经营支出 + 上缴上级支出 + 对附属单位补助支出)
+OTHER_USES = ("operating_expenditure", "remittance_to_superior", "subsidy_to_affiliates")
 SPLIT_RULES = (
     SumRule(
         "across.total_is_basic_plus_project",
         "across",
         "total",
-        ("basic_expenditure", "project_expenditure"),
+        ("basic_expenditure", "project_expenditure", *OTHER_USES),
     ),
     SumRule("down.total_row_is_sum_of_items", "down", "total"),
 )

@@ -10,7 +10,13 @@ import polars as pl
 import pytest
 
 from pipelines.evaluation import TRUTH_DIR, measure
-from pipelines.evaluation.metrics import consistency, key_figures, known_findings, page_coverage
+from pipelines.evaluation.metrics import (
+    consistency,
+    error_verdicts,
+    key_figures,
+    known_findings,
+    page_coverage,
+)
 from pipelines.evaluation.printed import PrintedPage, line_amounts, printed_pages, text_amounts
 from pipelines.evaluation.report import render
 from tests.conftest import RAW_DIR
@@ -225,6 +231,54 @@ def test_a_reading_trap_holds_only_without_an_error_or_warning_on_its_table() ->
     outcomes = known_findings(truth, failed)
     assert outcomes["outcome"].to_list() == ["reported", "found"]
     assert outcomes["class_right"].to_list() == [False, False]  # an error, not `rounding`
+
+
+def test_each_error_finding_gets_its_hand_checked_verdict() -> None:
+    """Precision is measured, not assumed: an error matching a real inconsistency of the truth
+    is real, one matching a reading trap a misreading, any other unchecked."""
+    truth = pl.DataFrame([known("real", "302", "", "error"), known("trap", "301", "", "none")])
+    failed = results(
+        (
+            "d",
+            "a.pdf",
+            "within_table_sums",
+            "error",
+            False,
+            "general_budget_basic",
+            "302",
+            "",
+            None,
+        ),
+        (
+            "d",
+            "a.pdf",
+            "within_table_sums",
+            "error",
+            False,
+            "general_budget_basic",
+            "301",
+            "",
+            None,
+        ),
+        (
+            "d",
+            "a.pdf",
+            "within_table_sums",
+            "error",
+            False,
+            "general_budget_basic",
+            "399",
+            "",
+            None,
+        ),
+        ("d", "a.pdf", "within_table_sums", "info", False, "general_budget_basic", "303", "", None),
+    ).with_columns(check_id=pl.lit("down.level_is_sum_of_next_level"), table_no=pl.lit(8))
+    verdicts = error_verdicts(truth, failed)
+    assert verdicts.select("subject", "verdict").rows() == [
+        ("302", "real"),
+        ("301", "misreading"),
+        ("399", "unchecked"),
+    ]
 
 
 THREE = (

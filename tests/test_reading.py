@@ -33,7 +33,7 @@ def test_a_table_whose_sums_all_hold_is_verified() -> None:
 
 
 def test_one_failing_sum_among_holding_ones_is_the_documents_error() -> None:
-    """湖州市交通运输局 2026 表3: 航道维护 printed 200 over 基本 + 项目, every other row holds."""
+    """A row's total printed 1 over its 基本 + 项目, every other row holding."""
     rows = [split_row(str(10 + n), str(6 + n), "4", row=5 + n) for n in range(4)]
     facts = [f for row in rows for f in row] + split_row("11.00", "6.00", "4.00", row=9)
     results = read(facts)
@@ -143,10 +143,10 @@ def test_rows_each_off_by_their_own_figure_in_one_column_are_a_misread_column() 
     assert "第8栏" in results.filter(pl.col("check_id") == "reading.table_verdict")["message_zh"][0]
 
 
-def test_one_gap_running_up_a_line_of_codes_is_no_misread_column() -> None:
-    """湖州市交通运输局 2026 表3: 航道维护's 200 runs up through 21401, 214 and 合计, each of those
-    rows also printing a figure of 200 in another column; one cell of the document, not a
-    column read into the sums."""
+def test_rows_off_by_their_own_figure_in_a_column_the_rule_does_not_add_are_doubtful() -> None:
+    """湖州市交通运输局 2026 表3 (p.26): 航道维护 9,562.90 is 基本 + 项目 + 事业单位经营支出 200.00,
+    and 21401, 214 and 合计 print the same 200; a sum that added only 基本 and 项目 failed by
+    exactly each row's own 200 — the rule's gap, not the document's."""
     rows = [
         split_row("1204", "500", "500", row=5 + n, function_code=code)
         for n, code in enumerate(["214", "21401", "2140123"])
@@ -154,4 +154,18 @@ def test_one_gap_running_up_a_line_of_codes_is_no_misread_column() -> None:
     rows += [split_row(str(10 + n), str(6 + n), "4", row=8 + n) for n in range(6)]
     facts = [f for row in rows for f in row]
     facts += [fact(3, "general_public_budget", "204", row=5 + n, column=8) for n in range(3)]
-    assert verdict(read(facts)) == ("inconsistent", True)
+    assert verdict(read(facts)) == ("doubtful", False)
+
+
+def test_an_expenditure_total_adds_the_operating_expenditure_it_prints() -> None:
+    """The same rows read with the 事业单位经营支出 column: every sum holds."""
+    rows = [
+        split_row("9562.90", "4063.06", "5299.85", row=5 + n, function_code=code)
+        for n, code in enumerate(["214", "21401", "2140123"])
+    ]
+    facts = [f for row in rows for f in row]
+    facts += [fact(3, "operating_expenditure", "200.00", row=5 + n, column=8) for n in range(3)]
+    results = read(facts)
+    assert verdict(results) == ("verified", True)
+    across = results.filter(pl.col("check_id") == "across.total_is_basic_plus_project")
+    assert "基本支出＋项目支出＋经营支出" in across["message_zh"][0]

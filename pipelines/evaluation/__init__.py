@@ -35,6 +35,7 @@ class Evaluation:
     metadata_truth: pl.DataFrame
     key_figures: pl.DataFrame
     known_findings: pl.DataFrame
+    error_verdicts: pl.DataFrame  # every error finding and the hand-checked verdict on it
 
     def coverage_share(self) -> float | None:
         printed = int(self.coverage["printed"].sum() or 0)
@@ -52,6 +53,17 @@ class Evaluation:
     def errors_per_document(self) -> list[int]:
         return self.documents["errors"].to_list()
 
+    def error_precision(self) -> str:
+        """error findings N, hand-checked K, real R (precision R/K)."""
+        verdicts = self.error_verdicts["verdict"]
+        checked = int((verdicts != "unchecked").sum())
+        real = int((verdicts == "real").sum())
+        precision = _percent(real / checked if checked else None)
+        return (
+            f"error findings {verdicts.len()}, hand-checked {checked}, real {real} "
+            f"(precision {precision})"
+        )
+
     def key_figure_share(self) -> float | None:
         total = self.key_figures.height
         return int(self.key_figures["found"].sum()) / total if total else None
@@ -67,8 +79,8 @@ class Evaluation:
             f"sum checks passing {_percent(self.arithmetic_share())} "
             f"({_percent(self.arithmetic_share(within_rounding=True))} within rounding), "
             "median errors per "
-            f"document {statistics.median(errors) if errors else '—'}, key figures "
-            f"{_percent(self.key_figure_share())}"
+            f"document {statistics.median(errors) if errors else '—'}, "
+            f"{self.error_precision()}, key figures {_percent(self.key_figure_share())}"
         )
 
 
@@ -199,6 +211,7 @@ def measure(
         ),
         key_figures=metrics.key_figures(_truth(truth_dir, "key_figures"), facts),
         known_findings=metrics.known_findings(_truth(truth_dir, "findings"), frames["results"]),
+        error_verdicts=metrics.error_verdicts(_truth(truth_dir, "findings"), frames["results"]),
     )
 
 

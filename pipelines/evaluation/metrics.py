@@ -245,3 +245,33 @@ def known_findings(truth: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
             "class_right": pl.Boolean,
         },
     )
+
+
+def error_verdicts(truth: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
+    """Every error finding (a failed check of severity error: rounding, doubts and
+    consequences are told with severity info) with the hand-checked verdict on it, where the
+    truth holds one: `real` where it matches a real inconsistency the truth expects as an
+    error, `misreading` where it matches a reading trap (or a real inconsistency of another
+    class: a rounding gap told as an error blames the document wrongly), else `unchecked`."""
+    errors = results.filter(pl.col("passed").not_() & (pl.col("severity") == "error"))
+    errors = errors.with_row_index("finding")
+    verdicts: dict[int, tuple[str, str]] = {}
+    for known in truth.iter_rows(named=True):
+        real = known["kind"] == "real" and known["expected_class"] == "error"
+        verdict = "real" if real else "misreading"
+        for finding in errors.filter(_finding_matches(known))["finding"]:
+            if verdicts.get(finding, ("",))[0] != "real":
+                verdicts[finding] = (verdict, known["note"])
+    return errors.select(
+        "source_file",
+        "check_id",
+        "table_no",
+        "subject",
+        "message_zh",
+        pl.col("finding")
+        .map_elements(lambda f: verdicts.get(f, ("unchecked", ""))[0], return_dtype=pl.String)
+        .alias("verdict"),
+        pl.col("finding")
+        .map_elements(lambda f: verdicts.get(f, ("", ""))[1], return_dtype=pl.String)
+        .alias("note"),
+    )

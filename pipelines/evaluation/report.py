@@ -30,6 +30,11 @@ def _targets(evaluation: Evaluation) -> list[list[str]]:
             str(statistics.median(errors)) if errors else "—",
         ],
         [
+            "error findings that are real (hand-checked on the page)",
+            "≥ 95%",
+            evaluation.error_precision(),
+        ],
+        [
             "hand-read key figures found with their meaning",
             "≥ 99%",
             _percent(evaluation.key_figure_share()),
@@ -266,6 +271,32 @@ def _known_findings(evaluation: Evaluation) -> str:
     )
 
 
+def _error_verdicts(evaluation: Evaluation) -> str:
+    verdicts = evaluation.error_verdicts
+    return "\n\n".join(
+        [
+            f"{evaluation.error_precision()}. A finding is hand-checked where it matches a row of "
+            "`tests/corpus/truth/findings.csv` read on the page: `real` (the document "
+            "contradicts itself), `misreading` (gongkai's reading was wrong); `unchecked` "
+            "findings are new and need a look at their page.",
+            _table(
+                ["file", "check", "table", "subject", "verdict", "why"],
+                [
+                    [
+                        r["source_file"],
+                        r["check_id"],
+                        r["table_no"],
+                        r["subject"],
+                        r["verdict"],
+                        (r["note"] or r["message_zh"])[:110],
+                    ]
+                    for r in verdicts.sort("verdict", "source_file").iter_rows(named=True)
+                ],
+            ),
+        ]
+    )
+
+
 def _per_document(evaluation: Evaluation) -> str:
     coverage = evaluation.coverage.group_by("source_file").agg(pl.col("printed", "read").sum())
     documents = evaluation.documents.join(coverage, on="source_file", how="left")
@@ -321,6 +352,7 @@ def render(evaluation: Evaluation, command: str) -> str:
         ("Recognition", _recognition(evaluation)),
         ("Metadata", _metadata(evaluation)),
         ("Key figures (hand-read truth)", _key_figures(evaluation)),
+        ("Error findings and their verdicts (hand-checked)", _error_verdicts(evaluation)),
         ("Known findings and reading traps (hand-read truth)", _known_findings(evaluation)),
         ("Per document", _per_document(evaluation)),
     ]

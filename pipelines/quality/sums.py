@@ -123,6 +123,8 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
         return []  # no economic group printed (湖州's 项目支出 table is by fund): nothing either
     printed = _printed_parts(rule.parts, facts)
     line = _line_of(in_section, {rule.total, *printed})
+    present = {fact["measure"] for fact in facts}
+    shown = [p for p in rule.parts if p in present or present & set(measure_parts(p))]
     rows = defaultdict(list)
     for fact in in_section:
         rows[line(fact)].append(fact)
@@ -131,7 +133,7 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
         if rule.parts:
             totals = [f for f in row if f["measure"] == rule.total]
             parts = [f for f in row if f["measure"] in printed]
-            names = "＋".join(_zh(p) for p in rule.parts)
+            names = "＋".join(_zh(p) for p in shown)
         else:
             totals = [f for f in row if f["measure"] == rule.total and not f["economic_code"]]
             parts = [f for f in row if f["measure"] == rule.total and f["economic_code"]]
@@ -148,7 +150,7 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
                 parts,
                 totals,
                 f"{_zh(rule.total)}应等于{names}之和",
-                f"{rule.total} equals the sum of {', '.join(rule.parts) or 'economic groups'}",
+                f"{rule.total} equals the sum of {', '.join(shown) or 'economic groups'}",
             )
         )
     return found
