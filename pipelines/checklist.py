@@ -92,18 +92,21 @@ def _at(passage: dict | None) -> dict:
 
 
 def _failures(findings: list[dict]) -> list[dict]:
-    """Failures that say the document is wrong (errors, warnings, and wording told as info),
-    not rounding, doubts about gongkai's own reading, or consequences of a failure told
-    elsewhere."""
-    told = ("error", "warning", "info")
+    """Failures that say the document is wrong (errors, warnings, wording told as info, and
+    the consequences of a wrong figure elsewhere: a table whose figures disagree by more than
+    rounding is not consistent, wherever the root cause lies), not rounding or doubts about
+    gongkai's own reading."""
+    told = ("error", "warning", "info", "consequence")
     return [f for f in findings if f["passed"] is False and finding_class(f) in told]
 
 
 def _verdict(findings: list[dict]) -> tuple[str, dict]:
-    """否 with the first failures' evidence; 是 where something was checked and held; 无法判断
-    where nothing was, or only a doubtful reading failed."""
+    """否 with the first failures' evidence; 是 where something was checked and held (gaps
+    within the printed figures' rounding hold, and are said to be rounding); 无法判断 where
+    nothing was, or where a doubtful reading of gongkai's is all that failed."""
     failed = _failures(findings)
     if failed:
+        failed.sort(key=lambda f: finding_class(f) == "consequence")  # the roots first
         first = failed[0]
         shown = "；".join(
             f"{f['message_zh']}" + (f"（第{f['source_page']}页）" if f["source_page"] else "")
@@ -122,9 +125,10 @@ def _verdict(findings: list[dict]) -> tuple[str, dict]:
     if any(finding_class(f) == "reading_doubt" for f in decided):
         return UNKNOWN, {"evidence": "读取存疑：gongkai 对该表的读取未能核实"}
     if decided:
-        rounding = [f for f in decided if f["passed"] is False]
-        note = f"{len(decided)}项核对通过" + (
-            f"（其中{len(rounding)}项为舍入差异）" if rounding else ""
+        passed = sum(1 for f in decided if f["passed"])
+        rounding = sum(1 for f in decided if finding_class(f) == "rounding")
+        note = f"{passed}项核对通过" + (
+            f"，另有{rounding}项相差在各数舍入所允许的范围内" if rounding else ""
         )
         return YES, {"evidence": note}
     return UNKNOWN, {"evidence": "无可核对的内容"}

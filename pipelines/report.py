@@ -15,6 +15,7 @@ import polars as pl
 
 from pipelines.catalog import TABLES, TEMPLATES
 from pipelines.extract import DocumentResult
+from pipelines.quality.report import FINDING_CLASSES, LABELS, SEVERITY_ORDER, finding_class
 from pipelines.readers import read_document
 from pipelines.recognise import RecognisedTable, header_spans, recognise_tables
 from pipelines.vocabulary import measure_parts, measures
@@ -28,7 +29,6 @@ td.text{text-align:left}.error{background:#f8c9c4}.warning{background:#fbe7b4}
 .finding.error{color:#a11}.finding.warning{color:#8a5a00}.checklist tr.no td{background:#fbe7b4}
 .meta td{text-align:left;border:none}.score{font-size:2em;font-weight:bold}
 """
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _e(value) -> str:
@@ -194,7 +194,7 @@ def render_report(
     tables = [t for t in recognise_tables(document, TABLES) if t.spec]
     failed = findings.filter(pl.col("passed") == False).to_dicts()  # noqa: E712
     failed.sort(
-        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["table_no"] or 0, r["source_line"] or 0)
+        key=lambda r: (SEVERITY_ORDER[finding_class(r)], r["table_no"] or 0, r["source_line"] or 0)
     )
     flagged: dict[int, tuple[str, str]] = {}
     for finding in failed:
@@ -208,11 +208,16 @@ def render_report(
         for row in result.tables.iter_rows(named=True)
     )
     finding_items = "".join(
-        f"<li class='finding {f['severity']}'>[{_e(f['severity'])}] {_e(f['message_zh'])}"
+        f"<li class='finding {finding_class(f)}'>[{_e(LABELS['zh'][finding_class(f)])}] "
+        f"{_e(f['message_zh'])}"
         f"{' — 第' + str(f['source_line']) + '行' if f['source_line'] else ''}</li>"
         for f in failed
     )
     checks = findings.height
+    told = [finding_class(f) for f in failed]
+    counts = "，".join(
+        f"{told.count(name)} 项{LABELS['zh'][name]}" for name in FINDING_CLASSES if name in told
+    ) or ("全部通过" if findings.filter(pl.col("passed")).height else "无可核对的内容")
     score = (
         f"<p>披露完整度 <span class='score'>{completeness}</span> / 100</p>"
         if completeness is not None
@@ -228,7 +233,7 @@ def render_report(
     }</td></tr>
 <tr><td>文件</td><td>{_e(result.source_file)} ({result.sha256[:16]})</td></tr></table>
 {score}
-<h2>数据质量：{checks} 项检查，{len(failed)} 项未通过</h2><ul>{finding_items}</ul>
+<h2>数据质量：{checks} 项检查，{counts}</h2><ul>{finding_items}</ul>
 {checklist_html(checklist) if checklist is not None else ""}
 <h2>结构</h2>
 {

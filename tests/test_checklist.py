@@ -168,3 +168,18 @@ def test_built_with_its_text_part_the_tables_file_has_its_sections(tmp_path) -> 
         ).fetchall()
     assert {item for item, _ in sections} == {"functions", "structure", "narrative", "glossary"}
     assert {file for _, file in sections} == {"2019_yusuan_jiangsu_renda-changweihui-bgt_text.pdf"}
+
+
+def test_a_table_whose_figures_break_because_of_another_tables_cell_is_not_consistent() -> None:
+    """克州 2020 表7's 2010399 is 50 off because 表3 books that 50 under 2010301: the gap is told
+    once, at 表3, but 表7 does not agree either — 否, never "核对通过"."""
+    row = _item(checklist_of(KEZHOU), "项目支出情况表")
+    assert row["consistent"] == NO
+    assert "由表3「2010301」的不符所致" in row["evidence"]
+
+
+def test_gaps_within_rounding_are_said_to_be_rounding_and_the_table_holds() -> None:
+    """上海市普陀区财政局 2024 决算: its tables hold, some sums a cent apart as rounding allows."""
+    row = _item(checklist_of(CORPUS / "2024_juesuan_shanghai-putuo_caizhengju.pdf"), "支出决算表")
+    assert row["consistent"] == YES
+    assert row["evidence"] == "43项核对通过，另有3项相差在各数舍入所允许的范围内"

@@ -152,3 +152,35 @@ def test_make_run_without_a_raw_folder_says_why_in_a_line_and_exits_2(
         "warehouse is untouched",
         "build failed; the run is in the Dagster UI (make ui)",
     ]
+
+
+def test_a_family_failing_only_by_rounding_or_reading_doubts_does_not_show_as_failed() -> None:
+    """The UI's check reads as failed only where a document is blamed: 302 off by a cent of
+    rounding, and a sum gongkai doubts its own reading of, leave it passed, counted apart."""
+    import polars as pl
+
+    from assets.checks import family_result
+    from pipelines.quality import FAMILIES
+
+    family = next(f for f in FAMILIES if f.name == "within_table_sums")
+    row = {
+        "document_id": "d",
+        "rule_family": family.name,
+        "passed": False,
+        "severity": "info",
+        "table_no": 6,
+        "subject": "302",
+        "expected": "10.22",
+        "observed": "10.23",
+        "source_page": 13,
+        "source_line": None,
+        "message_zh": "",
+    }
+    results = pl.DataFrame([{**row, "status": "rounding"}, {**row, "status": "reading_doubt"}])
+    documents = pl.DataFrame(
+        [{"document_id": "d", "source_file": "d.pdf", "department": "某局", "fiscal_year": 2024}]
+    )
+    checked = family_result(family, results, documents)
+    assert checked.passed
+    metadata = {key: value.value for key, value in checked.metadata.items()}
+    assert (metadata["failed"], metadata["rounding"], metadata["reading_doubts"]) == (0, 1, 1)

@@ -47,6 +47,13 @@ def test_the_report_shows_the_document_its_score_and_findings(built, tmp_path) -
     assert page.count("<li class='finding error'>") == 6
 
 
+def test_the_report_counts_its_findings_by_what_they_say(built, tmp_path) -> None:
+    """Errors, warnings and the consequence told apart, in the words `gongkai check` uses."""
+    page = report(built, tmp_path, KEZHOU.name)
+    assert "6 项错误，9 项警告，1 项连带" in page
+    assert "<li class='finding consequence'>[连带]" in page
+
+
 def test_the_cells_a_finding_points_at_are_highlighted_in_place(built, tmp_path) -> None:
     page = report(built, tmp_path, KEZHOU.name)
     highlighted = re.findall(r'<td class="(?:text )?error"[^>]*title="([^"]+)">([^<]*)</td>', page)

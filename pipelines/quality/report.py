@@ -18,6 +18,8 @@ LABELS = {
         "checks": "项检查",
         "failed": "项未通过",
         "undecided": "项无法核实",
+        "rounding_gaps": "项为舍入差异",
+        "doubts": "项读取存疑",
         "clean": "全部通过",
         "line": "第{}行",
         "row": "表{}第{}行",
@@ -34,6 +36,8 @@ LABELS = {
         "checks": "checks",
         "failed": "failed",
         "undecided": "could not be verified",
+        "rounding_gaps": "within rounding",
+        "doubts": "reading in doubt",
         "clean": "all passed",
         "line": "line {}",
         "row": "table {} row {}",
@@ -89,11 +93,20 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
         rows = results.filter(pl.col("rule_family") == family.name)
         if rows.height == 0:
             continue
-        bad = rows.filter(pl.col("passed") == False).height  # noqa: E712
+        classes = [
+            finding_class(row)
+            for row in rows.filter(pl.col("passed") == False).iter_rows(named=True)  # noqa: E712
+        ]
+        rounding, doubts = classes.count("rounding"), classes.count("reading_doubt")
+        bad = len(classes) - rounding - doubts
         unknown = rows.filter(pl.col("passed").is_null()).height
         about = family.description_zh if lang == "zh" else family.description_en
         verdicts = [f"{bad} {words['failed']}"] if bad else []
-        if not bad and unknown < rows.height:  # "all passed" only where something was decided
+        if rounding:
+            verdicts.append(f"{rounding} {words['rounding_gaps']}")
+        if doubts:
+            verdicts.append(f"{doubts} {words['doubts']}")
+        if not classes and unknown < rows.height:  # "all passed" only where something was decided
             verdicts.append(words["clean"])
         if unknown:
             verdicts.append(f"{unknown} {words['undecided']}")
