@@ -63,7 +63,12 @@ def test_the_prose_held_to_a_doubtful_table_is_a_doubt_not_an_error() -> None:
     )
     data = quality_input(facts)
     evidence = ReadingEvidence(
-        table_verdicts(results, data.facts), data.facts, data.codes, data.warnings, data.documents
+        results,
+        table_verdicts(results, data.facts),
+        data.facts,
+        data.codes,
+        data.warnings,
+        data.documents,
     )
     judged = gated(pl.concat([results, prose]), evidence)
     [row] = judged.filter(pl.col("check_id") == "narrative.amount_matches_table").to_dicts()

@@ -262,3 +262,70 @@ def test_a_seven_digit_economic_code_under_a_national_kuan_is_a_local_sub_code()
     ]
     [level] = results.filter(pl.col("check_id") == "down.level_is_sum_of_next_level").to_dicts()
     assert (level["subject"].split()[0], level["passed"]) == ("30102", True)
+
+
+def test_codes_repeated_block_after_block_are_a_doubt_not_duplicates() -> None:
+    """A 部门 (汇总) table listing the department's classes, then 本级's, then a unit's: each
+    code printed three times is no duplicate of the document's."""
+    rows = [("2010301", "行政运行"), ("2010350", "事业运行"), ("2080505", "养老保险缴费")]
+    codes = [
+        code(3, "function", value, name, row=block * 10 + index)
+        for block in range(3)
+        for index, (value, name) in enumerate(rows)
+    ]
+    failing = _failing(check(codes=codes, tables=[table(3)]), "code.unique_in_table")
+    assert failing == [("info", "reading_doubt")] * 3
+
+
+def test_one_code_printed_twice_is_the_documents_own() -> None:
+    """克州 2020 表六 prints 30201 办公费 twice among some twenty codes."""
+    codes = [code(6, "economic", f"301{n:02d}", "x", row=n) for n in range(1, 20)]
+    codes.append(code(6, "economic", "30101", "x", row=30))
+    failing = _failing(check(codes=codes, tables=[table(6)]), "code.unique_in_table")
+    assert failing == [("warning", "repeated")]
+
+
+def _prose_rows(outcomes: list[bool]) -> pl.DataFrame:
+    from pipelines.quality.frame import CHECK_SCHEMA
+    from pipelines.quality.narrative import prose_read
+
+    rows = [
+        {
+            "document_id": DOC,
+            "check_id": "narrative.amount_matches_table",
+            "rule_family": "narrative",
+            "severity": "error",
+            "table_no": 5,
+            "subject": f"subject {line}",
+            "expected": "1",
+            "observed": "2",
+            "difference": None,
+            "status": None,
+            "message_zh": "m",
+            "message_en": "m",
+            "source_line": line,
+            "reads": [prose_read({"source_page": None, "source_line": line})],
+            "passed": passed,
+        }
+        for line, passed in enumerate(outcomes, start=1)
+    ]
+    return pl.DataFrame(rows, schema={**CHECK_SCHEMA, "passed": pl.Boolean})
+
+
+def _gated_prose(outcomes: list[bool]) -> list[str | None]:
+    from pipelines.quality.gate import ReadingEvidence, gated
+
+    results = _prose_rows(outcomes)
+    data = QualityInput.from_result(extract_document(THREE_PUBLIC.encode(), "p.txt"))
+    evidence = ReadingEvidence(results, [], data.facts, data.codes, data.warnings, data.documents)
+    return gated(results, evidence).filter(~pl.col("passed"))["status"].to_list()
+
+
+def test_a_narrative_whose_figures_mostly_disagree_with_the_tables_is_misread() -> None:
+    """Four of five figures against the tables: the wrong table, year or unit matched, not a
+    publisher's four slips."""
+    assert _gated_prose([False, False, False, False, True]) == ["reading_doubt"] * 4
+
+
+def test_one_narrative_figure_against_verified_tables_is_the_documents_error() -> None:
+    assert _gated_prose([False, True, True, True, True]) == [None]

@@ -236,6 +236,8 @@ def judged(data: QualityInput, judge) -> pl.DataFrame:
 
     results = judge(comparisons(data))
     verdicts = table_verdicts(results, data.facts, data.warnings)
-    evidence = ReadingEvidence(verdicts, data.facts, data.codes, data.warnings, data.documents)
+    evidence = ReadingEvidence(
+        results, verdicts, data.facts, data.codes, data.warnings, data.documents
+    )
     checked = with_root_causes(gated(results, evidence), data.facts).drop("reads")
     return pl.concat([checked, judge({"reading": reading_comparisons(verdicts)})])

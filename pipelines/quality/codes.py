@@ -137,14 +137,31 @@ def code_reading_doubts(codes: pl.DataFrame) -> dict[tuple, tuple[str, str]]:
     a code check, a sum by level or a comparison by class on it tells gongkai's doubt, not the
     document's error."""
     doubts = {}
+    topics = table_topics()
     for key, table in codes.group_by(["document_id", "template", "table_no"]):
         printed = [
             (code, CODE_LENGTHS.get(kind, (3, 5, 7)))
             for code, kind in table.select("code", "code_kind").iter_rows()
         ]
-        if reason := _misread(printed):
+        own = table.filter(pl.col("code_kind") != GOVERNMENT_ECONOMIC)["code"].to_list()
+        by_project = topics.get(key[1:]) == "project"  # a code once per project is no repeat
+        if reason := _misread(printed) or (None if by_project else _repeated(own)):
             doubts[key] = reason
     return doubts
+
+
+def _repeated(codes: list[str]) -> tuple[str, str] | None:
+    """Why codes printed again and again are a misreading: a table of several units each
+    repeating the same codes (部门 汇总 then 本级 then each unit), or codes cut short so that
+    rows share them; one code printed twice is the document's own (克州 2020 表六's 30201)."""
+    repeats = len(codes) - len(set(codes))
+    if repeats > max(1, STRAY * len(codes)):
+        return (
+            f"{len(codes)} 个编码中 {repeats} 个重复出现：疑为多个单位分块列示或编码未读全",
+            f"{repeats} of {len(codes)} codes are printed again: blocks of several units, or "
+            "codes read short",
+        )
+    return None
 
 
 def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]:

@@ -29,6 +29,7 @@ import polars as pl
 
 from pipelines.facts import UNRECOGNISED
 from pipelines.quality.codes import code_reading_doubts
+from pipelines.quality.narrative import FAMILY as NARRATIVE
 from pipelines.quality.reading import TableVerdict
 
 GATED_SEVERITIES = ("error", "warning")
@@ -44,7 +45,9 @@ class Doubt:
 
 
 def _named(template: str | None, table_no: int | None, doubt: Doubt) -> Doubt:
-    if template == UNRECOGNISED and table_no is None:
+    if template == NARRATIVE:
+        zh, en = "情况说明", "the narrative"
+    elif template == UNRECOGNISED and table_no is None:
         zh, en = "未识别的表格", "a table no description reads"
     elif template == UNRECOGNISED:
         zh, en = f"未识别表{table_no}", f"unrecognised table {table_no}"
@@ -67,12 +70,14 @@ class ReadingEvidence:
 
     def __init__(
         self,
+        results: pl.DataFrame,
         verdicts: list[TableVerdict],
         facts: pl.DataFrame,
         codes: pl.DataFrame,
         warnings: pl.DataFrame,
         documents: pl.DataFrame,
     ) -> None:
+        self.prose = _prose_doubts(results)
         self.arithmetic: dict[tuple, Doubt | None] = {
             (v.document_id, v.table_no): None
             if v.trusted
@@ -141,7 +146,9 @@ class ReadingEvidence:
         for read in reads or ():
             template, table_no = read["template"], read["table_no"]
             doubts = []
-            if template == UNRECOGNISED:
+            if template == NARRATIVE:
+                doubts.append(self.prose.get(document_id))
+            elif template == UNRECOGNISED:
                 doubts.append(UNREAD)
             else:
                 if read["side"]:
@@ -158,6 +165,30 @@ class ReadingEvidence:
                     named = _named(template, table_no, doubt)
                     found.setdefault(named.zh, named)
         return list(found.values())
+
+
+MOSTLY = 0.5  # a narrative whose figures mostly disagree with the tables is misread, not wrong
+PROSE_FAILURES = 3  # and this many, at least, to tell a pattern from a few slips
+
+
+def _prose_doubts(results: pl.DataFrame) -> dict[str, Doubt]:
+    """Per document, why its narrative's figures as read are in doubt: most of those held to a
+    table disagree with it — a misreading's shape (the wrong table or year matched, a unit
+    misread), not a publisher's slip in one figure."""
+    amounts = results.filter(
+        (pl.col("check_id") == "narrative.amount_matches_table") & pl.col("passed").is_not_null()
+    )
+    doubts = {}
+    for (document_id,), rows in amounts.group_by(["document_id"]):
+        failed = rows.filter(
+            (pl.col("passed") == False) & (pl.col("status").fill_null("") != "rounding")  # noqa: E712
+        ).height
+        if failed >= PROSE_FAILURES and failed >= MOSTLY * rows.height:
+            doubts[document_id] = Doubt(
+                f"{rows.height} 处数字中 {failed} 处与表不符：是误读的样子，不是编制的错误",
+                f"{failed} of its {rows.height} figures disagree with the tables: a misreading",
+            )
+    return doubts
 
 
 # a column of another year than the document's (2025年预算数 in a 2026 budget), last year's

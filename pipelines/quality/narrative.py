@@ -225,10 +225,23 @@ def _amount_rows(
                 source_line=claim["source_line"],
                 source_page=claim["source_page"],
                 rounding=_printed_rounding(claim),
-                reads=cells_read(terms, -1, coded),
+                reads=[*cells_read(terms, -1, coded), prose_read(claim)],
             )
         )
     return found
+
+
+def prose_read(claim: dict) -> dict:
+    """A figure of the narrative as a check reads it: the sentence it was read from."""
+    return {
+        "template": FAMILY,
+        "table_no": None,
+        "page": claim["source_page"],
+        "row": claim["source_line"],
+        "column": None,
+        "side": 1,
+        "coded": False,
+    }
 
 
 def _printed_rounding(claim: dict) -> Decimal:
