@@ -329,3 +329,19 @@ def test_a_narrative_whose_figures_mostly_disagree_with_the_tables_is_misread() 
 
 def test_one_narrative_figure_against_verified_tables_is_the_documents_error() -> None:
     assert _gated_prose([False, True, True, True, True]) == [None]
+
+
+def test_two_tables_exactly_ten_thousand_times_apart_are_a_misread_unit() -> None:
+    """表一 read in 元 as if in 万元 (its unit line printed for another table): its total is
+    10,000 times 表三's, which is no figure of the document's."""
+    facts = [
+        fact(1, "total", "16953300", row=30, role="total", section="expense", row_label="支出总计"),
+        fact(1, "total", "16953300", row=30, column=2, role="total", section="income"),
+        fact(3, "total", "1695.33", row=9, column=5, role="total", row_label="合计"),
+    ]
+    results = check(facts=facts, tables=[table(1), table(3)])
+    failed = results.filter(
+        (pl.col("rule_family") == "cross_table") & (pl.col("passed") == False)  # noqa: E712
+    )
+    assert failed.height and set(failed["status"]) == {"reading_doubt"}
+    assert "10,000倍" in failed["message_zh"][0]

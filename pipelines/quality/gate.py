@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import polars as pl
 
@@ -213,6 +214,30 @@ def _other_period(label: str, fiscal_year: int | None) -> tuple[str, str] | None
 PRIOR_BALANCE = re.compile(r"上年(结转|结余)")
 
 
+BETWEEN_TABLES = ("cross_table", "balance")
+UNIT_FACTORS = (Decimal(10_000), Decimal(1_000))  # 元 and 千元 against 万元
+
+
+def _unit_apart(expected: str | None, observed: str | None) -> Doubt | None:
+    """Two tables whose figures are exactly a unit's factor apart (10,000: 元 against 万元;
+    1,000: 千元): one table's unit was read wrong — its unit line printed for another table,
+    or missed —, not a figure of the document's."""
+    try:
+        low, high = sorted(abs(Decimal(value)) for value in (expected, observed))
+    except (InvalidOperation, TypeError):
+        return None
+    for factor in UNIT_FACTORS:
+        if low and abs(high - low * factor) <= factor * CENT:
+            return Doubt(
+                f"两边恰差{factor:,}倍：表的单位（元、千元、万元）读取存疑",
+                f"the two sides are exactly {factor:,} times apart: a table's unit was misread",
+            )
+    return None
+
+
+CENT = Decimal("0.01")
+
+
 def gated(results: pl.DataFrame, evidence: ReadingEvidence) -> pl.DataFrame:
     """The judged results with every failure that blames the document (severity error or
     warning; not rounding, a consequence or a doubt already) held to the reading of what it
@@ -223,8 +248,13 @@ def gated(results: pl.DataFrame, evidence: ReadingEvidence) -> pl.DataFrame:
         & pl.col("severity").is_in(GATED_SEVERITIES)
         & ~pl.col("status").fill_null("").is_in(TOLD_STATUSES)
     )
-    for row, document_id, reads in failing.select("row", "document_id", "reads").iter_rows():
-        if doubts := evidence.doubts(document_id, reads):
+    for row, document_id, reads, family, expected, observed in failing.select(
+        "row", "document_id", "reads", "rule_family", "expected", "observed"
+    ).iter_rows():
+        doubts = evidence.doubts(document_id, reads)
+        if family in BETWEEN_TABLES and (unit := _unit_apart(expected, observed)):
+            doubts.append(unit)
+        if doubts:
             marks["row"].append(row)
             marks["doubt_zh"].append("；".join(d.zh for d in doubts))
             marks["doubt_en"].append("; ".join(d.en for d in doubts))
