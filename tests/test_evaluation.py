@@ -238,40 +238,25 @@ def test_each_error_finding_gets_its_hand_checked_verdict() -> None:
     is real, one matching a reading trap a misreading, any other unchecked."""
     truth = pl.DataFrame([known("real", "302", "", "error"), known("trap", "301", "", "none")])
     failed = results(
-        (
-            "d",
-            "a.pdf",
-            "within_table_sums",
-            "error",
-            False,
-            "general_budget_basic",
-            "302",
-            "",
-            None,
-        ),
-        (
-            "d",
-            "a.pdf",
-            "within_table_sums",
-            "error",
-            False,
-            "general_budget_basic",
-            "301",
-            "",
-            None,
-        ),
-        (
-            "d",
-            "a.pdf",
-            "within_table_sums",
-            "error",
-            False,
-            "general_budget_basic",
-            "399",
-            "",
-            None,
-        ),
-        ("d", "a.pdf", "within_table_sums", "info", False, "general_budget_basic", "303", "", None),
+        *(
+            (
+                "d",
+                "a.pdf",
+                "within_table_sums",
+                severity,
+                False,
+                "general_budget_basic",
+                code,
+                "",
+                None,
+            )
+            for severity, code in (
+                ("error", "302"),
+                ("error", "301"),
+                ("error", "399"),
+                ("info", "303"),
+            )
+        )
     ).with_columns(check_id=pl.lit("down.level_is_sum_of_next_level"), table_no=pl.lit(8))
     verdicts = error_verdicts(truth, failed)
     assert verdicts.select("subject", "verdict").rows() == [

@@ -11,7 +11,7 @@ from pipelines.catalog import TEMPLATES, table_topics
 from pipelines.classification import former_names, judge_code
 from pipelines.facts import UNRECOGNISED
 from pipelines.metadata import SCOPES
-from pipelines.quality.frame import amount_text, cells_read, table_read
+from pipelines.quality.frame import amount_text, cells_read, table_read, unmapped_columns
 from pipelines.recognise import title_class
 from pipelines.vocabulary import core_classes
 
@@ -63,7 +63,7 @@ def completeness_comparisons(
     data on whether its note calls it empty: a note saying 本表为空表 over amounts that are
     not all 0 is the document contradicting itself, an error; over zeros it agrees."""
     found = []
-    unmapped = _unmapped_columns(facts)
+    unmapped = unmapped_columns(facts)
     for item in warnings.filter(pl.col("kind") == "missing_column").to_dicts():
         column = item["message"].split(":")[0]
         key = (item["document_id"], item["template"], item["table_no"])
@@ -185,19 +185,6 @@ def _published_reads(table: dict, unrecognised: list, topics: dict) -> list[dict
     if table["status"] == "unread":
         return [table_read(UNRECOGNISED, None)]
     return []
-
-
-def _unmapped_columns(facts: pl.DataFrame) -> dict[tuple, set[int]]:
-    """Per described table, the columns whose numbers no measure was found for."""
-    columns: dict[tuple, set[int]] = {}
-    unmapped = facts.filter(
-        (pl.col("measure") == UNRECOGNISED) & (pl.col("template") != UNRECOGNISED)
-    )
-    for document_id, template, table_no, column in (
-        unmapped.select("document_id", "template", "table_no", "source_column").unique().iter_rows()
-    ):
-        columns.setdefault((document_id, template, table_no), set()).add(column)
-    return columns
 
 
 def _unrecognised_tables(tables: pl.DataFrame) -> dict[str, list[tuple[int, str | None]]]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import polars as pl
 
+from pipelines.facts import UNRECOGNISED
 from pipelines.numbers import to_wan_yuan
 
 # the rule families that hold printed figures to each other's arithmetic
@@ -64,6 +65,23 @@ def cells_read(facts: list[dict], side: int = 0, coded: bool = False) -> list[di
         }
         for fact in facts
     ]
+
+
+def unmapped_columns(facts: pl.DataFrame) -> dict[tuple, dict[int, str]]:
+    """Per described table (document, template, number), the columns whose numbers no measure
+    was found for, with their headers: amounts gongkai read without knowing what they are."""
+    columns: dict[tuple, dict[int, str]] = {}
+    unmapped = facts.filter(
+        (pl.col("measure") == UNRECOGNISED) & (pl.col("template") != UNRECOGNISED)
+    )
+    for document_id, template, table_no, column, label in (
+        unmapped.select("document_id", "template", "table_no", "source_column", "column_label")
+        .unique()
+        .sort(pl.all())
+        .iter_rows()
+    ):
+        columns.setdefault((document_id, template, table_no), {})[column] = label
+    return columns
 
 
 def table_read(

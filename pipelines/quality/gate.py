@@ -30,6 +30,7 @@ import polars as pl
 
 from pipelines.facts import UNRECOGNISED
 from pipelines.quality.codes import code_reading_doubts
+from pipelines.quality.frame import unmapped_columns
 from pipelines.quality.narrative import FAMILY as NARRATIVE
 from pipelines.quality.reading import TableVerdict
 
@@ -67,7 +68,8 @@ UNTESTED = Doubt(
 
 class ReadingEvidence:
     """What gongkai's reading of each table of the checked documents is worth: the verdict of
-    its own sums, whether its codes form a hierarchy, which of its columns were not mapped."""
+    its own sums, whether its codes form a hierarchy, which of its columns and rows were not
+    read as amounts of this year, whether its narrative's figures were read right."""
 
     def __init__(
         self,
@@ -86,60 +88,10 @@ class ReadingEvidence:
             for v in verdicts
         }
         self.codes = {key: Doubt(*texts) for key, texts in code_reading_doubts(codes).items()}
-        self.columns: dict[tuple, Doubt] = {}
-        unmapped = facts.filter(
-            (pl.col("measure") == UNRECOGNISED) & (pl.col("template") != UNRECOGNISED)
-        )
-        for document_id, template, table_no, column, label in (
-            unmapped.select("document_id", "template", "table_no", "source_column", "column_label")
-            .unique()
-            .iter_rows()
-        ):
-            self.columns[(document_id, template, table_no, column)] = Doubt(
-                f"第{column}栏（{label}）未能识别其含义",
-                f"column {column} ({label}) is not mapped to a known measure",
-            )
-        years = dict(documents.select("document_id", "fiscal_year").iter_rows())
-        described = facts.filter(pl.col("template") != UNRECOGNISED)
-        for document_id, template, table_no, column, label in (
-            described.select("document_id", "template", "table_no", "source_column", "column_label")
-            .unique()
-            .iter_rows()
-        ):
-            if other := _other_period(label or "", years.get(document_id)):
-                self.columns.setdefault(
-                    (document_id, template, table_no, column),
-                    Doubt(
-                        f"第{column}栏（{label}）是{other[0]}的数字，却作本年度读取",
-                        f"column {column} ({label}) holds {other[1]}, read as this year's",
-                    ),
-                )
-        self.rows: dict[tuple, Doubt] = {}
-        texts = warnings.filter(
-            (pl.col("kind") == "unparsed_cell") & pl.col("source_column").is_not_null()
-        )
-        for document_id, template, table_no, page, row, column in (
-            texts.select(
-                "document_id", "template", "table_no", "source_page", "source_row", "source_column"
-            )
-            .unique()
-            .iter_rows()
-        ):
-            self.columns.setdefault(
-                (document_id, template, table_no, column),
-                Doubt(
-                    f"第{column}栏按金额读取，却印有文字：栏目的读取存疑",
-                    f"column {column} was read as amounts but holds text: its mapping is in doubt",
-                ),
-            )
-            self.rows.setdefault(
-                (document_id, template, table_no, page, row),
-                Doubt(
-                    f"第{row}行第{column}栏印有文字而非金额：该行的读取存疑",
-                    f"row {row} prints text in column {column} where an amount was read: "
-                    "the row's reading is in doubt",
-                ),
-            )
+        text_columns, self.rows = _text_cells(warnings)
+        # a column with several reasons is told the most telling: no known header, then
+        # another year's, then text among its amounts
+        self.columns = text_columns | _other_periods(facts, documents) | _unmapped(facts)
 
     def doubts(self, document_id: str, reads: list[dict] | None) -> list[Doubt]:
         """Why the reading of what a check reads is not verified; empty where it is."""
@@ -166,6 +118,70 @@ class ReadingEvidence:
                     named = _named(template, table_no, doubt)
                     found.setdefault(named.zh, named)
         return list(found.values())
+
+
+def _unmapped(facts: pl.DataFrame) -> dict[tuple, Doubt]:
+    """Per column (document, template, table, column) no measure was found for, why."""
+    return {
+        (*table, column): Doubt(
+            f"第{column}栏（{label}）未能识别其含义",
+            f"column {column} ({label}) is not mapped to a known measure",
+        )
+        for table, columns in unmapped_columns(facts).items()
+        for column, label in columns.items()
+    }
+
+
+def _other_periods(facts: pl.DataFrame, documents: pl.DataFrame) -> dict[tuple, Doubt]:
+    """Per column whose header names another year than the document's, or last year's
+    figures or the change on them, read as this year's: why."""
+    years = dict(documents.select("document_id", "fiscal_year").iter_rows())
+    found = {}
+    for document_id, template, table_no, column, label in (
+        facts.filter(pl.col("template") != UNRECOGNISED)
+        .select("document_id", "template", "table_no", "source_column", "column_label")
+        .unique()
+        .iter_rows()
+    ):
+        if other := _other_period(label or "", years.get(document_id)):
+            found[(document_id, template, table_no, column)] = Doubt(
+                f"第{column}栏（{label}）是{other[0]}的数字，却作本年度读取",
+                f"column {column} ({label}) holds {other[1]}, read as this year's",
+            )
+    return found
+
+
+def _text_cells(warnings: pl.DataFrame) -> tuple[dict[tuple, Doubt], dict[tuple, Doubt]]:
+    """The columns, and the rows (document, template, table, page, row), that printed text
+    in a cell read as an amount: the sums over them are in doubt."""
+    columns, rows = {}, {}
+    texts = warnings.filter(
+        (pl.col("kind") == "unparsed_cell") & pl.col("source_column").is_not_null()
+    )
+    for document_id, template, table_no, page, row, column in (
+        texts.select(
+            "document_id", "template", "table_no", "source_page", "source_row", "source_column"
+        )
+        .unique()
+        .sort(pl.all())
+        .iter_rows()
+    ):
+        columns.setdefault(
+            (document_id, template, table_no, column),
+            Doubt(
+                f"第{column}栏按金额读取，却印有文字：栏目的读取存疑",
+                f"column {column} was read as amounts but holds text: its mapping is in doubt",
+            ),
+        )
+        rows.setdefault(
+            (document_id, template, table_no, page, row),
+            Doubt(
+                f"第{row}行第{column}栏印有文字而非金额：该行的读取存疑",
+                f"row {row} prints text in column {column} where an amount was read: "
+                "the row's reading is in doubt",
+            ),
+        )
+    return columns, rows
 
 
 MOSTLY = 0.5  # a narrative whose figures mostly disagree with the tables is misread, not wrong
