@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.catalog import table_topics
+from pipelines.description import table_topics
 from pipelines.facts import UNRECOGNISED
 from pipelines.quality.frame import ARITHMETIC_FAMILIES
 from pipelines.quality.report import finding_class

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.catalog import NATIONAL_TABLES, TEMPLATES, TableSpec
+from pipelines.description import NATIONAL_TABLES, TEMPLATES, TableSpec
 from pipelines.disclosure import not_a_disclosure
 from pipelines.facts import UNRECOGNISED, holds_text, table_facts, warning
 from pipelines.forms import is_form, parse_form

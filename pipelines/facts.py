@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from pipelines.catalog import (
+from pipelines.classification import function_child_code, function_class_codes, normalise_name
+from pipelines.description import (
     BASES,
     MEASURES,
     NUMBERED,
@@ -24,7 +25,6 @@ from pipelines.catalog import (
     TableSpec,
     normalise_label,
 )
-from pipelines.classification import function_child_code, function_class_codes, normalise_name
 from pipelines.document import Cell, Position, Row
 from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
 from pipelines.recognise import CODE_PART, Column, RecognisedTable

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from pipelines.catalog import normalise_label
+from pipelines.description import normalise_label
 from pipelines.document import Row, Table
 from pipelines.numbers import parse_amount
 from pipelines.vocabulary import class_titles

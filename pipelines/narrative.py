@@ -17,7 +17,7 @@ from functools import cache
 
 import polars as pl
 
-from pipelines.catalog import normalise_label
+from pipelines.description import normalise_label
 from pipelines.document import Document, Paragraph
 from pipelines.vocabulary import heading_words, narrative_bounds
 
@@ -226,8 +226,8 @@ def canonical_subject(subject: str) -> Canonical:
     or economic class by its name in the reference lists (or a known variant). A name can be
     both (公务接待费: the 三公 item and economic class 30217); the context decides which a
     check compares."""
-    from pipelines.catalog import FUNDING_SOURCE_ROWS, TABLES
     from pipelines.classification import normalise_name
+    from pipelines.description import FUNDING_SOURCE_ROWS, TABLES
 
     label = normalise_label(subject)
     measure = next(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TypeVar
 
-from pipelines.catalog import TableSpec, normalise_label
+from pipelines.description import TableSpec, normalise_label
 from pipelines.document import Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount
 from pipelines.vocabulary import class_titles, table_classes

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from pipelines.catalog import NATIONAL_TABLES, normalise_label
+from pipelines.description import NATIONAL_TABLES, normalise_label
 from pipelines.document import Row, Table
 from pipelines.facts import table_facts, warning
 from pipelines.numbers import is_amount

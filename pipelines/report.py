@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.catalog import TABLES, TEMPLATES
+from pipelines.description import TABLES, TEMPLATES
 from pipelines.extract import DocumentResult
 from pipelines.quality.report import FINDING_CLASSES, LABELS, SEVERITY_ORDER, finding_class
 from pipelines.readers import read_document

@@ -1,8 +1,9 @@
-"""The national vocabulary (`vocabulary.toml`): table classes, measures and bases, as data.
+"""The national vocabulary (`description/vocabulary.toml`): table classes, measures and
+bases, as data.
 
-A family description (`catalog.py`) says what its template adds; what any disclosure of any
-province calls its tables and columns is said here once, so a title or header a family does
-not know is still read (`class_titles`, `header_measure`).
+A family description (`description/families/`) says what its template adds; what any
+disclosure of any province calls its tables and columns is said here once, so a title or
+header a family does not know is still read (`class_titles`, `header_measure`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-VOCABULARY = Path(__file__).with_name("vocabulary.toml")
+VOCABULARY = Path(__file__).parent / "description" / "vocabulary.toml"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ def measure_parts(measure: str) -> tuple[str, ...]:
 
 def bases() -> dict[str, str]:
     return dict(_vocabulary()["bases"])
+
+
+def closing_rows() -> tuple[str, ...]:
+    """The rows the vocabulary names (subtotal, income_total, prior_year_balance …)."""
+    return tuple(_vocabulary()["rows"])
 
 
 def row_label(role: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.catalog import TABLES
+from pipelines.description import TABLES
 from pipelines.extract import DocumentResult, extract_file
 from pipelines.readers import read_document
 from pipelines.recognise import RecognisedTable, recognise_tables

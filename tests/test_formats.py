@@ -205,7 +205,7 @@ def test_a_pdf_table_that_runs_over_a_page_is_one_table() -> None:
 
 
 def test_a_title_left_alone_in_its_own_grid_titles_the_next_grid() -> None:
-    from pipelines.catalog import TABLES
+    from pipelines.description import TABLES
     from pipelines.document import Cell, Document, Position, Row, Table
     from pipelines.recognise import recognise_tables
 

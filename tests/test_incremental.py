@@ -196,7 +196,7 @@ def test_the_vocabulary_is_part_of_the_parser_version(monkeypatch, tmp_path) -> 
     monkeypatch.setattr(build_module, "__file__", str(package / "build.py"))
     build_module.parser_version.cache_clear()
     before = build_module.parser_version()
-    vocabulary = package / "vocabulary.toml"
+    vocabulary = package / "description" / "vocabulary.toml"
     vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + "\n# changed\n", "utf-8")
     build_module.parser_version.cache_clear()
     assert build_module.parser_version() != before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.catalog import MEASURES
+from pipelines.description import MEASURES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -14,7 +14,7 @@ def test_every_measure_is_documented() -> None:
 
 
 def test_every_described_table_is_documented() -> None:
-    from pipelines.catalog import TEMPLATES
+    from pipelines.description import TEMPLATES
 
     tables = [t for specs in TEMPLATES.values() for t in specs]
     assert [t.name for t in tables if t.name not in README] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.catalog import TABLES
+from pipelines.description import TABLES
 from pipelines.document import Cell, Document, Position, Row, Table
 from pipelines.recognise import column_paths, recognise_tables
 
@@ -140,7 +140,7 @@ def test_whole_amounts_in_yuan_after_a_label_column_are_not_codes() -> None:
 
 def test_the_title_nearest_the_table_names_it_not_the_目录_lines_above() -> None:
     """2018 省委办公厅, page 3: the last 目录 lines run on to the page of 收支预算总表."""
-    from pipelines.catalog import TEMPLATES
+    from pipelines.description import TEMPLATES
     from pipelines.document import Paragraph
 
     lines = [
@@ -159,7 +159,7 @@ def test_the_title_nearest_the_table_names_it_not_the_目录_lines_above() -> No
 
 def test_a_one_column_目录_grid_is_no_table() -> None:
     """2025 普陀区商务委 ruled its 目录 as a one-column grid; its lines name tables 8 and 9."""
-    from pipelines.catalog import TEMPLATES
+    from pipelines.description import TEMPLATES
 
     contents = _table(
         [
@@ -175,7 +175,7 @@ def test_a_one_column_目录_grid_is_no_table() -> None:
 def test_a_row_numbered_deeper_than_the_row_above_is_its_part() -> None:
     """上海市公安局 2026 财务收支预算总表: 1、一般公共预算 is a part of 一、财政拨款收入, worded
     as the national vocabulary words it (not 一般公共预算资金), and no second item of income."""
-    from pipelines.catalog import TEMPLATES
+    from pipelines.description import TEMPLATES
     from pipelines.document import Paragraph
     from pipelines.facts import table_facts
 
@@ -202,7 +202,7 @@ def test_a_row_numbered_deeper_than_the_row_above_is_its_part() -> None:
 def test_a_title_naming_a_class_the_family_lacks_is_not_the_class_it_contains() -> None:
     """上海市商务局 2026 单位预算05表 财政拨款支出预算表: the Shanghai family has no such table;
     its title holds 支出预算表, the 支出总表 class's words, but names another class."""
-    from pipelines.catalog import TEMPLATES
+    from pipelines.description import TEMPLATES
     from pipelines.recognise import match_title
 
     shanghai = TEMPLATES["shanghai_budget_2024"]

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from expectations.runner import judge_sql
-from pipelines.catalog import TEMPLATES
+from pipelines.description import TEMPLATES
 from pipelines.extract import DocumentResult, extract_file
 from pipelines.quality import QualityInput, comparisons
 from pipelines.vocabulary import (
@@ -312,7 +312,7 @@ def test_a_class_the_family_has_no_table_of_is_read_as_the_classs_national_table
     """苏州 2026 prints 财政拨款支出表（功能科目）, 财政拨款基本支出表（经济科目） and 机关运行经费
     支出预算表, which the 2020 family it is read by has no table for: each is read by its class's
     words, with the class's sums, instead of staying unrecognised."""
-    from pipelines.catalog import NATIONAL
+    from pipelines.description import NATIONAL
 
     national = suzhou.tables.filter(pl.col("template") == NATIONAL)
     assert set(national["table_name"]) >= {

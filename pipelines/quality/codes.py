@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.catalog import table_topics
 from pipelines.classification import judge_code, known_codes, level_of, list_is_complete
+from pipelines.description import table_topics
 from pipelines.facts import GOVERNMENT_ECONOMIC
 
 FAMILY = "code_validity"

@@ -1,5 +1,5 @@
-"""Cross-table agreement: the catalog's `CROSS_RULES`, evaluated per document for every family
-that publishes the tables and figures a rule reads."""
+"""Cross-table agreement: the description's rules across tables (`cross_rules.toml`),
+evaluated per document for every family that publishes the tables and figures a rule reads."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.catalog import (
+from pipelines.description import (
     CROSS_RULES,
     CrossRule,
     Figure,
     current_year_total,
     describes,
+    figure_measures,
     table_measures,
     table_topics,
     topic_table,
@@ -50,7 +51,7 @@ def _figure(
     topics = table_topics()
     matched: dict[str, list[dict]] = {"total": [], "items": [], "current": []}
     roles = {"total": "total", "item": "items", "component": "items", "subtotal": "current"}
-    measures = figure.read_measures(template)
+    measures = figure_measures(figure, template)
     for fact in facts:
         if (
             topics.get((fact["template"], fact["table_no"])) == figure.topic

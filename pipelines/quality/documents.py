@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.catalog import TEMPLATES, table_topics
 from pipelines.classification import former_names, judge_code
+from pipelines.description import TEMPLATES, table_topics
 from pipelines.facts import UNRECOGNISED
 from pipelines.metadata import SCOPES
 from pipelines.quality.frame import amount_text, cells_read, table_read, unmapped_columns

@@ -21,13 +21,14 @@ from functools import cache
 import polars as pl
 from rapidfuzz import fuzz
 
-from pipelines.catalog import (
+from pipelines.description import (
     FUNDING_SOURCES,
     MEASURES,
     TEMPLATES,
     TOTAL,
     Figure,
     describes,
+    figure_measures,
     normalise_label,
     topic_table,
 )
@@ -198,7 +199,7 @@ def _amount_rows(
                 for f in figures.facts
                 if f["table_no"] == table_no
                 and f["economic_code"] == key_filter
-                and f["measure"] in figure.read_measures(template)
+                and f["measure"] in figure_measures(figure, template)
                 and f["row_role"] == "item"
             ]
             if not terms and unread:

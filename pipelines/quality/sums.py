@@ -1,4 +1,5 @@
-"""Within-table sums and balance: the arithmetic a correct table obeys, from the catalog's rules."""
+"""Within-table sums and balance: the arithmetic a correct table obeys, by the description's
+rules."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from operator import itemgetter
 
 import polars as pl
 
-from pipelines.catalog import MEASURES, SumRule, TableSpec, described_tables
+from pipelines.description import MEASURES, SumRule, TableSpec, described_tables
 from pipelines.quality.frame import (
     arithmetic_row,
     cells_read,
@@ -342,7 +343,7 @@ def _by_table(facts: pl.DataFrame):
 
 
 def within_table_comparisons(facts: pl.DataFrame) -> list[dict]:
-    """Across-row, down-column, level and side sums of every table, per the catalog."""
+    """Across-row, down-column, level and side sums of every table, per the description."""
     found: list[dict] = []
     for document_id, spec, records in _by_table(facts):
         for rule in spec.sum_rules:

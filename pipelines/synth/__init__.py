@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from pipelines.catalog import TABLES
+from pipelines.description import TABLES
 from pipelines.document import Cell, Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount, parse_amount
 from pipelines.readers.text_export import read_text_export, write_text_export

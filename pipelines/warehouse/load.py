@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.catalog import MEASURES, described_tables
 from pipelines.classification import classification_dimension
+from pipelines.description import MEASURES, described_tables
 from pipelines.staging import Staging
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
