@@ -22,6 +22,7 @@ class TableClass:
     """A kind of table every family prints in its own words (收支总表, 三公 …)."""
 
     topic: str
+    number: int  # its national table's number: fixed, so fact ids never depend on file order
     name: str
     titles: tuple[str, ...]
     measures: tuple[str, ...]
@@ -52,9 +53,10 @@ def _vocabulary() -> dict:
 
 @cache
 def table_classes() -> dict[str, TableClass]:
-    return {
+    classes = {
         topic: TableClass(
             topic=topic,
+            number=entry["number"],
             name=entry["name"],
             titles=tuple(entry["titles"]),
             measures=tuple(entry["measures"]),
@@ -66,6 +68,10 @@ def table_classes() -> dict[str, TableClass]:
         )
         for topic, entry in _vocabulary()["classes"].items()
     }
+    numbers = [entry.number for entry in classes.values()]
+    if len(set(numbers)) != len(numbers):
+        raise ValueError(f"vocabulary.toml: two classes share a number ({sorted(numbers)})")
+    return classes
 
 
 @cache

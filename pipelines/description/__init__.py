@@ -77,7 +77,6 @@ PROJECT = ("project_expenditure",)
 # ---- the national tables: a class no family describes, read by the vocabulary alone ---------
 
 NATIONAL = "national"
-NATIONAL_NUMBERS = 100  # a national table's number: 100 + the class's place in the vocabulary
 
 
 def _national_rules(entry: vocabulary.TableClass) -> tuple[SumRule, ...]:
@@ -100,7 +99,7 @@ def _national_rules(entry: vocabulary.TableClass) -> tuple[SumRule, ...]:
 NATIONAL_TABLES: tuple[TableSpec, ...] = tuple(
     TableSpec(
         NATIONAL,
-        NATIONAL_NUMBERS + place,
+        entry.number,
         entry.name,
         (),
         "grid",
@@ -108,7 +107,7 @@ NATIONAL_TABLES: tuple[TableSpec, ...] = tuple(
         topic=topic,
         sum_rules=_national_rules(entry),
     )
-    for place, (topic, entry) in enumerate(vocabulary.table_classes().items())
+    for topic, entry in vocabulary.table_classes().items()
     if entry.layout == "grid" and entry.measures
 )
 NATIONAL_BY_TOPIC = {spec.topic: spec for spec in NATIONAL_TABLES}
