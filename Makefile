@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 # otherwise compile dagster, polars and the rest again (seconds per command)
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: setup run test ui ui-check lint bench eval fuzz report clean
+.PHONY: setup run test ui ui-check lint bench eval fuzz report suites clean
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 	@$(VENV)/bin/python -c "from pipelines.readers.pdfium_native import main; main()"
@@ -85,6 +85,11 @@ ui-check: run
 	$(UV) sync --frozen --python $(PYTHON) --group ui
 	$(VENV)/bin/python scripts/ui_check.py
 	touch $(VENV)/.synced
+
+## The Great Expectations suites, written from the rule families of the check registry
+## (pipelines/description/checks.toml).
+suites: setup
+	$(VENV)/bin/python -m expectations.runner
 
 lint: setup
 	$(VENV)/bin/ruff check pipelines assets expectations tests scripts benchmarks fuzz

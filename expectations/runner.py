@@ -1,9 +1,11 @@
 """Run the Great Expectations suites over the prepared comparison frames.
 
-The suites (`suites/*.json`, one per rule family) are data a reviewer can read. GE is imported
-only here and only when checks run: it costs seconds per process. Each family's frame is
-validated on a pandas batch; the rows GE lists as unexpected fail, rows whose status the suite
-calls undecided (an unverified code) get no verdict, all others pass.
+The suites (`suites/*.json`, one per rule family) are made from the rule families of the check
+registry (`pipelines/description/checks.toml`: `make suites` writes them, and a test holds them
+to it) and stored in GE's own form for a reviewer to read. GE is imported only here and only
+when checks run: it costs seconds per process. Each family's frame is validated on a pandas
+batch; the rows GE lists as unexpected fail, rows whose status the suite calls undecided (an
+unverified code) get no verdict, all others pass.
 """
 
 from __future__ import annotations
@@ -22,6 +24,54 @@ RESULT_SCHEMA = {"passed": pl.Boolean}
 def suite_definition(family: str) -> dict:
     """The suite of a rule family, as stored."""
     return json.loads((SUITES_DIR / f"{family}.json").read_text(encoding="utf-8"))
+
+
+def registry_suite(family: str) -> dict:
+    """The suite a rule family of the check registry makes: a difference within its tolerance,
+    or a status among those that pass."""
+    from pipelines.description.load import check_registry
+
+    entry = check_registry()[0][family]
+    if entry["judged"] == "difference":
+        tolerance = entry["tolerance"]
+        expectation = {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "difference", "min_value": -tolerance, "max_value": tolerance},
+            "meta": {"tolerance_wan_yuan": tolerance},
+        }
+    else:
+        expectation = {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "status", "value_set": entry["passes"]},
+        }
+    return {
+        "name": family,
+        "meta": {
+            "rule_family": family,
+            "judged_column": entry["judged"],
+            "about": entry["about"],
+            "undecided_statuses": entry.get("undecided", []),
+        },
+        "expectations": [expectation],
+    }
+
+
+def write_suites() -> list[Path]:
+    """Write every rule family's suite as the registry makes it (`make suites`)."""
+    from pipelines.description.load import check_registry
+
+    written = []
+    for family in check_registry()[0]:
+        path = SUITES_DIR / f"{family}.json"
+        text = json.dumps(registry_suite(family), ensure_ascii=False, indent=2) + "\n"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_suites():
+        print(path)
 
 
 @cache

@@ -3,12 +3,20 @@ are read, a family's table its class's default with what the family says otherwi
 
 from __future__ import annotations
 
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
-from pipelines.description import TEMPLATES, load
+from expectations.runner import judge_sql, registry_suite, suite_definition
+from pipelines.description import CROSS_RULES, TEMPLATES, described_tables, load
 from pipelines.description.load import DESCRIPTION_DIR, DescriptionError
+from pipelines.extract import extract_file
+from pipelines.quality import QualityInput, judged
+from tests.conftest import CHANGJI, CORPUS, KEZHOU, RAW_DIR
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_every_family_and_rule_loads_and_is_checked() -> None:
@@ -71,3 +79,37 @@ def test_a_rule_naming_a_class_the_vocabulary_lacks_is_refused(description) -> N
     _edit(description / "cross_rules.toml", 'class = "overview"', 'class = "overveiw"')
     with pytest.raises(DescriptionError, match="no table class 'overveiw'"):
         load.cross_rules(description)
+
+
+def _registered(check_id: str, registry: dict) -> bool:
+    return check_id in registry or any(
+        "{measure}" in known
+        and re.fullmatch(re.escape(known).replace(r"\{measure\}", "[a-z_]+"), check_id)
+        for known in registry
+    )
+
+
+def test_every_rule_the_description_holds_is_in_the_check_registry() -> None:
+    registry = load.check_registry()[1]
+    ids = {rule.rule_id for table in described_tables() for rule in table.sum_rules}
+    ids |= {rule.rule_id for rule in CROSS_RULES}
+    assert sorted(i for i in ids if not _registered(i, registry)) == []
+
+
+def test_every_check_the_code_emits_on_real_documents_is_in_the_registry() -> None:
+    registry = load.check_registry()[1]
+    emitted = set()
+    for path in (KEZHOU, CHANGJI, *sorted(CORPUS.glob("*.pdf"))[::3]):
+        result = extract_file(path, RAW_DIR)
+        emitted |= set(judged(QualityInput.from_result(result), judge_sql)["check_id"])
+    assert len(emitted) > 30
+    assert sorted(i for i in emitted if not _registered(i, registry)) == []
+
+
+def test_the_readme_lists_every_check_as_the_registry_says() -> None:
+    assert load.check_table() in README.read_text(encoding="utf-8")
+
+
+def test_the_stored_suites_are_what_the_registry_makes() -> None:
+    for family in load.check_registry()[0]:
+        assert suite_definition(family) == registry_suite(family), family

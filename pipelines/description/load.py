@@ -311,3 +311,47 @@ def cross_rules(directory: Path = DESCRIPTION_DIR) -> tuple[CrossRule, ...]:
             )
         )
     return tuple(rules)
+
+
+JUDGED = ("difference", "status")
+FAMILY_KEYS = {"zh", "en", "judged", "tolerance", "passes", "undecided", "about"}
+CHECK_KEYS = {"family", "severity", "zh", "en", "example"}
+
+
+@cache
+def check_registry(directory: Path = DESCRIPTION_DIR) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The rule families and every check id (`checks.toml`), each check naming a family that
+    exists, a severity, what it says and an example."""
+    raw = _read(directory / "checks.toml")
+    reader = _Reader("checks.toml", _sets({}))
+    families, checks = raw.get("families", {}), raw.get("checks", {})
+    for name, family in families.items():
+        reader.keys(family, FAMILY_KEYS, f"family {name}")
+        judged = family.get("judged")
+        if judged not in JUDGED or (judged, "tolerance" in family) == ("difference", False):
+            raise reader.fail(
+                f"family {name}", "judged by a difference (with its tolerance) or a status"
+            )
+        if judged == "status" and not family.get("passes"):
+            raise reader.fail(f"family {name}", "a family judged by status names what passes")
+    for check_id, check in checks.items():
+        reader.keys(check, CHECK_KEYS, f"check {check_id}")
+        if check.get("family") not in families:
+            raise reader.fail(f"check {check_id}", f"no rule family {check.get('family')!r}")
+        if check.get("severity") not in SEVERITIES:
+            raise reader.fail(f"check {check_id}", f"severity {check.get('severity')!r}")
+    return families, checks
+
+
+def check_table(directory: Path = DESCRIPTION_DIR) -> str:
+    """The README's table of every check, made from the registry so the two cannot differ."""
+    lines = [
+        "| check | family | severity | what it says | a real example |",
+        "|---|---|---|---|---|",
+    ]
+    for check_id, check in check_registry(directory)[1].items():
+        lines.append(
+            f"| `{check_id}` | `{check['family']}` | {check['severity']} | {check['zh']} — "
+            f"{check['en']} | {check['example']} |"
+        )
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipelines.description.load import check_registry
 from pipelines.extract import DocumentResult
 from pipelines.outline import PASSAGE_SCHEMA
 from pipelines.quality.codes import code_comparisons
@@ -40,58 +41,9 @@ class Family:
     judged_by: str  # "difference" (within tolerance) or "status" (in the accepted set)
 
 
-FAMILIES: tuple[Family, ...] = (
-    Family(
-        "within_table_sums",
-        "表内合计等于各部分之和（横向、纵向、类款项层级）",
-        "totals equal the sum of their parts: across rows, down columns, 类/款/项 levels",
-        "difference",
-    ),
-    Family(
-        "balance",
-        "收支平衡：收入总计等于支出总计（表一、表四）",
-        "income total equals expense total (tables 1 and 4)",
-        "difference",
-    ),
-    Family(
-        "cross_table",
-        "表间一致：各表相同口径的数字相等",
-        "tables agree where they report the same figure",
-        "difference",
-    ),
-    Family(
-        "code_validity",
-        "科目编码在当年分类中存在、名称一致、层级正确、表内不重复",
-        "codes exist in that year's classification, carry its names, nest, appear once",
-        "status",
-    ),
-    Family(
-        "completeness",
-        "九张表齐全，空表须说明原因",
-        "all nine tables published, an empty table explained",
-        "status",
-    ),
-    Family(
-        "plausibility",
-        "金额可解析、非负、在合理范围内；说明中的年度、单位与文件一致；无人员而列支人员费用",
-        "amounts parse, are not negative, lie in a sane range; the narrative's year and unit "
-        "are the document's; no cost for people the document says it has none of",
-        "status",
-    ),
-    Family(
-        "narrative",
-        "情况说明与表格一致，比例、增减幅度可复算，人员、资产数相加一致",
-        "the narrative agrees with the tables; its shares and changes recompute; staffing "
-        "and assets add up",
-        "difference",
-    ),
-    Family(
-        "reading",
-        "读取核实：各表的合计成立则读取可信；合计以误读的方式不符则为读取存疑，不算文件错误",
-        "the reading of each table is verified by its own sums; where they fail as a misreading "
-        "makes them fail, the findings are doubts about gongkai's reading, not the document's",
-        "status",
-    ),
+FAMILIES: tuple[Family, ...] = tuple(
+    Family(name, entry["zh"], entry["en"], entry["judged"])
+    for name, entry in check_registry()[0].items()
 )
 
 
