@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 
 @dataclass(frozen=True)
 class Staging:
@@ -95,3 +97,38 @@ class Staging:
     def facts(self) -> Path:
         """All facts of the run, combined."""
         return self.root / "budget_facts.parquet"
+
+    def quarantine(self, failures: dict[str, str]) -> None:
+        """Loaded documents that failed at a stage after reading (their checks, the load)
+        quarantined in the staged manifest with the reason naming that stage, and their input
+        keys dropped, so that the load takes none of their rows."""
+        if not failures:
+            return
+        reasons = pl.DataFrame(
+            {"document_id": list(failures), "failure": list(failures.values())},
+            schema={"document_id": pl.String, "failure": pl.String},
+        )
+        failed = (pl.col("status") == "loaded") & pl.col("failure").is_not_null()
+        manifest = (
+            pl.read_parquet(self.documents)
+            .join(reasons, on="document_id", how="left", maintain_order="left")
+            .with_columns(
+                pl.when(failed).then(pl.lit("quarantined")).otherwise("status").alias("status"),
+                pl.when(failed).then("failure").otherwise("reason").alias("reason"),
+                *(
+                    pl.when(failed).then(0).otherwise(name).cast(pl.Int32).alias(name)
+                    for name in ("tables_found", "fact_count")
+                ),
+            )
+            .drop("failure")
+        )
+        replace_file(manifest, self.documents)
+        keys = pl.read_parquet(self.input_keys)
+        replace_file(keys.filter(~pl.col("document_id").is_in(list(failures))), self.input_keys)
+
+
+def replace_file(frame: pl.DataFrame, path: Path) -> None:
+    """A staged file written whole beside the old one, then moved over it."""
+    partial = path.with_name(f".{path.name}.part")
+    frame.write_parquet(partial)
+    partial.replace(path)
