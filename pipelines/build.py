@@ -6,6 +6,7 @@ command line and a run in Dagster give the same warehouse.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import pickle
@@ -175,18 +176,33 @@ def terminal_progress(stream: TextIO) -> Callable[[int, int, str], None] | None:
 
 def raw_files(raw_dir: Path) -> list[Path]:
     """Every file under the raw folder, in a stable order (hidden ones included: every file
-    is accounted for)."""
+    is accounted for). Symbolic links are followed, a folder reached twice (a link back up
+    the tree, two links to one place) read once, under its first path; a link to nothing is
+    a file that cannot be read."""
     if not raw_dir.is_dir():
         raise RawFolderMissing(
             f"no raw folder at {raw_dir}: nothing was built and the warehouse is untouched"
         )
     files = []
+    seen: set[tuple[int, int]] = set()
 
     def unreadable(error: OSError) -> None:
         raise _unreadable(error.filename, error) from None
 
-    for folder, _, names in os.walk(raw_dir, onerror=unreadable):
-        files.extend(path for name in names if (path := Path(folder) / name).is_file())
+    for folder, folders, names in os.walk(raw_dir, onerror=unreadable, followlinks=True):
+        status = os.stat(folder)
+        if (status.st_dev, status.st_ino) in seen:
+            folders.clear()
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        folders.sort()
+        for name in names:
+            path = Path(folder) / name
+            if not path.exists():
+                error = FileNotFoundError(errno.ENOENT, "a link to nothing", str(path))
+                raise _unreadable(f"{path} (a link to {os.readlink(path)})", error)
+            if path.is_file():
+                files.append(path)
     return sorted(files)
 
 
@@ -372,8 +388,11 @@ class ExtractionCache:
     def put(self, result: DocumentResult) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = self.folder / f".{result.sha256}.part"
-        partial.write_bytes(pickle.dumps(result))
-        partial.replace(self.folder / f"{result.sha256}.pickle")
+        try:
+            partial.write_bytes(pickle.dumps(result))
+            partial.replace(self.folder / f"{result.sha256}.pickle")
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 FRAME_SCHEMAS = {
@@ -897,7 +916,7 @@ def build(
         took[stage] = time.perf_counter() - started
         return value
 
-    with build_lock(warehouse, wait, waiting):
+    with build_lock(warehouse, wait, waiting), staging.transient_removed_on_failure():
         inventory = timed("inventory", inventory_raw_files, raw_dir)
         refuse_emptying(inventory, raw_dir, warehouse, allow_shrink)
         staging.root.mkdir(parents=True, exist_ok=True)

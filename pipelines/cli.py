@@ -29,7 +29,7 @@ from pipelines.build import (
 )
 from pipelines.export import inert_frame
 from pipelines.extract import extract_file
-from pipelines.faults import StageFailed
+from pipelines.faults import StageFailed, is_machine_failure
 from pipelines.quality import QualityInput, judged
 from pipelines.quality.report import format_report
 from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
@@ -113,6 +113,13 @@ def _build(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     except WarehouseBusy as error:
         raise CommandError(str(error), BUSY) from None
+    except Exception as error:
+        if not is_machine_failure(error):
+            raise
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise CommandError(
+            f"{reason}: nothing was built and {args.warehouse} is untouched"
+        ) from None
     print(summary)
     return 0
 

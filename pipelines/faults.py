@@ -29,7 +29,21 @@ from pathlib import Path
 DEFAULT_DOCUMENT_SECONDS = 300.0
 PACKAGE = Path(__file__).resolve().parent.parent
 # errors of the machine, not of a document: they fail the build
-MACHINE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EMFILE, errno.ENFILE}
+MACHINE_ERRNOS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EROFS,
+    errno.EIO,
+    errno.EMFILE,
+    errno.ENFILE,
+}
+MACHINE_WORDS = (
+    "No space left on device",
+    "Disk quota exceeded",
+    "File too large",
+    "Read-only file system",
+)
 
 
 def document_seconds() -> float | None:
@@ -40,17 +54,13 @@ def document_seconds() -> float | None:
 
 def is_machine_failure(error: BaseException) -> bool:
     """A failure of the disk, the file system or memory, which no document causes: the disk
-    full (ENOSPC, also as DuckDB or polars tells it), a read-only or failing disk, too many
-    open files, no memory."""
+    full (ENOSPC, also as DuckDB or polars tells it), a file over the size the system allows,
+    a read-only or failing disk, too many open files, no memory."""
     if isinstance(error, MemoryError):
         return True
     if isinstance(error, OSError) and error.errno in MACHINE_ERRNOS:
         return True
-    text = str(error)
-    return any(
-        words in text
-        for words in ("No space left on device", "Disk quota exceeded", "Read-only file system")
-    )
+    return any(words in str(error) for words in MACHINE_WORDS)
 
 
 class TooSlow(Exception):

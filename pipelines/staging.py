@@ -7,6 +7,9 @@ how DuckDB's one-writer rule is kept.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,9 +129,32 @@ class Staging:
         keys = pl.read_parquet(self.input_keys)
         replace_file(keys.filter(~pl.col("document_id").is_in(list(failures))), self.input_keys)
 
+    @contextmanager
+    def transient_removed_on_failure(self) -> Iterator[None]:
+        """A build's work in progress — frames being gathered, check parts, a probe of the
+        load, spilled sorts, half-written files — removed when the build fails (the disk
+        full), so that nothing half-made is left; the staged results of the last build stay."""
+        try:
+            yield
+        except BaseException:
+            for name in TRANSIENT_FOLDERS:
+                shutil.rmtree(self.root / name, ignore_errors=True)
+            for pattern in TRANSIENT_FILES:
+                for path in self.root.rglob(pattern):
+                    path.unlink(missing_ok=True)
+            raise
+
+
+# what a build makes on its way and removes when it fails
+TRANSIENT_FOLDERS = ("frames", "checks", "load-probe", "spill")
+TRANSIENT_FILES = (".*.part", "*.building.parquet", "*.kept.parquet")
+
 
 def replace_file(frame: pl.DataFrame, path: Path) -> None:
     """A staged file written whole beside the old one, then moved over it."""
     partial = path.with_name(f".{path.name}.part")
-    frame.write_parquet(partial)
-    partial.replace(path)
+    try:
+        frame.write_parquet(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

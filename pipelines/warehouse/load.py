@@ -370,9 +370,9 @@ def _load(
     building.unlink(missing_ok=True)
     dimensions = _stage_dimensions(staging, documents, keys_path.parent)
     reuse = reuse and _reusable(warehouse, keys_path)
-    if reuse:
-        shutil.copyfile(warehouse, building)
     try:
+        if reuse:
+            shutil.copyfile(warehouse, building)
         with duckdb.connect(
             str(building),
             # sorting millions of rows spills to disk rather than holding them all in memory
