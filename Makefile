@@ -52,9 +52,12 @@ bench: setup
 
 ## gongkai on real disclosures (EVAL_DIR, default ../shared/corpus): files accounted for, printed
 ## numbers read, checks passing, metadata, hand-read truth; written to benchmarks/results/eval.md.
+## Then the tests marked `corpus`: ../shared/corpus built with one process, two, and in reversed
+## order stages the same rows.
 EVAL_DIR ?= ../shared/corpus
 eval: setup
 	$(VENV)/bin/gongkai eval $(EVAL_DIR)
+	$(VENV)/bin/pytest -m corpus
 
 ## Coverage-guided fuzzing of each reader (atheris) for FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -147,15 +147,47 @@ def regions_sensor(context: dg.SensorEvaluationContext, asset_event, paths: Gong
 
 
 def refresh_regions(
-    instance: dg.DagsterInstance, job: dg.JobDefinition, paths: GongkaiPaths
+    instance: dg.DagsterInstance,
+    job: dg.JobDefinition,
+    paths: GongkaiPaths,
+    failures: dict[str, str] | None = None,
 ) -> int:
     """Materializes the stale partitions in this process, as `make run` does after a build
-    (where no daemon runs the sensor); the number of partitions materialized."""
+    (where no daemon runs the sensor); the number of partitions materialized.
+
+    A partition that fails does not keep the others from being shown: each failed one is put
+    in `failures` (partition key: the error and the files it holds), or, without `failures`,
+    all are named in one error once every other partition is shown."""
     stale = stale_regions(instance, paths)
     for request in new_partitions(instance, list(stale)):
         instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+    failed: dict[str, str] = {}
     for key in stale:
         result = job.execute_in_process(instance=instance, partition_key=key, raise_on_error=False)
         if not result.success:
-            raise RuntimeError(f"findings_by_region {key} failed; the run is in the Dagster UI")
-    return len(stale)
+            errors = [
+                " ".join(
+                    (
+                        event.step_failure_data.error.cause or event.step_failure_data.error
+                    ).message.split()
+                )
+                for event in result.get_step_failure_events()
+            ]
+            files = _partition_files(paths, key)
+            failed[str(key)] = f"{'; '.join(errors)} (its files: {', '.join(files) or 'none'})"
+    if failed and failures is None:
+        raise RuntimeError(
+            "findings_by_region failed for "
+            + "; ".join(f"{key}: {reason}" for key, reason in failed.items())
+            + "; the runs are in the Dagster UI"
+        )
+    if failures is not None:
+        failures.update(failed)
+    return len(stale) - len(failed)
+
+
+def _partition_files(paths: GongkaiPaths, key: dg.MultiPartitionKey) -> list[str]:
+    """The files of the documents a partition holds."""
+    keys = key.keys_by_dimension
+    documents, _, _ = region_slice(paths.warehouse_path, keys["fiscal_year"], keys["province"])
+    return documents["source_file"].to_list()

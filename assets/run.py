@@ -43,11 +43,14 @@ def main() -> int:
         print("build failed; the run is in the Dagster UI (make ui)")
         return 2
     print(result.asset_materializations_for_node("warehouse")[0].metadata["summary"].value)
+    failures: dict[str, str] = {}
     shown = refresh_regions(
-        instance, defs.resolve_job_def("show_findings_by_region"), GongkaiPaths()
+        instance, defs.resolve_job_def("show_findings_by_region"), GongkaiPaths(), failures
     )
     if shown:
         print(f"data quality by fiscal year × province: {shown} partitions shown again (make ui)")
+    for key, reason in failures.items():
+        print(f"data quality by fiscal year × province: {key} not shown: {reason}")
     return 0
 
 

@@ -6,17 +6,19 @@ command line and a run in Dagster give the same warehouse.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import pickle
 import shutil
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from multiprocessing import current_process, get_context
+from multiprocessing import current_process
 from pathlib import Path
 from typing import TextIO
 
@@ -38,8 +40,16 @@ from pipelines.extract import (
     DocumentResult,
     extract_file,
 )
+from pipelines.faults import (
+    StageFailed,
+    describe,
+    document_seconds,
+    is_machine_failure,
+    time_limit,
+)
 from pipelines.metadata import DocumentMetadata
 from pipelines.outline import PASSAGE_SCHEMA
+from pipelines.processes import process_pool
 from pipelines.profile import PROFILE_SCHEMA
 from pipelines.quality import QualityInput, input_keys, staged_scans
 from pipelines.quality import judged as judge_all
@@ -50,6 +60,7 @@ from pipelines.warehouse.load import WarehouseSummary, load_warehouse
 from pipelines.warehouse.lock import build_lock
 
 DEFAULT_WORKERS = os.cpu_count() or 1
+DEFAULT_DOCUMENT_SECONDS = document_seconds()
 INVENTORY_SCHEMA = {"source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64}
 DOCUMENT_SCHEMA = {
     "source_file": pl.String,
@@ -165,18 +176,33 @@ def terminal_progress(stream: TextIO) -> Callable[[int, int, str], None] | None:
 
 def raw_files(raw_dir: Path) -> list[Path]:
     """Every file under the raw folder, in a stable order (hidden ones included: every file
-    is accounted for)."""
+    is accounted for). Symbolic links are followed, a folder reached twice (a link back up
+    the tree, two links to one place) read once, under its first path; a link to nothing is
+    a file that cannot be read."""
     if not raw_dir.is_dir():
         raise RawFolderMissing(
             f"no raw folder at {raw_dir}: nothing was built and the warehouse is untouched"
         )
     files = []
+    seen: set[tuple[int, int]] = set()
 
     def unreadable(error: OSError) -> None:
         raise _unreadable(error.filename, error) from None
 
-    for folder, _, names in os.walk(raw_dir, onerror=unreadable):
-        files.extend(path for name in names if (path := Path(folder) / name).is_file())
+    for folder, folders, names in os.walk(raw_dir, onerror=unreadable, followlinks=True):
+        status = os.stat(folder)
+        if (status.st_dev, status.st_ino) in seen:
+            folders.clear()
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        folders.sort()
+        for name in names:
+            path = Path(folder) / name
+            if not path.exists():
+                error = FileNotFoundError(errno.ENOENT, "a link to nothing", str(path))
+                raise _unreadable(f"{path} (a link to {os.readlink(path)})", error)
+            if path.is_file():
+                files.append(path)
     return sorted(files)
 
 
@@ -258,18 +284,65 @@ def _unread(
     )
 
 
-def _extract(raw_dir: Path, source_file: str, sha256: str, size_bytes: int) -> DocumentResult:
+def _extract(
+    raw_dir: Path, source_file: str, sha256: str, size_bytes: int, seconds: float | None
+) -> DocumentResult:
+    """One file's result; a failure at one of its stages (its time limit passed included)
+    quarantines it, naming the stage, while a failure of the machine stops the build."""
     try:
-        return extract_file(raw_dir / source_file, raw_dir)
-    except Exception as error:  # a bug on one file must not stop the run; it is reported
-        return _unread(
-            source_file,
-            sha256,
-            size_bytes,
-            "quarantined",
-            f"extract: {type(error).__name__}: {error}",
-            "unknown",
-        )
+        return extract_file(raw_dir / source_file, raw_dir, seconds)
+    except StageFailed as failure:
+        reason = failure.reason
+    except Exception as error:
+        if is_machine_failure(error):
+            raise
+        reason = describe("read", error)
+    return _unread(source_file, sha256, size_bytes, "quarantined", reason, "unknown")
+
+
+def _read_in_processes(
+    raw_dir: Path, files: list[tuple[int, str, str, int]], workers: int, seconds: float | None
+) -> Iterator[tuple[int, DocumentResult]]:
+    """Each file's result as it arrives, read across `workers` processes. A file whose
+    reading process dies (a crash in compiled code, the kernel's memory killer) takes the pool
+    with it: the files the pool had not finished are read again in one process, in order, so
+    the first that does not come back is the one that killed it — quarantined, the rest read
+    on."""
+    broken = []
+    with process_pool(workers) as pool:
+        futures = {pool.submit(_extract, raw_dir, *file[1:], seconds): file for file in files}
+        for future in as_completed(futures):
+            try:
+                yield futures[future][0], future.result()
+            except BrokenProcessPool:
+                broken.append(futures[future])
+    broken.sort()
+    while broken:
+        with process_pool(1) as alone:
+            futures = [
+                (file, alone.submit(_extract, raw_dir, *file[1:], seconds)) for file in broken
+            ]
+            left = []
+            for file, future in futures:
+                try:
+                    yield file[0], future.result()
+                except BrokenProcessPool:
+                    left.append(file)
+        if left:
+            index, source_file, sha256, size_bytes = left[0]
+            yield (
+                index,
+                _unread(
+                    source_file,
+                    sha256,
+                    size_bytes,
+                    "quarantined",
+                    "read: the process reading it died (a crash or the memory limit) before it was "
+                    "read",
+                    "unknown",
+                ),
+            )
+        broken = left[1:]
 
 
 @cache
@@ -315,8 +388,11 @@ class ExtractionCache:
     def put(self, result: DocumentResult) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = self.folder / f".{result.sha256}.part"
-        partial.write_bytes(pickle.dumps(result))
-        partial.replace(self.folder / f"{result.sha256}.pickle")
+        try:
+            partial.write_bytes(pickle.dumps(result))
+            partial.replace(self.folder / f"{result.sha256}.pickle")
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 FRAME_SCHEMAS = {
@@ -440,10 +516,11 @@ def extract_files(
     cache: ExtractionCache,
     progress,
     frames: StagedFrames | None = None,
+    seconds: float | None = DEFAULT_DOCUMENT_SECONDS,
 ) -> dict[int, DocumentResult]:
     """Each pending file's result: from the cache, or read in parallel across `workers`
-    processes and put in the cache (a shard step on a cluster worker calls this too). With
-    `frames`, each result's frames move there as it arrives."""
+    processes, each file within `seconds`, and put in the cache (a shard step on a cluster
+    worker calls this too). With `frames`, each result's frames move there as it arrives."""
     found: dict[int, DocumentResult] = {}
     missing = []
 
@@ -463,22 +540,14 @@ def extract_files(
                 missing.append((index, source_file, sha256, size_bytes))
     done = len(found)
     if workers > 1 and len(missing) > 1:
-        # spawn, not fork: the parent holds polars' and DuckDB's threads, which fork would copy
-        # mid-lock
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(_extract, raw_dir, f, s, n): i for i, f, s, n in missing}
-            for future in as_completed(futures):
-                result = future.result()
-                arrived(futures[future], result, new=True)
-                done += 1
-                if progress:
-                    progress(done, len(pending), result.source_file)
+        results = _read_in_processes(raw_dir, missing, workers, seconds)
     else:
-        for index, source_file, sha256, size_bytes in missing:
-            arrived(index, _extract(raw_dir, source_file, sha256, size_bytes), new=True)
-            done += 1
-            if progress:
-                progress(done, len(pending), source_file)
+        results = ((file[0], _extract(raw_dir, *file[1:], seconds)) for file in missing)
+    for index, result in results:
+        arrived(index, result, new=True)
+        done += 1
+        if progress:
+            progress(done, len(pending), result.source_file)
     return found
 
 
@@ -617,8 +686,10 @@ def extract_documents(
     max_bytes: int = MAX_FILE_BYTES,
     progress: Callable[[int, int, str], None] | None = None,
     workers: int = 1,
+    seconds: float | None = DEFAULT_DOCUMENT_SECONDS,
 ) -> pl.DataFrame:
-    """Extract every inventoried file into staging; returns one row per raw file.
+    """Extract every inventoried file into staging, each within `seconds`; returns one row
+    per raw file.
 
     Every file ends in one state: loaded; quarantined (with the stage and reason); not_disclosure
     (a notice, form or web page under a budget's name, with the evidence); duplicate (the
@@ -666,7 +737,10 @@ def extract_documents(
     frames = StagedFrames(staging.root / "frames")
     cache = ExtractionCache(staging.root)
     reused, pending = _reuse_staged(staging, pending, frames)
-    extracted = {**reused, **extract_files(raw_dir, pending, workers, cache, progress, frames)}
+    extracted = {
+        **reused,
+        **extract_files(raw_dir, pending, workers, cache, progress, frames, seconds),
+    }
     cache.prune()
     results = [result or extracted[index] for index, result in enumerate(results)]
     join_text_parts(results, frames)
@@ -705,47 +779,83 @@ def checks_version() -> str:
     return digest.hexdigest()[:16]
 
 
-VERDICT_SCHEMA = {**COMPARISON_SCHEMA, **RESULT_SCHEMA, "input_key": pl.String}
+JUDGED_SCHEMA = {**COMPARISON_SCHEMA, **RESULT_SCHEMA}
+VERDICT_SCHEMA = {**JUDGED_SCHEMA, "input_key": pl.String}
 CHECK_PART = 250  # documents a check process compares and judges at a time
 
 
-def _check_part(staging_root: Path, document_ids: list[str], out: Path) -> None:
+def _check_part(
+    staging_root: Path, document_ids: list[str], out: Path, seconds: float | None
+) -> dict[str, str]:
     """Some documents compared and judged, their verdicts written to `out`: each part is read
-    from staging on its own, so no process holds every document's rows at once."""
+    from staging on its own, so no process holds every document's rows at once. Where the part
+    raises or passes `seconds`, its documents are judged again one by one: one that raises, or
+    passes `seconds`, alone is returned with its reason (stage `check`), the others' verdicts
+    are written as the part would have given them."""
     from expectations.runner import judge
 
     staging = Staging(staging_root)
-    judged = judge_all(QualityInput.from_staging(staging, document_ids), judge)
+    failures: dict[str, str] = {}
+    try:
+        with time_limit(seconds) as deadline, deadline.stage("check"):
+            judged = judge_all(QualityInput.from_staging(staging, document_ids), judge)
+    except StageFailed:
+        alone = []
+        for document_id in document_ids:
+            try:
+                with time_limit(seconds) as deadline, deadline.stage("check"):
+                    data = QualityInput.from_staging(staging, [document_id])
+                    alone.append(judge_all(data, judge))
+            except StageFailed as failure:
+                failures[document_id] = failure.reason
+        judged = pl.concat(alone) if alone else pl.DataFrame(schema=JUDGED_SCHEMA)
     keys = pl.read_parquet(staging.input_keys)
     judged.join(keys, on="document_id", how="left").select(list(VERDICT_SCHEMA)).write_parquet(out)
+    return failures
 
 
-def _check_parts(staging: Staging, document_ids: list[str], workers: int) -> list[Path]:
+def _check_parts(
+    staging: Staging, document_ids: list[str], workers: int, seconds: float | None
+) -> tuple[list[Path], dict[str, str]]:
     """The documents' verdicts in part files, across `workers` processes where there are
-    enough documents to pay for starting them."""
+    enough documents to pay for starting them, and the documents that failed their checks
+    with the reason. A part whose process died is checked again in this one."""
     folder = staging.root / "checks"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     ids = sorted(document_ids)
     parts = [ids[start : start + CHECK_PART] for start in range(0, len(ids), CHECK_PART)]
     outs = [folder / f"part-{number:05d}.parquet" for number in range(len(parts))]
+    failures: dict[str, str] = {}
+    todo = list(zip(parts, outs, strict=True))
     # a daemon process (a dask worker) may not start processes: it checks in its own
-    if workers <= 1 or len(parts) < 2 or current_process().daemon:
-        for part, out in zip(parts, outs, strict=True):
-            _check_part(staging.root, part, out)
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            list(pool.map(_check_part, [staging.root] * len(parts), parts, outs))
-    return outs
+    if workers > 1 and len(parts) > 1 and not current_process().daemon:
+        with process_pool(workers) as pool:
+            futures = [
+                (part, out, pool.submit(_check_part, staging.root, part, out, seconds))
+                for part, out in todo
+            ]
+            todo = []
+            for part, out, future in futures:
+                try:
+                    failures.update(future.result())
+                except BrokenProcessPool:
+                    todo.append((part, out))
+    for part, out in todo:
+        failures.update(_check_part(staging.root, part, out, seconds))
+    return outs, failures
 
 
-def check_quality(staging: Staging, workers: int = 1) -> pl.LazyFrame:
+def check_quality(
+    staging: Staging, workers: int = 1, seconds: float | None = DEFAULT_DOCUMENT_SECONDS
+) -> pl.LazyFrame:
     """Run every rule family over the staged run and stage the verdicts (returned as a scan).
 
     Rules read one document at a time, so a document whose checked inputs are unchanged since
     the last run (same input key) keeps that run's verdicts; only the others are compared and
     judged, a part at a time, and Great Expectations is imported only when there are such
-    documents."""
+    documents. A document whose checks raise, or take over `seconds`, is quarantined naming
+    the stage and the exception (`Staging.quarantine`); the others are checked as ever."""
     keys = input_keys(staged_scans(staging), checks_version())
     keys.write_parquet(staging.input_keys)
     sources: list[pl.LazyFrame] = [pl.LazyFrame(schema=VERDICT_SCHEMA)]
@@ -760,7 +870,9 @@ def check_quality(staging: Staging, workers: int = 1) -> pl.LazyFrame:
             reused = pl.scan_parquet(staged).select("document_id").unique().collect()
     todo = keys.join(reused, on="document_id", how="anti")["document_id"].to_list()
     if todo:
-        sources += [pl.scan_parquet(out) for out in _check_parts(staging, todo, workers)]
+        outs, failures = _check_parts(staging, todo, workers, seconds)
+        sources += [pl.scan_parquet(out) for out in outs]
+        staging.quarantine(failures)
     building = staging.root / "dq_results.building.parquet"
     pl.concat(sources).sink_parquet(building)
     building.replace(staging.dq_results)
@@ -788,29 +900,39 @@ def build(
     allow_shrink: bool = False,
     wait: bool = True,
     waiting: Callable[[str], None] | None = None,
+    seconds: float | None = DEFAULT_DOCUMENT_SECONDS,
 ) -> BuildSummary:
     """Run every stage on a raw folder into a warehouse file; `progress` hears of each file.
 
     The build holds the warehouse's lock throughout (`wait`, `waiting`: see `build_lock`) and
-    refuses a raw folder that would all but empty the warehouse unless `allow_shrink`."""
+    refuses a raw folder that would all but empty the warehouse unless `allow_shrink`. A
+    document may take `seconds` to read and as long to check."""
     staging = Staging(staging_root) if staging_root else Staging.of(warehouse)
-    seconds: dict[str, float] = {}
+    took: dict[str, float] = {}
 
     def timed(stage: str, function, *args):
         started = time.perf_counter()
         value = function(*args)
-        seconds[stage] = time.perf_counter() - started
+        took[stage] = time.perf_counter() - started
         return value
 
-    with build_lock(warehouse, wait, waiting):
+    with build_lock(warehouse, wait, waiting), staging.transient_removed_on_failure():
         inventory = timed("inventory", inventory_raw_files, raw_dir)
         refuse_emptying(inventory, raw_dir, warehouse, allow_shrink)
         staging.root.mkdir(parents=True, exist_ok=True)
         inventory.write_parquet(staging.inventory)
         timed(
-            "extract", extract_documents, raw_dir, inventory, staging, max_bytes, progress, workers
+            "extract",
+            extract_documents,
+            raw_dir,
+            inventory,
+            staging,
+            max_bytes,
+            progress,
+            workers,
+            seconds,
         )
         timed("combine", combine_facts, staging)
-        timed("check", check_quality, staging, workers)
+        timed("check", check_quality, staging, workers, seconds)
         loaded = timed("load", load_warehouse, staging, warehouse)
-    return BuildSummary(inventory.height, loaded, seconds)
+    return BuildSummary(inventory.height, loaded, took)

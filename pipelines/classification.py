@@ -335,7 +335,9 @@ def classification_dimension(
         rows.append(
             {
                 "code": code,
-                "name": max(set(printed_names), key=printed_names.count) or None,
+                # the name printed most often; of names printed as often, the first in order
+                # (a set's order would change from process to process)
+                "name": max(sorted(set(printed_names)), key=printed_names.count) or None,
                 "level": level,
                 "parent_code": parent,
                 "year": year,

@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.build import (
+    DEFAULT_DOCUMENT_SECONDS,
     DEFAULT_WORKERS,
     NotAWarehouse,
     RawFolderMissing,
@@ -28,6 +29,7 @@ from pipelines.build import (
 )
 from pipelines.export import inert_frame
 from pipelines.extract import extract_file
+from pipelines.faults import StageFailed, is_machine_failure
 from pipelines.quality import QualityInput, judged
 from pipelines.quality.report import format_report
 from pipelines.settings import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
@@ -99,6 +101,7 @@ def _build(args: argparse.Namespace) -> int:
             allow_shrink=args.allow_shrink,
             wait=not args.no_wait,
             waiting=waiting,
+            seconds=args.document_seconds or None,
         )
     except (
         NotAWarehouse,
@@ -110,6 +113,13 @@ def _build(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     except WarehouseBusy as error:
         raise CommandError(str(error), BUSY) from None
+    except Exception as error:
+        if not is_machine_failure(error):
+            raise
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise CommandError(
+            f"{reason}: nothing was built and {args.warehouse} is untouched"
+        ) from None
     print(summary)
     return 0
 
@@ -393,6 +403,15 @@ def main(argv: list[str] | None = None) -> int:
         "documents (refused otherwise: a wrong or empty folder would all but empty it)",
     )
     build_parser.add_argument(
+        "--document-seconds",
+        type=float,
+        default=DEFAULT_DOCUMENT_SECONDS,
+        metavar="SECONDS",
+        help="time one document may take to be read, and again to be checked, before it is "
+        "quarantined as too slow (default: GONGKAI_DOCUMENT_SECONDS or "
+        f"{DEFAULT_DOCUMENT_SECONDS:g}; 0 for no limit)",
+    )
+    build_parser.add_argument(
         "--no-wait",
         action="store_true",
         help="when another build is writing the warehouse, exit with status 3 instead of "
@@ -481,6 +500,10 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"gongkai {args.command}: {error}", file=sys.stderr)
         return error.status
+    except StageFailed as failure:  # parse, check, report: the one document failed
+        document = getattr(args, "file", None) or getattr(args, "document", "")
+        print(f"gongkai {args.command}: {document}: {failure}", file=sys.stderr)
+        return UNUSABLE_INPUT
     except OSError as error:  # "README.md: File exists", not "[Errno 17] File exists: …"
         where = f"{error.filename}: " if error.filename else ""
         print(f"gongkai {args.command}: {where}{error.strerror or error}", file=sys.stderr)

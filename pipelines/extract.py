@@ -18,6 +18,7 @@ import polars as pl
 from pipelines.description import NATIONAL_TABLES, TEMPLATES, TableSpec
 from pipelines.disclosure import not_a_disclosure
 from pipelines.facts import UNRECOGNISED, holds_text, table_facts, warning
+from pipelines.faults import Deadline, StageFailed, TooSlow, time_limit
 from pipelines.forms import is_form, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
 from pipelines.narrative import canonical_subject, extract_claims
@@ -501,48 +502,76 @@ def _missing_row(document_id: str, spec: TableSpec, recognised: list[RecognisedT
     return _inventory_row(document_id, spec, None, 0)
 
 
-def extract_document(data: bytes, source_file: str) -> DocumentResult:
-    """Read, recognise and turn into facts one disclosure file's bytes."""
+def extract_document(data: bytes, source_file: str, seconds: float | None = None) -> DocumentResult:
+    """Read, recognise and turn into facts one disclosure file's bytes, within `seconds`.
+
+    A file the reader refuses is quarantined here with the reader's reason; an exception
+    raised at any stage is raised as `StageFailed`, naming the stage (read, recognise,
+    narrative, facts) — the one it was at when the time ran out included."""
+    with time_limit(seconds) as deadline:
+        try:
+            return _extract_document(data, source_file, deadline)
+        except TooSlow as error:
+            raise StageFailed(deadline.at, error) from None
+
+
+def _extract_document(data: bytes, source_file: str, deadline: Deadline) -> DocumentResult:
     sha256 = hashlib.sha256(data).hexdigest()
     result = DocumentResult(
         source_file=source_file, sha256=sha256, size_bytes=len(data), format=sniff_format(data)
     )
-    try:
-        document = read_document(data, source_file)
-    except UnreadableFile as error:
-        result.status, result.reason = "quarantined", f"read: {error}"
-        return result
+    with deadline.stage("read"):
+        try:
+            document = read_document(data, source_file)
+        except UnreadableFile as error:
+            result.status, result.reason = "quarantined", f"read: {error}"
+            return result
     result.encoding = document.encoding
-    result.template, recognised = _choose_template(document)
-    metadata = document_metadata(document, recognised)
-    claims = extract_claims(document, metadata.department)
-    passages = outline_passages(document, metadata.printed_department, metadata.fiscal_year)
+    with deadline.stage("recognise"):
+        result.template, recognised = _choose_template(document)
+        metadata = document_metadata(document, recognised)
+    with deadline.stage("narrative"):
+        claims = extract_claims(document, metadata.department)
+        passages = outline_passages(document, metadata.printed_department, metadata.fiscal_year)
+    text_part = bool(claims and metadata.department and metadata.fiscal_year and metadata.kind)
+    if result.template is None and not text_part:
+        with deadline.stage("recognise"):
+            _not_read(result, document)
+        return result
+    with deadline.stage("narrative"):
+        result.claims = claims_frame(result.document_id, source_file, claims)
+        result.profile = profile_frame(document, result.document_id)
+        result.passages = passages_frame(result.document_id, source_file, passages)
     if result.template is None:
-        if claims and metadata.department and metadata.fiscal_year and metadata.kind:
-            result.status, result.metadata = TEXT_PART, metadata
-            result.reason = (
-                "a text part: its narrative has no tables here, and joins the tables file of "
-                f"{metadata.department} {metadata.fiscal_year} {metadata.kind}"
-            )
-            result.claims = claims_frame(result.document_id, source_file, claims)
-            result.profile = profile_frame(document, result.document_id)
-            result.passages = passages_frame(result.document_id, source_file, passages)
-            return result
-        flattened = _flattened(document)
-        evidence = None if flattened else not_a_disclosure(document)
-        if evidence:
-            result.status, result.reason = NOT_DISCLOSURE, f"not a disclosure: {evidence}"
-            return result
-        result.status = "quarantined"
-        result.reason = flattened or (
-            f"recognise: none of the {len(document.tables)} tables in the file "
-            "matches a described disclosure table"
+        result.status, result.metadata = TEXT_PART, metadata
+        result.reason = (
+            "a text part: its narrative has no tables here, and joins the tables file of "
+            f"{metadata.department} {metadata.fiscal_year} {metadata.kind}"
         )
         return result
     result.metadata = metadata
-    result.profile = profile_frame(document, result.document_id)
-    result.claims = claims_frame(result.document_id, source_file, claims)
-    result.passages = passages_frame(result.document_id, source_file, passages)
+    with deadline.stage("facts"):
+        _read_tables(result, recognised, metadata)
+    return result
+
+
+def _not_read(result: DocumentResult, document) -> None:
+    """Why a file without a described table and no narrative to join to a tables file is not
+    read: no disclosure at all (with the evidence), or a disclosure gongkai cannot read."""
+    flattened = _flattened(document)
+    evidence = None if flattened else not_a_disclosure(document)
+    if evidence:
+        result.status, result.reason = NOT_DISCLOSURE, f"not a disclosure: {evidence}"
+        return
+    result.status = "quarantined"
+    result.reason = flattened or (
+        f"recognise: none of the {len(document.tables)} tables in the file "
+        "matches a described disclosure table"
+    )
+
+
+def _read_tables(result: DocumentResult, recognised: list, metadata: DocumentMetadata) -> None:
+    """The facts, codes, inventory, forms and text cells of a document's recognised tables."""
     unit = metadata.unit or "万元"
     basis = {"budget": "budget", "final_accounts": "actual"}.get(metadata.kind or "")
     recognised, joins = joined_continuations(recognised, unit, basis)
@@ -604,9 +633,8 @@ def extract_document(data: bytes, source_file: str) -> DocumentResult:
     result.facts = pl.DataFrame(facts, schema=FACT_SCHEMA)
     result.tables = pl.DataFrame(inventory, schema=TABLE_SCHEMA)
     result.codes = pl.DataFrame(codes, schema=CODE_SCHEMA)
-    return result
 
 
-def extract_file(path: Path, raw_dir: Path) -> DocumentResult:
+def extract_file(path: Path, raw_dir: Path, seconds: float | None = None) -> DocumentResult:
     """Extract a file under `raw_dir`; its provenance is its path relative to `raw_dir`."""
-    return extract_document(path.read_bytes(), path.relative_to(raw_dir).as_posix())
+    return extract_document(path.read_bytes(), path.relative_to(raw_dir).as_posix(), seconds)

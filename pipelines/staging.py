@@ -7,8 +7,13 @@ how DuckDB's one-writer rule is kept.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import polars as pl
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,61 @@ class Staging:
     def facts(self) -> Path:
         """All facts of the run, combined."""
         return self.root / "budget_facts.parquet"
+
+    def quarantine(self, failures: dict[str, str]) -> None:
+        """Loaded documents that failed at a stage after reading (their checks, the load)
+        quarantined in the staged manifest with the reason naming that stage, and their input
+        keys dropped, so that the load takes none of their rows."""
+        if not failures:
+            return
+        reasons = pl.DataFrame(
+            {"document_id": list(failures), "failure": list(failures.values())},
+            schema={"document_id": pl.String, "failure": pl.String},
+        )
+        failed = (pl.col("status") == "loaded") & pl.col("failure").is_not_null()
+        manifest = (
+            pl.read_parquet(self.documents)
+            .join(reasons, on="document_id", how="left", maintain_order="left")
+            .with_columns(
+                pl.when(failed).then(pl.lit("quarantined")).otherwise("status").alias("status"),
+                pl.when(failed).then("failure").otherwise("reason").alias("reason"),
+                *(
+                    pl.when(failed).then(0).otherwise(name).cast(pl.Int32).alias(name)
+                    for name in ("tables_found", "fact_count")
+                ),
+            )
+            .drop("failure")
+        )
+        replace_file(manifest, self.documents)
+        keys = pl.read_parquet(self.input_keys)
+        replace_file(keys.filter(~pl.col("document_id").is_in(list(failures))), self.input_keys)
+
+    @contextmanager
+    def transient_removed_on_failure(self) -> Iterator[None]:
+        """A build's work in progress — frames being gathered, check parts, a probe of the
+        load, spilled sorts, half-written files — removed when the build fails (the disk
+        full), so that nothing half-made is left; the staged results of the last build stay."""
+        try:
+            yield
+        except BaseException:
+            for name in TRANSIENT_FOLDERS:
+                shutil.rmtree(self.root / name, ignore_errors=True)
+            for pattern in TRANSIENT_FILES:
+                for path in self.root.rglob(pattern):
+                    path.unlink(missing_ok=True)
+            raise
+
+
+# what a build makes on its way and removes when it fails
+TRANSIENT_FOLDERS = ("frames", "checks", "load-probe", "spill")
+TRANSIENT_FILES = (".*.part", "*.building.parquet", "*.kept.parquet")
+
+
+def replace_file(frame: pl.DataFrame, path: Path) -> None:
+    """A staged file written whole beside the old one, then moved over it."""
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        frame.write_parquet(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -116,7 +116,8 @@ def bad_run(bad_build) -> Path:
 
 def test_the_build_summary_accounts_for_every_file_under_its_status(bad_build) -> None:
     assert str(bad_build).startswith(
-        "14 raw files: 3 loaded, 5 quarantined, 0 not disclosures, 1 duplicates, 4 superseded, "
+        "14 raw files: 3 loaded, 5 quarantined (read 5), 0 not disclosures, 1 duplicates, "
+        "4 superseded, "
         "1 hidden, ignored; "
     )
 

@@ -280,3 +280,18 @@ def test_query_csv_makes_a_cell_read_as_a_formula_inert(tmp_path, capsys) -> Non
     sql = "SELECT '=1+1' AS a, '+86 10' AS b, '-3%' AS c, '@SUM(A1)' AS d, '1-2' AS e"
     assert main(["query", sql, "--warehouse", str(target), "--csv"]) == 0
     assert capsys.readouterr().out.splitlines() == ["a,b,c,d,e", "'=1+1,'+86 10,'-3%,'@SUM(A1),1-2"]
+
+
+def test_check_of_a_document_failing_at_a_stage_names_the_stage_in_one_line(
+    capsys, monkeypatch
+) -> None:
+    import pipelines.extract as extract_module
+
+    def failing(*args):
+        raise ValueError("empty separator")
+
+    monkeypatch.setattr(extract_module, "profile_frame", failing)
+    assert main(["check", str(KEZHOU)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gongkai check: {KEZHOU}: narrative: ValueError: empty separator (at ")
+    assert err.count("\n") == 1

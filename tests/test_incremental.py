@@ -30,9 +30,9 @@ def reads(monkeypatch) -> list[str]:
     read = []
     original = build_module._extract
 
-    def recording(raw_dir, source_file, sha256, size_bytes):
+    def recording(raw_dir, source_file, sha256, size_bytes, seconds):
         read.append(source_file)
-        return original(raw_dir, source_file, sha256, size_bytes)
+        return original(raw_dir, source_file, sha256, size_bytes, seconds)
 
     monkeypatch.setattr(build_module, "_extract", recording)
     return read

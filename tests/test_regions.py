@@ -133,3 +133,28 @@ def test_years_and_provinces_new_to_the_instance_are_added_as_partitions(raw_and
     stale = stale_regions(instance, paths)
     added = {r.partitions_def_name: r.partition_keys for r in new_partitions(instance, [*stale])}
     assert added == {"fiscal_year": ["2020", "2025"], "province": ["新疆维吾尔自治区"]}
+
+
+def test_a_partition_that_fails_does_not_keep_the_others_from_being_shown(
+    raw_and_paths, monkeypatch
+) -> None:
+    """An exception while one year × province is shown names it and its files; the other
+    partitions are shown (it stopped at the first failure, the rest never shown)."""
+    import assets.regions as regions_module
+
+    _, paths = raw_and_paths
+    original = regions_module.findings_by_document
+
+    def failing(results, documents):
+        if KEZHOU.name in documents["source_file"].to_list():
+            raise RuntimeError("injected for the test")
+        return original(results, documents)
+
+    monkeypatch.setattr(regions_module, "findings_by_document", failing)
+    instance = dg.DagsterInstance.ephemeral()
+    failures: dict[str, str] = {}
+    assert refresh_regions(instance, _job(paths), paths, failures) == 1
+    assert _shown(instance, SHANGHAI_2025)["documents"] == 1
+    assert list(failures) == [XINJIANG_2020]
+    assert "injected for the test" in failures[XINJIANG_2020]
+    assert KEZHOU.name in failures[XINJIANG_2020] and CHANGJI.name in failures[XINJIANG_2020]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,6 +18,7 @@ import polars as pl
 
 from pipelines.classification import classification_dimension
 from pipelines.description import MEASURES, described_tables
+from pipelines.faults import describe, is_machine_failure
 from pipelines.staging import Staging
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
@@ -48,12 +49,16 @@ class WarehouseSummary:
     findings: int
     error_findings: int
     files: dict[str, int]  # raw files by status: they add up to every file of the raw folder
+    quarantined_at: dict[str, int] = field(default_factory=dict)  # by the stage that failed
 
     def __str__(self) -> str:
         """One line: every raw file under its status (loaded, quarantined and not disclosures
-        always, the other statuses where some file has them), then tables, facts, checks."""
+        always, the other statuses where some file has them; the quarantined by stage), then
+        tables, facts, checks."""
+        stages = ", ".join(f"{stage} {n}" for stage, n in sorted(self.quarantined_at.items()))
         statuses = [
             f"{self.files.get(status, 0)} {words}"
+            + (f" ({stages})" if status == "quarantined" and stages else "")
             for status, words in FILE_STATUSES.items()
             if self.files.get(status) or status in ("loaded", "quarantined", "not_disclosure")
         ]
@@ -241,13 +246,14 @@ def remove_abandoned_builds(warehouse: Path) -> list[Path]:
     return removed
 
 
-def _stage_dimensions(staging: Staging) -> dict[str, Path]:
-    """The classification dimensions, from the reference lists and the printed codes."""
-    codes = pl.read_parquet(staging.codes)
-    documents = pl.read_parquet(staging.documents).filter(pl.col("status") == "loaded")
+def _stage_dimensions(staging: Staging, documents_path: Path, folder: Path) -> dict[str, Path]:
+    """The classification dimensions, from the reference lists and the codes the loaded
+    documents print."""
+    documents = pl.read_parquet(documents_path).filter(pl.col("status") == "loaded")
+    codes = pl.read_parquet(staging.codes).join(documents, on="document_id", how="semi")
     paths = {}
     for kind in ("function", "economic"):
-        path = staging.root / f"dim_{kind}_class.parquet"
+        path = folder / f"dim_{kind}_class.parquet"
         classification_dimension(kind, codes, documents).write_parquet(path)
         paths[f"{kind}_classes"] = path
     return paths
@@ -286,16 +292,89 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
     the rows of documents whose input key (everything their checks read, see
     `QualityInput.input_keys`) is unchanged are kept, the rest deleted, and only new or changed
     documents are inserted — the same warehouse a full build gives, at the cost of the change.
+
+    Where the load fails on some document's rows (a derivation made at load time raising on
+    them), the documents to blame are found by loading halves of them into a scratch file
+    (`_culprits`), quarantined at stage `load`, and the warehouse loaded without them. A failure
+    no document explains — the disk, the warehouse file — fails the build.
     """
+    try:
+        return _load(staging, warehouse, staging.documents, staging.input_keys, reuse=True)
+    except Exception as error:
+        if is_machine_failure(error):
+            raise
+        culprits = _culprits(staging)
+        if not culprits:
+            raise
+    staging.quarantine(culprits)
+    return _load(staging, warehouse, staging.documents, staging.input_keys, reuse=True)
+
+
+def _culprits(staging: Staging) -> dict[str, str]:
+    """The documents whose rows alone make a load fail, each with the failure: found by
+    loading halves of the documents, then halves of the halves that fail, into a scratch
+    file; none where the load fails with no document at all."""
+    probe = staging.root / "load-probe"
+    documents = pl.read_parquet(staging.documents)
+    keys = pl.read_parquet(staging.input_keys)
+
+    def failure(ids: list[str]) -> str | None:
+        shutil.rmtree(probe, ignore_errors=True)
+        probe.mkdir(parents=True)
+        chosen = pl.col("document_id").is_in(ids)
+        documents.filter(chosen & (pl.col("status") == "loaded")).write_parquet(
+            probe / "documents.parquet"
+        )
+        keys.filter(chosen).write_parquet(probe / "input_keys.parquet")
+        try:
+            _load(
+                staging,
+                probe / "probe.duckdb",
+                probe / "documents.parquet",
+                probe / "input_keys.parquet",
+                reuse=False,
+            )
+        except Exception as error:
+            if is_machine_failure(error):
+                raise
+            return describe("load", error)
+        return None
+
+    found: dict[str, str] = {}
+
+    def search(ids: list[str]) -> None:
+        reason = failure(ids)
+        if reason is None:
+            return
+        if len(ids) == 1:
+            found[ids[0]] = reason
+            return
+        search(ids[: len(ids) // 2])
+        search(ids[len(ids) // 2 :])
+
+    try:
+        if failure([]) is None:
+            search(sorted(keys["document_id"]))
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    return found
+
+
+def _load(
+    staging: Staging, warehouse: Path, documents: Path, keys_path: Path, reuse: bool
+) -> WarehouseSummary:
+    """The load of the documents in `documents` (the staged manifest or a part of it) with the
+    input keys in `keys_path`, into `warehouse`, starting from its copy where `reuse` and it
+    holds documents whose keys are unchanged."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_builds(warehouse)
     building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
-    dimensions = _stage_dimensions(staging)
-    reuse = _reusable(warehouse, staging.input_keys)
-    if reuse:
-        shutil.copyfile(warehouse, building)
+    dimensions = _stage_dimensions(staging, documents, keys_path.parent)
+    reuse = reuse and _reusable(warehouse, keys_path)
     try:
+        if reuse:
+            shutil.copyfile(warehouse, building)
         with duckdb.connect(
             str(building),
             # sorting millions of rows spills to disk rather than holding them all in memory
@@ -307,7 +386,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                 connection.execute(
                     "INSERT INTO build_state VALUES ('schema_version', ?)", [_schema_version()]
                 )
-            keys = str(staging.input_keys)
+            keys = str(keys_path)
             connection.execute(
                 """CREATE TEMP TABLE kept AS
                    SELECT document_id FROM build_document
@@ -325,7 +404,7 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
                     f"DELETE FROM {table} WHERE document_id NOT IN (SELECT document_id FROM kept)"
                 )
             parameters = {
-                "documents": str(staging.documents),
+                "documents": str(documents),
                 "tables": str(staging.tables),
                 "warnings": str(staging.warnings),
                 "codes": str(staging.codes),
@@ -358,9 +437,15 @@ def load_warehouse(staging: Staging, warehouse: Path) -> WarehouseSummary:
             files = dict(
                 connection.execute("SELECT status, count(*) FROM raw_file GROUP BY 1").fetchall()
             )
+            quarantined_at = dict(
+                connection.execute(
+                    "SELECT split_part(reason, ':', 1), count(*) FROM raw_file "
+                    "WHERE status = 'quarantined' GROUP BY 1"
+                ).fetchall()
+            )
             connection.execute("CHECKPOINT")
         os.replace(building, warehouse)
     finally:
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
-    return WarehouseSummary(warehouse, *counts, files=files)
+    return WarehouseSummary(warehouse, *counts, files=files, quarantined_at=quarantined_at)
