@@ -181,9 +181,11 @@ def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
 def judged(data: QualityInput, judge) -> pl.DataFrame:
     """Every rule compared and judged (by `judge`: Great Expectations or its SQL twin), each
     table's reading verdict added, every failure held to the reading of what it reads (the
-    trust gate), and each group of failures one gap explains told once."""
+    trust gate), each group of failures one gap explains told once, and each table named as
+    the document numbers it."""
     from pipelines.quality.causes import with_root_causes
     from pipelines.quality.gate import ReadingEvidence, gated
+    from pipelines.quality.names import with_printed_names
     from pipelines.quality.reading import reading_comparisons, table_verdicts
 
     results = judge(comparisons(data))
@@ -192,4 +194,5 @@ def judged(data: QualityInput, judge) -> pl.DataFrame:
         results, verdicts, data.facts, data.codes, data.warnings, data.documents
     )
     checked = with_root_causes(gated(results, evidence), data.facts).drop("reads")
-    return pl.concat([checked, judge({"reading": reading_comparisons(verdicts)})])
+    checked = pl.concat([checked, judge({"reading": reading_comparisons(verdicts)})])
+    return with_printed_names(checked, data.tables)

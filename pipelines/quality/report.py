@@ -22,7 +22,8 @@ LABELS = {
         "doubts": "项读取存疑",
         "clean": "全部通过",
         "line": "第{}行",
-        "row": "表{}第{}行",
+        "page": "第{}页",
+        "row": "表中第{}行",
         "family": "规则",
     },
     "en": {
@@ -40,7 +41,8 @@ LABELS = {
         "doubts": "reading in doubt",
         "clean": "all passed",
         "line": "line {}",
-        "row": "table {} row {}",
+        "page": "page {}",
+        "row": "row {} of the table",
         "family": "rule family",
     },
 }
@@ -80,13 +82,7 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
     )
     lines = [f"{words['title']}: {heading}", ""]
     for row in failed:
-        if row["source_line"]:
-            where = words["line"].format(row["source_line"])
-        elif row["source_row"]:
-            where = words["row"].format(row["table_no"], row["source_row"])
-        else:
-            where = ""
-        lines.append(f"[{words[finding_class(row)]}] {row[message]}  {where}".rstrip())
+        lines.append(f"[{words[finding_class(row)]}] {row[message]}  {_where(row, words)}".rstrip())
     if failed:
         lines.append("")
     for family in FAMILIES:
@@ -113,6 +109,17 @@ def format_report(results: pl.DataFrame, heading: str, lang: str = "zh") -> str:
         counts = f"{rows.height} {words['checks']}, " + ", ".join(verdicts)
         lines.append(f"{family.name:<18} {counts}  — {about}")
     return "\n".join(lines)
+
+
+def _where(row: dict, words: dict[str, str]) -> str:
+    """Where to look: the page (a PDF's), the line (a text's, or on the page), else the row
+    of the table the message names."""
+    where = [
+        words[key].format(row[f"source_{key}"]) for key in ("page", "line") if row[f"source_{key}"]
+    ]
+    if not where and row["source_row"]:
+        where.append(words["row"].format(row["source_row"]))
+    return "".join(where) if words is LABELS["zh"] else ", ".join(where)
 
 
 FINDING_CLASSES = ("error", "warning", "reading_doubt", "consequence", "rounding", "info")
