@@ -17,7 +17,7 @@ import polars as pl
 
 from pipelines.description import NATIONAL_TABLES, TEMPLATES, TableSpec
 from pipelines.disclosure import not_a_disclosure
-from pipelines.facts import UNRECOGNISED, holds_text, table_facts, warning
+from pipelines.facts import FACT_SCHEMA, UNRECOGNISED, holds_text, table_facts, warning
 from pipelines.faults import Deadline, StageFailed, TooSlow, time_limit
 from pipelines.forms import is_form, parse_form
 from pipelines.metadata import DocumentMetadata, document_metadata
@@ -39,29 +39,6 @@ from pipelines.recognise import (
 from pipelines.repair import joined_continuations, realigned_rows
 from pipelines.vocabulary import list_class
 
-FACT_SCHEMA = {
-    "document_id": pl.String,
-    "template": pl.String,
-    "table_no": pl.Int16,
-    "table_name": pl.String,
-    "section": pl.String,
-    "row_label": pl.String,
-    "row_role": pl.String,
-    "function_code": pl.String,
-    "economic_code": pl.String,
-    "project_name": pl.String,
-    "measure": pl.String,
-    "basis": pl.String,
-    "column_label": pl.String,
-    "amount": pl.Decimal(24, 6),
-    "published_unit": pl.String,
-    "raw_text": pl.String,
-    "is_total": pl.Boolean,
-    "source_row": pl.Int32,
-    "source_column": pl.Int32,
-    "source_line": pl.Int32,
-    "source_page": pl.Int32,
-}
 TABLE_SCHEMA = {
     "document_id": pl.String,
     "template": pl.String,

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import polars as pl
+
 from pipelines.classification import function_child_code, function_class_codes, normalise_name
 from pipelines.description import (
     BASES,
@@ -33,7 +35,39 @@ from pipelines.vocabulary import header_measure, measure_parts, numbering_level,
 # a code printed in its name's cell: 201 一般公共服务支出, [201]一般公共服务支出 (珠海 2026)
 CODED_LABEL = re.compile(r"^[\[【［]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】］]?\s*(.*)$")
 UNRECOGNISED = "unrecognised"
+# one published number, as every stage after the reading holds it
+FACT_SCHEMA = {
+    "document_id": pl.String,
+    "template": pl.String,
+    "table_no": pl.Int16,
+    "table_name": pl.String,
+    "section": pl.String,
+    "row_label": pl.String,
+    "row_role": pl.String,
+    "function_code": pl.String,
+    "economic_code": pl.String,
+    "project_name": pl.String,
+    "measure": pl.String,
+    "basis": pl.String,
+    "column_label": pl.String,
+    "amount": pl.Decimal(24, 6),
+    "published_unit": pl.String,
+    "raw_text": pl.String,
+    "is_total": pl.Boolean,
+    "source_row": pl.Int32,
+    "source_column": pl.Int32,
+    "source_line": pl.Int32,
+    "source_page": pl.Int32,
+}
 TOTAL_LABEL = re.compile(r"^(合计|总计|小计|.*(总计|合计|小计))$")
+
+
+# the warnings a repaired reading leaves (pipelines.repair): a continuation joined to the table it
+# continues, rows split over two lines joined again; the reading verdict of such a table is
+# `repaired`
+REPAIRED = "continuation_joined"
+REALIGNED = "split_rows_joined"
+REPAIRS = (REPAIRED, REALIGNED)
 
 
 def warning(

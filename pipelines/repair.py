@@ -24,13 +24,11 @@ import polars as pl
 
 from pipelines.description import NATIONAL_TABLES, normalise_label
 from pipelines.document import Row, Table
-from pipelines.facts import table_facts, warning
+from pipelines.facts import FACT_SCHEMA, REALIGNED, REPAIRED, table_facts, warning
 from pipelines.numbers import is_amount
+from pipelines.quality.frame import TOLERANCE
+from pipelines.quality.sums import within_table_comparisons
 from pipelines.recognise import RecognisedTable, match_title
-
-REPAIRED = "continuation_joined"
-REALIGNED = "split_rows_joined"
-REPAIRS = (REPAIRED, REALIGNED)
 
 
 @dataclass(frozen=True)
@@ -41,11 +39,6 @@ class _Arithmetic:
 
 def _arithmetic(table: RecognisedTable, unit: str, basis: str | None) -> _Arithmetic:
     """How many of the table's own sums hold (to the cent or within rounding) and fail."""
-    # the checks read the extraction's schemas, and extraction asks this repair: imported here
-    from pipelines.extract import FACT_SCHEMA
-    from pipelines.quality.frame import TOLERANCE
-    from pipelines.quality.sums import within_table_comparisons
-
     facts = pl.DataFrame(table_facts(table, "repair", unit, basis).facts, schema=FACT_SCHEMA)
     holding = failing = 0
     for row in within_table_comparisons(facts):

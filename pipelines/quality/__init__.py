@@ -11,11 +11,11 @@ expected and observed values and the place in the source a reviewer would open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from pipelines.description.load import check_registry
-from pipelines.extract import DocumentResult
 from pipelines.outline import PASSAGE_SCHEMA
 from pipelines.quality.codes import code_comparisons
 from pipelines.quality.cross import cross_table_comparisons
@@ -29,6 +29,9 @@ from pipelines.quality.frame import CHECK_SCHEMA
 from pipelines.quality.narrative import narrative_comparisons
 from pipelines.quality.sums import balance_comparisons, within_table_comparisons
 from pipelines.staging import Staging
+
+if TYPE_CHECKING:  # extraction runs the repairs, which read the checks' sums
+    from pipelines.extract import DocumentResult
 
 
 @dataclass(frozen=True)

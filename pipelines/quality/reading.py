@@ -24,10 +24,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from pipelines.facts import UNRECOGNISED
+from pipelines.facts import REPAIRS, UNRECOGNISED
 from pipelines.quality.causes import related
 from pipelines.quality.frame import COMPARISON_SCHEMA, amount_text
-from pipelines.repair import REPAIRS
 
 FAMILY = "reading"
 MOSTLY = Decimal("0.5")  # a table where at least this share of its sums fail is misread
