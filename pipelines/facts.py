@@ -611,6 +611,24 @@ def _unit_groups(table: RecognisedTable, key_columns: list[Column]) -> set[int]:
     }
 
 
+def _names_only(table: RecognisedTable, code_columns: list[Column], names: list[Column]) -> bool:
+    """Whether a table by function class prints its classes by name only (一般公共服务支出, then
+    its 款 and 项 beneath, no code column and no code in any name): its rows then take their
+    codes from the classification lists, each 款 and 项 under the class named above it."""
+    if table.spec.code_kind != "function" or code_columns:
+        return False
+    labels = [
+        normalise_label(row.texts[column.index])
+        for row in table.data_rows
+        for column in names
+        if column.index < len(row.texts)
+    ]
+    named = [label for label in labels if label]
+    return bool(named) and not any(
+        (coded := CODED_LABEL.match(label)) and coded.group(2) for label in named
+    )
+
+
 def _grid_block_facts(
     builder: _FactBuilder,
     *,
@@ -628,7 +646,9 @@ def _grid_block_facts(
     groups = _unit_groups(table, key_columns)
     unlabelled_total = _unlabelled_total(table, key_columns)
     coded_above: str | None = None  # the code of the last coded row: a project row's own
+    named_above: tuple[str, str] | None = None  # the code and name of the last row named so
     row_codes = RowCodes(code_columns)
+    by_name = _names_only(table, code_columns, name_columns)
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
         if _repeats_header(texts, table.columns) or is_column_numbers(texts):
@@ -652,6 +672,12 @@ def _grid_block_facts(
         if not code and spec.code_kind and coded and coded.group(2):  # not a bare unit code
             code, row_label = coded.group(1), coded.group(2)
             row_codes.printed_in_label(code)
+        named_only = False
+        if by_name and row_label and not TOTAL_LABEL.match(row_label) and not project.strip():
+            # 一般公共服务支出, then 政府办公厅（室）及相关机构事务, then 行政运行, by name only
+            code = function_class_of(row_label) or _nested_code(row_label, named_above)
+            named_only = bool(code)
+            named_above = (code, row_label) if code else named_above
         if TOTAL_LABEL.match(normalise_label(project)) and not row_label:
             row_label, project = normalise_label(project), ""
         inherited = bool(project.strip() and not code and coded_above)
@@ -689,7 +715,7 @@ def _grid_block_facts(
                 is_total=row_role == "total"
                 or bool(column_spec and column_spec.is_total and not block_measure),
             )
-        if code and code_kind and not inherited:
+        if code and code_kind and not inherited and not named_only:  # a named code is unprinted
             builder.code(row_index, row, code_kind, code, row_label, printed)
             for other in beside:  # its own name is not printed: the row's is the first code's
                 kind = classification_of(other) or code_kind

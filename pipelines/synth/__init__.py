@@ -38,7 +38,6 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -47,7 +46,15 @@ from pipelines.description import TABLES
 from pipelines.document import Cell, Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount, parse_amount
 from pipelines.readers.text_export import read_text_export, write_text_export
-from pipelines.recognise import RecognisedTable, recognise_tables
+from pipelines.recognise import recognise_tables
+from pipelines.synth.variants import (
+    prior_year_columns,
+    row_numbers,
+    segments_in_columns,
+    text_in_amount_cell,
+    two_classifications,
+    with_table,
+)
 
 BASE = Path(__file__).with_name("base_2020_changji.txt")
 BASE_DEPARTMENT = "昌吉回族自治州人民政府办公室"
@@ -66,7 +73,6 @@ ERRORS = {
     "row_numbers": None,
 }
 # the government economic class (政府预算支出经济分类) printed beside a department one
-GOVERNMENT_CLASS = {"301": "50101", "302": "50201", "303": "50901"}
 PAGE_NUMBER = "- 12 -\n"
 WAN = re.compile(r"(\d+(?:\.\d+)?)(\s*万元)(?!以上|以下)")
 
@@ -159,119 +165,12 @@ def _inject(text: str, error: str | None, multiplier: int, per_wan: int = 1) -> 
     return text
 
 
-def _with_table(document: Document, number: int, rows: Callable[[RecognisedTable], list]):
-    """The document with described table `number`'s rows replaced by `rows(table)` (lists of
-    cell texts, each row's cells placed where its first cell was)."""
-    found = next(
-        t for t in recognise_tables(document, TABLES) if t.spec and t.spec.number == number
-    )
-    new_rows = []
-    for texts, like in rows(found):
-        new_rows.append(Row(tuple(Cell(text, like.position) for text in texts), like.position))
-    table = Table(tuple(new_rows), found.table.position)
-    blocks = tuple(table if block is found.table else block for block in document.blocks)
-    return Document(document.source, document.format, blocks)
-
-
-def _sum_column(rows: list[list[str]], index: int) -> str:
-    values = [parse_amount(row[index]) for row in rows if is_amount(row[index])]
-    return format(sum(values, Decimal(0)).normalize(), "f") if values else ""
-
-
-def _codes_in_columns(table: RecognisedTable) -> list:
-    """表三 with a 类 row and a 款 row above its 项 rows, each printing only its own segment."""
-    rows = [(list(row.texts), row) for row in table.table.rows]
-    coded = [(texts, row) for texts, row in rows if texts[0].isdigit()]
-    first = rows.index(coded[0])
-    items = [texts for texts, _ in coded]
-    sums = [_sum_column(items, index) for index in range(4, len(items[0]))]
-    like = coded[0][1]
-    heads = [
-        (["201", "", "", "一般公共服务支出", *sums], like),
-        (["", "03", "", "政府办公厅（室）及相关机构事务", *sums], like),
-    ]
-    segments = [(["", "", texts[2], *texts[3:]], row) for texts, row in coded]
-    others = [item for item in rows if item not in coded]
-    return others[:first] + heads + segments + others[first:]
-
-
-def _two_classifications(table: RecognisedTable) -> list:
-    """表六 with a column of government economic codes after its 类 | 款 columns."""
-    width = len(table.columns) + 1
-    rows = []
-    for index, row in enumerate(table.table.rows):
-        texts = list(row.texts)
-        if index == table.header_rows - 3:
-            texts = ["项目"] * 4 + ["一般公共预算基本支出"] * 3
-        elif index == table.header_rows - 2:
-            texts = ["经济分类科目编码"] * 2 + ["政府经济分类科目编码"] + texts[1:]
-        elif index == table.header_rows - 1:
-            texts = ["类", "款", ""] + [""] * (width - 3)
-        elif index >= table.header_rows and any(texts):
-            government = GOVERNMENT_CLASS.get(texts[0], "")
-            texts = texts[:2] + [government] + texts[2:]
-        rows.append((texts, row))
-    return rows
-
-
-def _text_cell(table: RecognisedTable) -> list:
-    """表三's 行政运行 基本支出 printed as words instead of its amount."""
-    return [
-        (["201", "03", "01", "行政运行", row.texts[4], "详见说明", *row.texts[6:]], row)
-        if row.texts[:3] == ["201", "03", "01"]
-        else (list(row.texts), row)
-        for row in table.table.rows
-    ]
-
-
-def _prior_year_columns(table: RecognisedTable) -> list:
-    """表八 printing last year's 三公 (nine tenths of this year's) beside this year's, under a
-    header naming each column's year."""
-    year, header = ["2020年预算数"] * 6 + ["2019年预算数"] * 6, table.table.rows[0]
-    groups = ["合计", "因公出国（境）费", *["公务用车购置及运行费"] * 3, "公务接待费"] * 2
-    parts = ["", "", "小计", "公务用车购置费", "公务用车运行费", ""] * 2
-    rows = [(year, header), (groups, header), (parts, header)]
-    for row in table.data_rows:
-        last = [
-            format((parse_amount(t) * Decimal("0.9")).normalize(), "f") if is_amount(t) else t
-            for t in row.texts
-        ]
-        rows.append(([*row.texts, *last], row))
-    return rows
-
-
-def _row_numbers(table: RecognisedTable) -> list:
-    """表三 with a 行次 column under its 支出预算 header, numbering its rows 1, 2, 3 …"""
-    rows, number = [], 0
-    for index, row in enumerate(table.table.rows):
-        texts = list(row.texts)
-        if index == 0:
-            texts = ["项目"] * 4 + ["支出预算"] * 4
-        elif index == 1:
-            texts = ["功能分类科目编码"] * 3 + [
-                "功能分类科目名称",
-                "",
-                "合计",
-                "基本支出",
-                "项目支出",
-            ]
-        elif index == 2:
-            texts = ["类", "款", "项", "", "", "", "", ""]
-        elif any(texts):
-            number += 1
-            texts = texts[:4] + [str(number)] + texts[4:]
-        else:
-            texts = texts[:4] + [""] + texts[4:]
-        rows.append((texts, row))
-    return rows
-
-
 DAMAGE = {
-    "codes_in_columns": (3, _codes_in_columns),
-    "two_classifications": (6, _two_classifications),
-    "text_cell": (3, _text_cell),
-    "prior_year_columns": (8, _prior_year_columns),
-    "row_numbers": (3, _row_numbers),
+    "codes_in_columns": (3, segments_in_columns),
+    "two_classifications": (6, two_classifications),
+    "text_cell": (3, text_in_amount_cell),
+    "prior_year_columns": (8, prior_year_columns),
+    "row_numbers": (3, row_numbers),
 }
 RUNNING_HEADER_CITY = "无锡市"
 
@@ -311,7 +210,7 @@ def generate(
         document = _scale_tables(base, multiplier * per_wan, reverse)
         if error in DAMAGE:
             table_no, rows = DAMAGE[error]
-            document = _with_table(document, table_no, rows)
+            document = with_table(document, table_no, rows)
         text = write_text_export(
             Document(
                 document.source,

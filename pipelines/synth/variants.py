@@ -1,0 +1,190 @@
+"""The national layouts of the disclosure tables, rendered from a correctly read document.
+
+Provinces print the Ministry's tables in many shapes (DOMAIN.md, "How provinces print the same
+tables"). Each function here takes a recognised table of the 2020 template and gives its rows as
+another layout prints them — codes in columns of their own, a second classification beside the
+first, a 行次 column, last year's columns beside this year's, a code and its name in one cell —
+so the layout-variant tests (`tests/test_variants.py`) can hold gongkai to reading the same facts
+from every one of them, and the synthetic corpus (`pipelines.synth`) can inject them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from pipelines.description import TABLES
+from pipelines.document import Cell, Document, Row, Table
+from pipelines.numbers import is_amount, parse_amount
+from pipelines.recognise import RecognisedTable, recognise_tables
+
+# the government economic class (政府预算支出经济分类) printed beside a department one
+GOVERNMENT_CLASS = {"301": "50101", "302": "50201", "303": "50901"}
+Rows = list[tuple[list[str], Row]]  # each row's cell texts, and the row whose place it takes
+
+
+def with_table(
+    document: Document, number: int, rows: Callable[[RecognisedTable], Rows]
+) -> Document:
+    """The document with described table `number`'s rows replaced by `rows(table)` (lists of
+    cell texts, each row's cells placed where its first cell was)."""
+    found = next(
+        t for t in recognise_tables(document, TABLES) if t.spec and t.spec.number == number
+    )
+    new_rows = []
+    for texts, like in rows(found):
+        new_rows.append(Row(tuple(Cell(text, like.position) for text in texts), like.position))
+    table = Table(tuple(new_rows), found.table.position)
+    blocks = tuple(table if block is found.table else block for block in document.blocks)
+    return Document(document.source, document.format, blocks)
+
+
+def _sum_column(rows: list[list[str]], index: int) -> str:
+    values = [parse_amount(row[index]) for row in rows if is_amount(row[index])]
+    return format(sum(values, Decimal(0)).normalize(), "f") if values else ""
+
+
+def segments_in_columns(table: RecognisedTable) -> Rows:
+    """表三 with a 类 row and a 款 row above its 项 rows, each printing only its own segment."""
+    rows = [(list(row.texts), row) for row in table.table.rows]
+    coded = [(texts, row) for texts, row in rows if texts[0].isdigit()]
+    first = rows.index(coded[0])
+    items = [texts for texts, _ in coded]
+    sums = [_sum_column(items, index) for index in range(4, len(items[0]))]
+    like = coded[0][1]
+    heads = [
+        (["201", "", "", "一般公共服务支出", *sums], like),
+        (["", "03", "", "政府办公厅（室）及相关机构事务", *sums], like),
+    ]
+    segments = [(["", "", texts[2], *texts[3:]], row) for texts, row in coded]
+    others = [item for item in rows if item not in coded]
+    return others[:first] + heads + segments + others[first:]
+
+
+def two_classifications(table: RecognisedTable) -> Rows:
+    """表六 with a column of government economic codes after its 类 | 款 columns."""
+    width = len(table.columns) + 1
+    rows = []
+    for index, row in enumerate(table.table.rows):
+        texts = list(row.texts)
+        if index == table.header_rows - 3:
+            texts = ["项目"] * 4 + ["一般公共预算基本支出"] * 3
+        elif index == table.header_rows - 2:
+            texts = ["经济分类科目编码"] * 2 + ["政府经济分类科目编码"] + texts[1:]
+        elif index == table.header_rows - 1:
+            texts = ["类", "款", ""] + [""] * (width - 3)
+        elif index >= table.header_rows and any(texts):
+            government = GOVERNMENT_CLASS.get(texts[0], "")
+            texts = texts[:2] + [government] + texts[2:]
+        rows.append((texts, row))
+    return rows
+
+
+def text_in_amount_cell(table: RecognisedTable) -> Rows:
+    """表三's 行政运行 基本支出 printed as words instead of its amount."""
+    return [
+        (["201", "03", "01", "行政运行", row.texts[4], "详见说明", *row.texts[6:]], row)
+        if row.texts[:3] == ["201", "03", "01"]
+        else (list(row.texts), row)
+        for row in table.table.rows
+    ]
+
+
+def prior_year_columns(table: RecognisedTable) -> Rows:
+    """表八 printing last year's 三公 (nine tenths of this year's) beside this year's, under a
+    header naming each column's year."""
+    year, header = ["2020年预算数"] * 6 + ["2019年预算数"] * 6, table.table.rows[0]
+    groups = ["合计", "因公出国（境）费", *["公务用车购置及运行费"] * 3, "公务接待费"] * 2
+    parts = ["", "", "小计", "公务用车购置费", "公务用车运行费", ""] * 2
+    rows = [(year, header), (groups, header), (parts, header)]
+    for row in table.data_rows:
+        last = [
+            format((parse_amount(t) * Decimal("0.9")).normalize(), "f") if is_amount(t) else t
+            for t in row.texts
+        ]
+        rows.append(([*row.texts, *last], row))
+    return rows
+
+
+def row_numbers(table: RecognisedTable) -> Rows:
+    """表三 with a 行次 column under its 支出预算 header, numbering its rows 1, 2, 3 …"""
+    rows, number = [], 0
+    for index, row in enumerate(table.table.rows):
+        texts = list(row.texts)
+        if index == 0:
+            texts = ["项目"] * 4 + ["支出预算"] * 4
+        elif index == 1:
+            texts = ["功能分类科目编码"] * 3 + [
+                "功能分类科目名称",
+                "",
+                "合计",
+                "基本支出",
+                "项目支出",
+            ]
+        elif index == 2:
+            texts = ["类", "款", "项", "", "", "", "", ""]
+        elif any(texts):
+            number += 1
+            texts = texts[:4] + [str(number)] + texts[4:]
+        else:
+            texts = texts[:4] + [""] + texts[4:]
+        rows.append((texts, row))
+    return rows
+
+
+def _expenditure_rows(table: RecognisedTable) -> list[tuple[list[str], Row]]:
+    """表三's data rows as (code, name, amounts), its 合计 row's code empty."""
+    rows = []
+    for row in table.data_rows:
+        texts = list(row.texts)
+        if any(texts):
+            rows.append(("".join(texts[:3]), texts[3], texts[4:], row))
+    return rows
+
+
+def _one_label_column(table: RecognisedTable, label: Callable[[str, str], str]) -> Rows:
+    """表三 with its code and name in one column, written as `label(code, name)`."""
+    header = table.table.rows[0]
+    rows: Rows = [
+        (["项目", "支出预算", "支出预算", "支出预算"], header),
+        (["功能分类科目", "合计", "基本支出", "项目支出"], header),
+    ]
+    for code, name, amounts, row in _expenditure_rows(table):
+        rows.append(([label(code, name) if code else name, *amounts], row))
+    return rows
+
+
+def code_and_name_in_one_cell(table: RecognisedTable) -> Rows:
+    """表三 printing each row's code and name in one cell: 2010301 行政运行."""
+    return _one_label_column(table, lambda code, name: f"{code} {name}")
+
+
+def bracketed_code_before_name(table: RecognisedTable) -> Rows:
+    """表三 printing each row's code in brackets before its name: [2010301]行政运行."""
+    return _one_label_column(table, lambda code, name: f"[{code}]{name}")
+
+
+def classes_by_name_only(table: RecognisedTable) -> Rows:
+    """表三 printing no codes: its 类, 款 and 项 by name, the 类 and 款 rows above their 项."""
+    header = table.table.rows[0]
+    rows: Rows = [
+        (["项目", "支出预算", "支出预算", "支出预算"], header),
+        (["科目名称", "合计", "基本支出", "项目支出"], header),
+    ]
+    items = _expenditure_rows(table)
+    coded = [(amounts, row) for code, _, amounts, row in items if code]
+    sums = [_sum_column([amounts for amounts, _ in coded], index) for index in range(3)]
+    rows.append((["一般公共服务支出", *sums], coded[0][1]))
+    rows.append((["政府办公厅（室）及相关机构事务", *sums], coded[0][1]))
+    rows += [([name, *amounts], row) for _, name, amounts, row in items]
+    return rows
+
+
+PERSONNEL_WORDS = {"人员经费": "人员类", "公用经费": "公用类", "小计": "合计"}
+
+
+def basic_expenditure_in_other_words(table: RecognisedTable) -> Rows:
+    """表六 headed 合计 | 人员类 | 公用类 where the template says 小计 | 人员经费 | 公用经费."""
+    return [
+        ([PERSONNEL_WORDS.get(text, text) for text in row.texts], row) for row in table.table.rows
+    ]

@@ -1,0 +1,93 @@
+"""The layout-variant harness: the 昌吉 sample's tables, read right, rendered in each national
+layout other provinces print (`pipelines.synth.variants`), must give the same facts — plus what
+the layout itself adds (a 类 row, a second code) — and no finding of the document's."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import polars as pl
+import pytest
+
+from expectations.runner import judge_sql
+from pipelines.extract import DocumentResult, extract_document
+from pipelines.quality import QualityInput, judged
+from pipelines.readers.text_export import read_text_export, write_text_export
+from pipelines.synth import BASE
+from pipelines.synth import variants as v
+
+from .conftest import FACT_IDENTITY
+
+
+def _read(render=None, table_no: int = 3) -> DocumentResult:
+    document = read_text_export(BASE.read_bytes(), BASE.name)
+    if render is not None:
+        document = v.with_table(document, table_no, render)
+    return extract_document(write_text_export(document).encode("utf-8"), "variant.txt")
+
+
+def _facts(result: DocumentResult, table_no: int | None = None) -> Counter:
+    facts = result.facts
+    if table_no is not None:
+        facts = facts.filter(pl.col("table_no") == table_no)
+    return Counter(facts.select(*FACT_IDENTITY, "amount").iter_rows())
+
+
+def _blamed(result: DocumentResult) -> set[tuple]:
+    results = judged(QualityInput.from_result(result), judge_sql)
+    failed = results.filter(~pl.col("passed") & pl.col("severity").is_in(["error", "warning"]))
+    return set(failed.select("check_id", "subject").iter_rows())
+
+
+@pytest.fixture(scope="module")
+def base() -> DocumentResult:
+    return _read()
+
+
+@pytest.mark.parametrize(
+    "render",
+    [v.code_and_name_in_one_cell, v.bracketed_code_before_name, v.row_numbers],
+    ids=lambda render: render.__name__,
+)
+def test_a_layout_of_the_expenditure_table_gives_the_same_facts(base, render) -> None:
+    """2010301 行政运行 in one cell, [2010301]行政运行, a 行次 column: the same rows, codes,
+    measures and amounts as the 类 | 款 | 项 | name columns of the national template."""
+    variant = _read(render)
+    assert _facts(variant, 3) == _facts(base, 3)
+    assert _blamed(variant) == _blamed(base)
+
+
+def test_header_words_of_other_provinces_give_the_same_facts(base) -> None:
+    """表六 headed 人员类 | 公用类 (and 合计 for 小计): the template's 人员经费 and 公用经费."""
+    variant = _read(v.basic_expenditure_in_other_words, 6)
+    assert _facts(variant, 6) == _facts(base, 6)
+    assert _blamed(variant) == _blamed(base)
+
+
+def test_classes_by_name_only_take_their_codes_from_the_classification(base) -> None:
+    """一般公共服务支出, 政府办公厅（室）及相关机构事务, 行政运行 printed without codes: the 项
+    rows read as 2010301 and 2010350, the 类 and 款 rows above them as 201 and 20103."""
+    variant = _read(v.classes_by_name_only)
+    assert _facts(base, 3) <= _facts(variant, 3)
+    added = {key[2] for key in _facts(variant, 3) - _facts(base, 3)}
+    assert added == {"201", "20103"}
+    assert _blamed(variant) == _blamed(base)
+
+
+def test_segments_in_columns_of_their_own_give_the_facts_and_their_class_rows(base) -> None:
+    """201 | | |, then | 03 | |, then | | 01 |: the 项 rows as the template's, and the 类 and
+    款 rows printed above them read as 201 and 20103."""
+    variant = _facts(_read(v.segments_in_columns), 3)
+    assert _facts(base, 3) <= variant
+    added = {key[2] for key in variant - _facts(base, 3)}
+    assert added == {"201", "20103"}
+
+
+def test_a_second_classification_beside_the_first_gives_the_same_facts(base) -> None:
+    """50201 办公经费 printed beside 30201 办公费: every fact as the template's, the government
+    codes read as codes of their own list."""
+    variant = _read(v.two_classifications, 6)
+    assert _facts(variant) == _facts(base)
+    kinds = set(variant.codes.filter(pl.col("table_no") == 6)["code_kind"])
+    assert kinds == {"economic", "gov_economic"}
+    assert _blamed(variant) == _blamed(base)
