@@ -85,10 +85,18 @@ DOCUMENT_SCHEMA = {
     "admin_level": pl.String,
     "unit": pl.String,
     "published_date": pl.Date,
+    "department_from": pl.String,
+    "fiscal_year_from": pl.String,
+    "kind_from": pl.String,
+    "scope_from": pl.String,
     "tables_found": pl.Int32,
     "fact_count": pl.Int32,
     "warning_count": pl.Int32,
 }
+
+
+# where each part of a document's identity was read (see DocumentMetadata)
+IDENTITY_SOURCES = ("department_from", "fiscal_year_from", "kind_from", "scope_from")
 
 
 class RawFolderMissing(FileNotFoundError):
@@ -265,6 +273,7 @@ def _document_row(result: DocumentResult, counts: dict[str, tuple[int, int]]) ->
         "admin_level": metadata.admin_level if metadata else None,
         "unit": metadata.unit if metadata else None,
         "published_date": metadata.published_date if metadata else None,
+        **{name: getattr(metadata, name) if metadata else None for name in IDENTITY_SOURCES},
         "tables_found": tables_found,
         "fact_count": fact_count,
         "warning_count": len(result.warnings),
@@ -576,7 +585,7 @@ def join_text_parts(results: list[DocumentResult], frames: StagedFrames) -> None
         tables = max(candidates, key=lambda r: (r.metadata.scope == meta.scope, r.source_file))
         joins.append((part.document_id, tables.document_id))
         if tables.metadata.scope is None and meta.scope:
-            tables.metadata = replace(tables.metadata, scope=meta.scope)
+            tables.metadata = replace(tables.metadata, scope=meta.scope, scope_from="text_part")
         part.status = "joined"
         part.reason = (
             f"the text part of {tables.source_file}: its narrative is read with that file's "
@@ -586,18 +595,29 @@ def join_text_parts(results: list[DocumentResult], frames: StagedFrames) -> None
 
 
 def mark_superseded(results: list[DocumentResult]) -> None:
-    """Of several loaded versions of one disclosure (same department, year, kind, scope and
-    table set), keep the newest — latest printed date, then latest path — and mark the others."""
+    """Of several loaded versions of one disclosure, keep the newest — latest printed date,
+    then latest path — and mark the others, each naming the version kept and the evidence.
+
+    Versions of one disclosure have the same department, year, kind, scope and table set, each
+    read from the documents' own words (`DocumentMetadata.identity_read`): a document whose
+    department is missing or no plausible name (：部门, read from 第一部分：部门概况), or whose
+    department, year or kind only its file's name gives, supersedes nothing and is superseded
+    by nothing — it is loaded, since dropping a real disclosure as a copy loses it unsaid."""
     versions: dict[tuple, list[DocumentResult]] = {}
     for result in results:
         meta = result.metadata
-        if result.status == "loaded" and meta and meta.department and meta.fiscal_year:
+        if result.status == "loaded" and meta and meta.identity_read:
             key = (meta.department, meta.fiscal_year, meta.kind, meta.scope, result.template)
             versions.setdefault(key, []).append(result)
-    for group in versions.values():
+    for (department, year, kind, scope, template), group in versions.items():
         group.sort(key=lambda r: (r.metadata.published_date or date.min, r.source_file))
         newest = group[-1]
         kept_date = newest.metadata.published_date
+        evidence = (
+            f"both print department {department} (as «{newest.metadata.printed_department}», "
+            f"read from its {newest.metadata.department_from}), {year} {kind}, scope {scope}, "
+            f"and the tables of {template}"
+        )
         for older in group[:-1]:
             older.status = "superseded"
             dated = older.metadata.published_date
@@ -605,12 +625,12 @@ def mark_superseded(results: list[DocumentResult]) -> None:
                 older.reason = (
                     f"superseded by {newest.source_file}, another version of the same disclosure "
                     f"{f'of the same date ({dated})' if dated else 'also undated'}: of versions "
-                    "equally dated the last by file name is kept"
+                    f"equally dated the last by file name is kept; {evidence}"
                 )
             else:
                 older.reason = (
                     f"superseded by {newest.source_file}, a newer version of the same disclosure "
-                    f"(dated {kept_date or 'undated'}; this one {dated or 'undated'})"
+                    f"(dated {kept_date or 'undated'}; this one {dated or 'undated'}); {evidence}"
                 )
 
 
@@ -628,7 +648,7 @@ def _reuse_staged(
     ):
         return {}, pending
     manifest = pl.read_parquet(staging.documents).filter(pl.col("status") == "loaded")
-    if "scope" not in manifest.columns:
+    if not set(DOCUMENT_SCHEMA) <= set(manifest.columns):
         return {}, pending
     rows = {(row["source_file"], row["sha256"]): row for row in manifest.to_dicts()}
     reused: dict[int, DocumentResult] = {}
@@ -659,6 +679,7 @@ def _reuse_staged(
                 division_code=row["division_code"],
                 admin_level=row["admin_level"],
                 printed_department=row["printed_department"],
+                **{name: row[name] for name in IDENTITY_SOURCES},
             ),
             **EMPTY_FRAMES,
         )
