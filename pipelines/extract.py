@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.catalog import NATIONAL_TABLES, TEMPLATES, TableSpec
-from pipelines.disclosure import not_a_disclosure
+from pipelines.disclosure import not_a_disclosure, other_document
 from pipelines.facts import UNRECOGNISED, holds_text, table_facts, warning
 from pipelines.faults import Deadline, StageFailed, TooSlow, time_limit
 from pipelines.forms import is_form, parse_form
@@ -530,8 +530,23 @@ def _extract_document(data: bytes, source_file: str, deadline: Deadline) -> Docu
     with deadline.stage("narrative"):
         claims = extract_claims(document, metadata.department)
         passages = outline_passages(document, metadata.printed_department, metadata.fiscal_year)
-    text_part = bool(claims and metadata.department and metadata.fiscal_year and metadata.kind)
-    if result.template is None and not text_part:
+    with deadline.stage("recognise"):
+        other = other_document(document) if result.template else None
+    if other:  # tables read as a disclosure's, in a report or notice
+        result.status, result.reason = NOT_DISCLOSURE, f"not a disclosure: {other}"
+        return result
+    text_part = result.template is None and bool(
+        claims and metadata.department and metadata.fiscal_year and metadata.kind
+    )
+    with deadline.stage("recognise"):
+        narrative_only = (
+            result.template is None
+            and not text_part
+            and bool(claims)
+            and _flattened(document) is None
+            and not_a_disclosure(document) is None
+        )
+    if result.template is None and not (text_part or narrative_only):
         with deadline.stage("recognise"):
             _not_read(result, document)
         return result
@@ -539,17 +554,41 @@ def _extract_document(data: bytes, source_file: str, deadline: Deadline) -> Docu
         result.claims = claims_frame(result.document_id, source_file, claims)
         result.profile = profile_frame(document, result.document_id)
         result.passages = passages_frame(result.document_id, source_file, passages)
-    if result.template is None:
-        result.status, result.metadata = TEXT_PART, metadata
+    result.metadata = metadata
+    if text_part:
+        result.status = TEXT_PART
         result.reason = (
             "a text part: its narrative has no tables here, and joins the tables file of "
             f"{metadata.department} {metadata.fiscal_year} {metadata.kind}"
         )
         return result
-    result.metadata = metadata
+    if narrative_only:
+        result.reason = narrative_only_reason(result.passages, None)
+        return result
     with deadline.stage("facts"):
         _read_tables(result, recognised, metadata)
     return result
+
+
+NARRATIVE_ONLY = "narrative_only"  # the part a file is, loaded with no tables of its own
+
+
+def narrative_only_reason(passages: pl.DataFrame, sought: str | None) -> str:
+    """Why a disclosure's narrative is loaded without tables: its tables are in no file of the
+    build (`sought`: the tables file looked for), and where the attachments it links are."""
+    attachments = passages.filter(pl.col("kind") == "attachment")["item"].to_list()
+    where = (
+        f"; it links {len(attachments)} attachment(s), where its tables are: "
+        + ", ".join(attachments[:5])
+        if attachments
+        else ""
+    )
+    return (
+        "narrative only: its tables are not in this file"
+        + (f" nor in a tables file of {sought} in this build" if sought else "")
+        + "; its narrative's figures, profile and outline are loaded"
+        + where
+    )
 
 
 def _not_read(result: DocumentResult, document) -> None:

@@ -172,3 +172,79 @@ def test_a_captions_department_is_ended_at_its_unit_line() -> None:
 
     found = DEPARTMENT.search("编制单位：长春市信访局 金额单位：万元")
     assert found.group(1) == "长春市信访局"
+
+
+def kezhou_in_two_parts() -> tuple[str, str]:
+    """The 克州 seed published as a text file (概况, 情况说明, 名词解释) and a tables file whose
+    captions leave the department blank: the tables name no one."""
+    lines = KEZHOU.read_text(encoding="utf-8").splitlines(keepends=True)
+    text = "".join(lines[:22] + lines[1841:])
+    tables = "".join(lines[22:1841]).replace("克州政府办公室", "")
+    return text, tables
+
+
+def test_a_text_part_joins_a_nameless_tables_file_by_its_total_year_kind_and_name(
+    tmp_path,
+) -> None:
+    """It was quarantined (no tables file of 克州政府办公室), the tables file left nameless."""
+    text, tables = kezhou_in_two_parts()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "kezhou-2020_text.txt").write_text(text, encoding="utf-8")
+    (raw / "kezhou-2020_tables.txt").write_text(tables, encoding="utf-8")
+    (raw / "another-2020_tables.txt").write_text(tables.replace("1483.22", "1483.23"), "utf-8")
+    warehouse = tmp_path / "gongkai.duckdb"
+    build(raw, warehouse, workers=1)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT path, status, department, department_from, reason FROM v_documents "
+            "ORDER BY path"
+        ).fetchall()
+        claims = connection.execute(
+            "SELECT count(*) FROM v_narrative_claims c JOIN v_documents d USING (document_id) "
+            "WHERE d.path = 'kezhou-2020_tables.txt'"
+        ).fetchone()[0]
+    by_path = {path: tuple(found) for path, *found in rows}
+    assert by_path["kezhou-2020_tables.txt"][:3] == ("loaded", "克州政府办公室", "text_part")
+    assert by_path["another-2020_tables.txt"][:2] == ("loaded", None)
+    status, _, _, reason = by_path["kezhou-2020_text.txt"]
+    assert status == "joined"
+    assert "joined by evidence" in reason and "1483.22 万元" in reason
+    assert claims > 50
+
+
+def test_a_text_part_without_its_tables_file_is_loaded_as_narrative_only(tmp_path) -> None:
+    """Its narrative's figures were lost: it was quarantined for want of a tables file."""
+    text, _ = kezhou_in_two_parts()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "kezhou-2020_text.txt").write_text(text, encoding="utf-8")
+    warehouse = tmp_path / "gongkai.duckdb"
+    summary = build(raw, warehouse, workers=1)
+    assert summary.warehouse.files == {"loaded": 1}
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        status, part, department, reason = connection.execute(
+            "SELECT status, part, department, reason FROM v_documents"
+        ).fetchone()
+        claims = connection.execute("SELECT count(*) FROM v_narrative_claims").fetchone()[0]
+    assert (status, part, department) == ("loaded", "narrative_only", "克州政府办公室")
+    assert reason.startswith("narrative only: its tables are not in this file nor in a tables")
+    assert claims > 50
+
+
+def test_a_web_page_of_the_narrative_linking_its_tables_is_loaded_as_narrative_only() -> None:
+    """A page holding 情况说明 and linking its tables as a workbook (its 70 figures were lost)."""
+    text, _ = kezhou_in_two_parts()
+    paragraphs = "".join(f"<p>{line}</p>\\n" for line in text.splitlines()[22:])
+    page = (
+        "<html><body><h1>2020年部门预算公开</h1>"
+        f"{paragraphs}"
+        '<p>附件：<a href="/files/2020年部门预算公开表.xlsx">部门预算公开表</a></p>'
+        "</body></html>"
+    ).replace("克州政府办公室", "")
+    result = extract_document(page.encode("utf-8"), "page.html")
+    assert (result.status, result.template) == ("loaded", None)
+    assert result.claims.height > 50
+    attachments = result.passages.filter(result.passages["kind"] == "attachment")
+    assert attachments["item"].to_list() == ["2020年部门预算公开表.xlsx"]
+    assert result.reason.endswith("where its tables are: 2020年部门预算公开表.xlsx")
