@@ -44,10 +44,12 @@ test: setup
 ui: setup
 	$(VENV)/bin/dagster dev --host 127.0.0.1 --port 3000 --workspace workspace.yaml
 
-## Reader speed, and the Dagster job end to end on synthetic corpora (BENCH_SIZES, default
-## 1000,10000), written to benchmarks/results/.
+## Reader speed, gongkai check on a 100,000-row spreadsheet and a 1,000-page PDF made for it,
+## and the Dagster job end to end on synthetic corpora (BENCH_SIZES, default 1000,10000),
+## written to benchmarks/results/.
 bench: setup
 	$(VENV)/bin/python benchmarks/formats.py
+	$(VENV)/bin/python benchmarks/large.py
 	$(VENV)/bin/python benchmarks/corpus.py
 
 ## gongkai on real disclosures (EVAL_DIR, default ../shared/corpus): files accounted for, printed

@@ -10,6 +10,7 @@ import errno
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from multiprocessing import current_process
 from pathlib import Path
@@ -32,6 +34,7 @@ from pipelines.extract import (
     CODE_SCHEMA,
     FACT_SCHEMA,
     INDICATOR_SCHEMA,
+    NARRATIVE_ONLY,
     PROJECT_SCHEMA,
     TABLE_SCHEMA,
     TEXT_PART,
@@ -39,6 +42,7 @@ from pipelines.extract import (
     WARNING_SCHEMA,
     DocumentResult,
     extract_file,
+    narrative_only_reason,
 )
 from pipelines.faults import (
     StageFailed,
@@ -47,7 +51,7 @@ from pipelines.faults import (
     is_machine_failure,
     time_limit,
 )
-from pipelines.metadata import DocumentMetadata
+from pipelines.metadata import DocumentMetadata, plausible_department
 from pipelines.outline import PASSAGE_SCHEMA
 from pipelines.processes import process_pool
 from pipelines.profile import PROFILE_SCHEMA
@@ -85,10 +89,19 @@ DOCUMENT_SCHEMA = {
     "admin_level": pl.String,
     "unit": pl.String,
     "published_date": pl.Date,
+    "part": pl.String,
+    "department_from": pl.String,
+    "fiscal_year_from": pl.String,
+    "kind_from": pl.String,
+    "scope_from": pl.String,
     "tables_found": pl.Int32,
     "fact_count": pl.Int32,
     "warning_count": pl.Int32,
 }
+
+
+# where each part of a document's identity was read (see DocumentMetadata)
+IDENTITY_SOURCES = ("department_from", "fiscal_year_from", "kind_from", "scope_from")
 
 
 class RawFolderMissing(FileNotFoundError):
@@ -265,6 +278,10 @@ def _document_row(result: DocumentResult, counts: dict[str, tuple[int, int]]) ->
         "admin_level": metadata.admin_level if metadata else None,
         "unit": metadata.unit if metadata else None,
         "published_date": metadata.published_date if metadata else None,
+        "part": (NARRATIVE_ONLY if result.template is None else "complete")
+        if result.status == "loaded"
+        else None,
+        **{name: getattr(metadata, name) if metadata else None for name in IDENTITY_SOURCES},
         "tables_found": tables_found,
         "fact_count": fact_count,
         "warning_count": len(result.warnings),
@@ -556,7 +573,11 @@ def join_text_parts(results: list[DocumentResult], frames: StagedFrames) -> None
     lends its narrative and profile to the loaded file of the same department, year and kind
     (the same scope preferred) and is marked `joined`; a part with no such file is quarantined.
     A tables file that does not say its scope takes the one its text part prints (江苏省政协
-    办公厅 2019: 部门预算 on the text part's cover, none on the tables')."""
+    办公厅 2019: 部门预算 on the text part's cover, none on the tables').
+
+    Where the tables file names no department (no cover, no caption naming it), the part joins
+    it by evidence (`_joined_by_evidence`): the same total, year and kind, and a shared name;
+    the tables file then takes the text part's department."""
     joins: list[tuple[str, str]] = []
     loaded: dict[tuple, list[DocumentResult]] = {}
     for result in results:
@@ -566,38 +587,127 @@ def join_text_parts(results: list[DocumentResult], frames: StagedFrames) -> None
     for part in (result for result in results if result.status == TEXT_PART):
         meta = part.metadata
         candidates = loaded.get((meta.department, meta.fiscal_year, meta.kind), [])
+        evidence = None
+        if not candidates and (found := _joined_by_evidence(part, results, frames)):
+            tables, evidence = found
+            candidates = [tables]
+            tables.metadata = replace(
+                tables.metadata,
+                **{
+                    name: getattr(meta, name)
+                    for name in ("department", "printed_department", "region", "province")
+                    + ("region_level", "division_code", "admin_level")
+                },
+                department_from="text_part",
+            )
         if not candidates:
-            part.status = "quarantined"
-            part.reason = (
-                f"recognise: no tables, and no tables file of {meta.department} "
-                f"{meta.fiscal_year} {meta.kind} to join this text part to"
+            passages = frames.scan("passages").filter(pl.col("document_id") == part.document_id)
+            part.status = "loaded"
+            part.reason = narrative_only_reason(
+                passages.collect(), f"{meta.department} {meta.fiscal_year} {meta.kind}"
             )
             continue
         tables = max(candidates, key=lambda r: (r.metadata.scope == meta.scope, r.source_file))
         joins.append((part.document_id, tables.document_id))
         if tables.metadata.scope is None and meta.scope:
-            tables.metadata = replace(tables.metadata, scope=meta.scope)
+            tables.metadata = replace(tables.metadata, scope=meta.scope, scope_from="text_part")
         part.status = "joined"
         part.reason = (
             f"the text part of {tables.source_file}: its narrative is read with that file's "
-            "tables as one document"
+            "tables as one document" + (f" ({evidence})" if evidence else "")
         )
     frames.join_parts(joins)
 
 
+# words a file's name ends in that tell its part of a disclosure, not which disclosure it is
+PART_WORDS = re.compile(
+    r"[\s_\-—.]*(?:text|tables?|正文|文字|说明|公开表|表格|附表|报表|部分)?$", re.IGNORECASE
+)
+
+
+def _name_stem(source_file: str) -> str:
+    """A file's name without its extension and the word naming its part (_text, _tables,
+    公开表): what two parts of one disclosure share."""
+    return PART_WORDS.sub("", Path(source_file).stem)
+
+
+def _joined_by_evidence(
+    part: DocumentResult, results: list[DocumentResult], frames: StagedFrames
+) -> tuple[DocumentResult, str] | None:
+    """The loaded tables file a text part belongs to where that file names no department: the
+    one of the same year and kind (where it says them) whose name shares the part's stem and
+    whose tables print, as a total, the largest figure the narrative states (its 收支总预算),
+    with the evidence in words; None where not exactly one file is such."""
+    meta = part.metadata
+    stem = _name_stem(part.source_file)
+    nameless = [
+        result
+        for result in results
+        if result.status == "loaded"
+        and result.metadata
+        and not plausible_department(result.metadata.printed_department)
+        and result.metadata.fiscal_year in (None, meta.fiscal_year)
+        and result.metadata.kind in (None, meta.kind)
+        and stem
+        and _name_stem(result.source_file) == stem
+    ]
+    if not nameless:
+        return None
+    stated = (
+        frames.scan("claims")
+        .filter(pl.col("document_id") == part.document_id)
+        .select(pl.col("amount_wan").max())
+        .collect()
+        .item()
+    )
+    if stated is None:
+        return None
+    totals = (
+        frames.scan("facts")
+        .filter(
+            pl.col("document_id").is_in([r.document_id for r in nameless])
+            & pl.col("is_total")
+            & ((pl.col("amount") - stated).abs() < Decimal("0.005"))
+        )
+        .select("document_id")
+        .unique()
+        .collect()["document_id"]
+        .to_list()
+    )
+    if len(totals) != 1:
+        return None
+    tables = next(r for r in nameless if r.document_id == totals[0])
+    return tables, (
+        f"joined by evidence: it names no department, and prints {stated.normalize():f} 万元 as "
+        f"a total as this part's narrative does, of {meta.fiscal_year} {meta.kind}, under the "
+        f"same name {stem}"
+    )
+
+
 def mark_superseded(results: list[DocumentResult]) -> None:
-    """Of several loaded versions of one disclosure (same department, year, kind, scope and
-    table set), keep the newest — latest printed date, then latest path — and mark the others."""
+    """Of several loaded versions of one disclosure, keep the newest — latest printed date,
+    then latest path — and mark the others, each naming the version kept and the evidence.
+
+    Versions of one disclosure have the same department, year, kind, scope and table set, each
+    read from the documents' own words (`DocumentMetadata.identity_read`): a document whose
+    department is missing or no plausible name (：部门, read from 第一部分：部门概况), or whose
+    department, year or kind only its file's name gives, supersedes nothing and is superseded
+    by nothing — it is loaded, since dropping a real disclosure as a copy loses it unsaid."""
     versions: dict[tuple, list[DocumentResult]] = {}
     for result in results:
         meta = result.metadata
-        if result.status == "loaded" and meta and meta.department and meta.fiscal_year:
+        if result.status == "loaded" and meta and meta.identity_read:
             key = (meta.department, meta.fiscal_year, meta.kind, meta.scope, result.template)
             versions.setdefault(key, []).append(result)
-    for group in versions.values():
+    for (department, year, kind, scope, template), group in versions.items():
         group.sort(key=lambda r: (r.metadata.published_date or date.min, r.source_file))
         newest = group[-1]
         kept_date = newest.metadata.published_date
+        evidence = (
+            f"both print department {department} (as «{newest.metadata.printed_department}», "
+            f"read from its {newest.metadata.department_from}), {year} {kind}, scope {scope}, "
+            f"and the tables of {template}"
+        )
         for older in group[:-1]:
             older.status = "superseded"
             dated = older.metadata.published_date
@@ -605,12 +715,12 @@ def mark_superseded(results: list[DocumentResult]) -> None:
                 older.reason = (
                     f"superseded by {newest.source_file}, another version of the same disclosure "
                     f"{f'of the same date ({dated})' if dated else 'also undated'}: of versions "
-                    "equally dated the last by file name is kept"
+                    f"equally dated the last by file name is kept; {evidence}"
                 )
             else:
                 older.reason = (
                     f"superseded by {newest.source_file}, a newer version of the same disclosure "
-                    f"(dated {kept_date or 'undated'}; this one {dated or 'undated'})"
+                    f"(dated {kept_date or 'undated'}; this one {dated or 'undated'}); {evidence}"
                 )
 
 
@@ -628,7 +738,7 @@ def _reuse_staged(
     ):
         return {}, pending
     manifest = pl.read_parquet(staging.documents).filter(pl.col("status") == "loaded")
-    if "scope" not in manifest.columns:
+    if not set(DOCUMENT_SCHEMA) <= set(manifest.columns):
         return {}, pending
     rows = {(row["source_file"], row["sha256"]): row for row in manifest.to_dicts()}
     reused: dict[int, DocumentResult] = {}
@@ -659,6 +769,7 @@ def _reuse_staged(
                 division_code=row["division_code"],
                 admin_level=row["admin_level"],
                 printed_department=row["printed_department"],
+                **{name: row[name] for name in IDENTITY_SOURCES},
             ),
             **EMPTY_FRAMES,
         )

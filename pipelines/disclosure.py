@@ -72,3 +72,29 @@ def not_a_disclosure(document: Document) -> str | None:
         "disclosure table: an index or viewer page whose content lies elsewhere"
         + (linked if attachments else "")
     )
+
+
+# a title naming a document that is no budget or final account: a report, a notice, a decision
+OTHER_TITLE = re.compile(
+    r"(?:绩效(?:自评|评价|评估)?|自评|评价|评估|审计|工作|述职|调研|整改|执行情况|监督检查)报告"
+    r"|工作总结|(?:通知|公告|通告|决定|批复|意见|办法)$"
+)
+TITLE_LINES = 6  # the lines a document's title is printed on
+
+
+def other_document(document: Document) -> str | None:
+    """Why a document whose tables were read as a disclosure's is none: its title, among its
+    first lines, names another kind of document (a 绩效评价报告, an audit report, a notice) and
+    no title line names a budget or final-accounts disclosure."""
+    lines = [p.text.strip() for p in document.paragraphs if p.text.strip()][:TITLE_LINES]
+    titles = [line.replace(" ", "") for line in lines if len(line) <= TITLE_LINE_CHARS]
+    if any(DISCLOSURE_TITLE.search(title) for title in titles):
+        return None
+    for title in titles:
+        if OTHER_TITLE.search(title):
+            return (
+                f"its title names another kind of document («{title}»), not a budget or "
+                "final-accounts disclosure, and no title line names one (部门预算, 预算公开, "
+                "部门决算…); its tables are a report's"
+            )
+    return None

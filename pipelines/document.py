@@ -93,6 +93,7 @@ class Document:
     format: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     encoding: str | None = None  # how text formats were decoded (utf-8, gb18030, …)
+    links: tuple[str, ...] = ()  # the files a web page links (its attachments' addresses)
 
     @property
     def tables(self) -> list[Table]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.description import NATIONAL_TABLES, TEMPLATES, TableSpec
-from pipelines.disclosure import not_a_disclosure
+from pipelines.disclosure import not_a_disclosure, other_document
 from pipelines.facts import FACT_SCHEMA, UNRECOGNISED, holds_text, table_facts, warning
 from pipelines.faults import Deadline, StageFailed, TooSlow, time_limit
 from pipelines.forms import is_form, parse_form
@@ -307,11 +307,19 @@ def _choose_template(document) -> tuple[str | None, list[RecognisedTable]]:
     return best[1], best[2]
 
 
+READ_SAMPLE_ROWS = 400  # the data rows a family's reading of a table is judged on
+
+
 def _reads(table: RecognisedTable) -> tuple[bool, int]:
     """Whether a family's description reads a table, and how many of its numbers it gives a
     known measure. A table named by the family's own title is read; one named only by a class
     title is read where no column the description requires is missing and at least half its
-    numbers have a known measure."""
+    numbers have a known measure. Judged on the table's first `READ_SAMPLE_ROWS` data rows:
+    choosing a family reads each table once per family, and a table of 100,000 rows would be
+    read whole several times over only to be compared."""
+    if len(table.data_rows) > READ_SAMPLE_ROWS:
+        rows = table.table.rows[: table.header_rows + READ_SAMPLE_ROWS]
+        table = replace(table, table=replace(table.table, rows=rows))
     built = table_facts(table, "", table.unit or "万元")
     known = sum(1 for fact in built.facts if fact["measure"] != UNRECOGNISED)
     if not table.by_class:
@@ -510,8 +518,23 @@ def _extract_document(data: bytes, source_file: str, deadline: Deadline) -> Docu
     with deadline.stage("narrative"):
         claims = extract_claims(document, metadata.department)
         passages = outline_passages(document, metadata.printed_department, metadata.fiscal_year)
-    text_part = bool(claims and metadata.department and metadata.fiscal_year and metadata.kind)
-    if result.template is None and not text_part:
+    with deadline.stage("recognise"):
+        other = other_document(document) if result.template else None
+    if other:  # tables read as a disclosure's, in a report or notice
+        result.status, result.reason = NOT_DISCLOSURE, f"not a disclosure: {other}"
+        return result
+    text_part = result.template is None and bool(
+        claims and metadata.department and metadata.fiscal_year and metadata.kind
+    )
+    with deadline.stage("recognise"):
+        narrative_only = (
+            result.template is None
+            and not text_part
+            and bool(claims)
+            and _flattened(document) is None
+            and not_a_disclosure(document) is None
+        )
+    if result.template is None and not (text_part or narrative_only):
         with deadline.stage("recognise"):
             _not_read(result, document)
         return result
@@ -519,17 +542,41 @@ def _extract_document(data: bytes, source_file: str, deadline: Deadline) -> Docu
         result.claims = claims_frame(result.document_id, source_file, claims)
         result.profile = profile_frame(document, result.document_id)
         result.passages = passages_frame(result.document_id, source_file, passages)
-    if result.template is None:
-        result.status, result.metadata = TEXT_PART, metadata
+    result.metadata = metadata
+    if text_part:
+        result.status = TEXT_PART
         result.reason = (
             "a text part: its narrative has no tables here, and joins the tables file of "
             f"{metadata.department} {metadata.fiscal_year} {metadata.kind}"
         )
         return result
-    result.metadata = metadata
+    if narrative_only:
+        result.reason = narrative_only_reason(result.passages, None)
+        return result
     with deadline.stage("facts"):
         _read_tables(result, recognised, metadata)
     return result
+
+
+NARRATIVE_ONLY = "narrative_only"  # the part a file is, loaded with no tables of its own
+
+
+def narrative_only_reason(passages: pl.DataFrame, sought: str | None) -> str:
+    """Why a disclosure's narrative is loaded without tables: its tables are in no file of the
+    build (`sought`: the tables file looked for), and where the attachments it links are."""
+    attachments = passages.filter(pl.col("kind") == "attachment")["item"].to_list()
+    where = (
+        f"; it links {len(attachments)} attachment(s), where its tables are: "
+        + ", ".join(attachments[:5])
+        if attachments
+        else ""
+    )
+    return (
+        "narrative only: its tables are not in this file"
+        + (f" nor in a tables file of {sought} in this build" if sought else "")
+        + "; its narrative's figures, profile and outline are loaded"
+        + where
+    )
 
 
 def _not_read(result: DocumentResult, document) -> None:

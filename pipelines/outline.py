@@ -14,6 +14,7 @@ import re
 import polars as pl
 
 from pipelines.classification import former_names, normalise_name
+from pipelines.disclosure import ATTACHMENT
 from pipelines.divisions import place_of
 from pipelines.document import Document, Paragraph, Table
 from pipelines.narrative import HEADING_LENGTH, part_paragraphs
@@ -28,7 +29,8 @@ from pipelines.vocabulary import (
 PASSAGE_SCHEMA = {
     "document_id": pl.String,
     "passage_no": pl.Int32,
-    # contents | section | subject | self_name | period | former_name | department_name
+    # contents | section | subject | self_name | period | former_name | department_name |
+    # attachment
     "kind": pl.String,
     # the section or subject, 部门/单位, the period's years, the code, place | spelling
     "item": pl.String,
@@ -217,6 +219,29 @@ def _department_names(paragraphs: list[Paragraph], department: str, year: int) -
     return found
 
 
+def _attachments(document: Document) -> list[dict]:
+    """The files the document links or names as its attachments (附件：…公开表.xlsx): where a
+    web page's tables are, when it prints only the narrative."""
+    found = []
+    for link in document.links:
+        found.append(
+            {
+                "kind": "attachment",
+                "item": link.rsplit("/", 1)[-1],
+                "text": link[:QUOTE_LENGTH],
+                "source_line": None,
+                "source_page": None,
+            }
+        )
+    named = {passage["item"] for passage in found}
+    for paragraph in document.paragraphs:
+        for name in ATTACHMENT.findall(paragraph.text):
+            if name not in named:
+                named.add(name)
+                found.append(_passage("attachment", name, paragraph.text, paragraph))
+    return found
+
+
 def outline_passages(
     document: Document, department: str | None = None, year: int | None = None
 ) -> list[dict]:
@@ -233,6 +258,7 @@ def outline_passages(
         *_periods(body),
         *_former_names(body),
         *(_department_names(body, department, year) if department and year else []),
+        *_attachments(document),
     ]
     return [{"passage_no": number, **p} for number, p in enumerate(passages, start=1)]
 

@@ -27,7 +27,7 @@ CAPTION_LINE = re.compile(
 )
 DEPARTMENT = re.compile(
     r"(?:编制|填报|预算主管)?(?:部门|单位)(?:名称)?[：:]\s*(?!万元|元|千元|亿元)(\S.*?)"
-    r"(?:\s{2,}|\s*单位[：:]|$)"
+    r"(?:\s{2,}|\s*(?:金额)?单位[：:]|$)"
 )
 UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
 # the 栏次 mark of a column printed in its header cell (湖州 2026: 单位名称** | 金额**)

@@ -158,11 +158,16 @@ def test_reasons_say_what_was_wrong(bad_run) -> None:
     assert reasons["kezhou-b.txt"] == "same content as kezhou-a.txt"
     assert reasons["changji-v1.txt"] == (
         "superseded by changji-v2.txt, a newer version of the same disclosure "
-        "(dated 2020-02-01; this one 2020-01-22)"
+        "(dated 2020-02-01; this one 2020-01-22); both print department "
+        "昌吉回族自治州人民政府办公室 (as «昌吉回族自治州人民政府办公室», read from its label), "
+        "2020 budget, scope department, "
+        "and the tables of budget_2020"
     )
     assert reasons["kezhou-a.txt"] == (
         "superseded by yuan-table.txt, another version of the same disclosure of the same date "
-        "(2020-01-19): of versions equally dated the last by file name is kept"
+        "(2020-01-19): of versions equally dated the last by file name is kept; both print "
+        "department 克州政府办公室 (as «克州政府办公室», read from its label), 2020 budget, scope "
+        "department, and the tables of budget_2020"
     )
 
 

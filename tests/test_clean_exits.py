@@ -124,3 +124,69 @@ def test_a_broken_link_is_named_and_nothing_is_built(tmp_path) -> None:
     (raw / "gone.pdf").symlink_to(tmp_path / "no-such-file.pdf")
     with pytest.raises(RawFolderUnreadable, match="gone.pdf"):
         inventory_raw_files(raw)
+
+
+CRASHING_READER = """
+import os
+
+import pipelines.extract as extract
+
+_read = extract.read_document
+
+
+def read_document(data, source):
+    if source == "crashes.txt":  # as PDFium would on a page it cannot parse: no exception
+        os._exit(139)
+    return _read(data, source)
+
+
+extract.read_document = read_document
+"""
+
+
+def test_a_file_whose_reading_process_dies_is_quarantined_and_the_others_read(tmp_path) -> None:
+    """A crash in compiled code kills the process reading the file, and the process pool with
+    it (BrokenProcessPool ended the build): the files it had not finished are read again, one
+    process at a time, and only the one whose process dies again is quarantined."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for number in range(4):
+        text = KEZHOU.read_text(encoding="utf-8").replace("克州政府办公室", f"克州第{number}局")
+        (raw / f"kezhou-{number}.txt").write_text(text, encoding="utf-8")
+    shutil.copy(CHANGJI, raw / "crashes.txt")
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(CRASHING_READER, encoding="utf-8")
+    warehouse = tmp_path / "gongkai.duckdb"
+    environment = {**os.environ, "PYTHONPATH": f"{hooks}{os.pathsep}{ROOT}"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "build",
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            str(warehouse),
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        statuses = dict(connection.execute("SELECT path, status FROM v_documents").fetchall())
+        (reason,) = connection.execute(
+            "SELECT reason FROM v_documents WHERE path = 'crashes.txt'"
+        ).fetchone()
+    assert statuses == {
+        "crashes.txt": "quarantined",
+        **{f"kezhou-{number}.txt": "loaded" for number in range(4)},
+    }
+    assert reason.startswith("read: the process reading it died")

@@ -66,3 +66,19 @@ def test_a_budget_narrative_with_figures_is_a_disclosure() -> None:
         "基本支出12,323.48万元，项目支出5,533.00万元，单位预留机动经费140.20万元。",
     )
     assert not_a_disclosure(narrative) is None
+
+
+def test_a_performance_evaluation_report_printing_a_budget_table_is_not_a_disclosure() -> None:
+    """A 绩效评价报告 quotes the department's 部门支出总体情况表: its table was read as a budget's
+    and the report loaded as a budget."""
+    from pipelines.extract import extract_document
+
+    from .conftest import KEZHOU
+
+    lines = KEZHOU.read_text(encoding="utf-8").splitlines(keepends=True)
+    title = "克州政府办公室2019年度部门整体支出绩效评价报告\n\n一、基本情况\n"
+    report = title + "".join(lines[522:736])
+    result = extract_document(report.encode("utf-8"), "report.txt")
+    assert result.status == "not_disclosure"
+    assert "«克州政府办公室2019年度部门整体支出绩效评价报告»" in result.reason
+    assert extract_document("".join(lines[522:736]).encode("utf-8"), "t.txt").status == "loaded"

@@ -184,3 +184,108 @@ def test_a_document_over_the_time_limit_is_quarantined_as_too_slow(
         == f"{stage}: too slow: over the limit of 5 s per document (GONGKAI_DOCUMENT_SECONDS)"
     )
     assert document_rows(warehouse, TARGET_ID) == document_rows(clean, TARGET_ID)
+
+
+SHARED_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+STAGES = ("read", "recognise", "narrative", "facts", "check", "load")
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus is not here")
+def test_the_shared_corpus_with_a_fault_at_every_stage_builds_and_quarantines_those_alone(
+    tmp_path, monkeypatch
+) -> None:
+    """Every file of ../shared/corpus and six synthetic disclosures, one fault at each stage
+    in one of them: the build completes, each faulty one is quarantined naming its stage, and
+    every other document's rows are those of the build without faults."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SHARED_CORPUS, raw)
+    generate(len(STAGES), raw / "synthetic", error_rate=0.0, seed=5)
+    clean = tmp_path / "clean" / "gongkai.duckdb"
+    build(raw, clean, workers=1)
+    files = sorted((raw / "synthetic").glob("*.txt"))
+    faulty = {
+        stage: (
+            f"synthetic/{path.name}",
+            extract_module.document_id_of(
+                __import__("hashlib").sha256(path.read_bytes()).hexdigest()
+            ),
+        )
+        for stage, path in zip(STAGES, files, strict=True)
+    }
+    names = {name for name, _ in faulty.values()}
+    ids = {document_id: stage for stage, (_, document_id) in faulty.items()}
+
+    def at(stage: str):
+        return faulty[stage]
+
+    original_read = extract_module.read_document
+    monkeypatch.setattr(
+        extract_module,
+        "read_document",
+        failing_for_target(original_read, lambda data, source: source == at("read")[0]),
+    )
+    original_choose = extract_module._choose_template
+    monkeypatch.setattr(
+        extract_module,
+        "_choose_template",
+        failing_for_target(original_choose, lambda document: document.source == at("recognise")[0]),
+    )
+    original_claims = extract_module.extract_claims
+    monkeypatch.setattr(
+        extract_module,
+        "extract_claims",
+        failing_for_target(
+            original_claims, lambda document, _: document.source == at("narrative")[0]
+        ),
+    )
+    original_facts = extract_module.table_facts
+    monkeypatch.setattr(
+        extract_module,
+        "table_facts",
+        failing_for_target(
+            original_facts, lambda table, document_id, *_: document_id == at("facts")[1]
+        ),
+    )
+    original_sums = quality_module.within_table_comparisons
+    monkeypatch.setattr(
+        quality_module,
+        "within_table_comparisons",
+        failing_for_target(original_sums, lambda facts: at("check")[1] in facts["document_id"]),
+    )
+    original_profile = extract_module.profile_frame
+
+    def twice(document, document_id):
+        frame = original_profile(document, document_id)
+        return pl.concat([frame, frame]) if document_id == at("load")[1] else frame
+
+    monkeypatch.setattr(extract_module, "profile_frame", twice)
+    warehouse = tmp_path / "faults" / "gongkai.duckdb"
+    build(raw, warehouse, workers=1)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        found = dict(
+            connection.execute(
+                "SELECT path, reason FROM v_documents WHERE status = 'quarantined'"
+            ).fetchall()
+        )
+    for stage, (name, _) in faulty.items():
+        assert found[name].startswith(f"{stage}: "), (stage, found[name])
+    faultless = set(found) - names
+    with duckdb.connect(str(clean), read_only=True) as connection:
+        before = {
+            path
+            for (path,) in connection.execute(
+                "SELECT path FROM v_documents WHERE status = 'quarantined'"
+            ).fetchall()
+        }
+    assert faultless == before
+    assert without(warehouse, ids) == without(clean, ids)
+
+
+def without(warehouse: Path, document_ids: dict) -> dict[str, list[tuple]]:
+    """Every table's rows but those of some documents."""
+    rows = document_rows(warehouse, "")
+    return {
+        table: [row for row in found if not set(map(str, row)) & set(document_ids)]
+        for table, found in rows.items()
+    }

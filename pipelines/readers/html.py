@@ -7,6 +7,7 @@ styles are skipped; every other text outside tables becomes a paragraph, one per
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from pipelines.document import Block, Cell, Document, Paragraph, Position, Row, Table
@@ -32,6 +33,8 @@ BLOCK_TAGS = {
     "caption",
 }
 SKIPPED = {"script", "style", "head"}
+# a link to a file a disclosure's page attaches (its tables as a workbook, a PDF)
+ATTACHMENT_LINK = re.compile(r"\.(?:pdf|xlsx?|docx?|wps|zip|rar|et)(?:[?#].*)?$", re.IGNORECASE)
 
 
 class _Parser(HTMLParser):
@@ -42,6 +45,7 @@ class _Parser(HTMLParser):
         self.text_line = 0
         self.skipping = 0
         self.tables: list[dict] = []  # open tables (nested ones are read as their own)
+        self.links: list[str] = []  # addresses of the files the page links
 
     # -- paragraphs --
     def _flush_text(self) -> None:
@@ -53,6 +57,8 @@ class _Parser(HTMLParser):
     # -- tags --
     def handle_starttag(self, tag: str, attrs) -> None:
         attributes = dict(attrs)
+        if tag == "a" and ATTACHMENT_LINK.search(href := attributes.get("href") or ""):
+            self.links.append(href.strip())
         if tag in SKIPPED:
             self.skipping += 1
         elif tag == "table":
@@ -156,4 +162,10 @@ def read_html(data: bytes, source: str) -> Document:
     parser.feed(text)
     parser.close()
     parser._flush_text()
-    return Document(source=source, format="html", blocks=tuple(parser.blocks), encoding=encoding)
+    return Document(
+        source=source,
+        format="html",
+        blocks=tuple(parser.blocks),
+        encoding=encoding,
+        links=tuple(dict.fromkeys(parser.links)),
+    )

@@ -135,7 +135,8 @@ WHERE status = 'loaded' AND fiscal_year IS NOT NULL
 
 INSERT INTO dim_document
 SELECT document_id, sha256, format, template, kind, scope, fiscal_year,
-       department_id, printed_department, region, unit, published_date, NULL, NULL, NULL
+       department_id, printed_department, region, unit, published_date, part,
+       department_from, fiscal_year_from, kind_from, scope_from, NULL, NULL, NULL
 FROM read_parquet($documents)
 WHERE status = 'loaded' AND document_id IN (SELECT document_id FROM new_documents);
 

@@ -34,6 +34,15 @@ CREATE TABLE dim_document (
     region_id      VARCHAR REFERENCES dim_region (region_id),
     unit           VARCHAR,               -- the unit most of its tables are published in
     published_date DATE,
+    part           VARCHAR,               -- complete (its tables read) | narrative_only (no tables:
+                                          -- a page whose tables are in attachments it links)
+    -- where each part of its identity was read: cover, title, label (部门名称：…), caption
+    -- (编制部门：…), heading (第一部分 …概况), publisher, narrative, text, tables, name (a
+    -- （汇总）/（本级） mark), text_part (its joined text part's), file_name (the last resort)
+    department_from  VARCHAR,
+    fiscal_year_from VARCHAR,
+    kind_from        VARCHAR,
+    scope_from       VARCHAR,
     authorized_posts INTEGER,             -- 编制数, from 第一部分 (for per-person questions)
     actual_headcount INTEGER,             -- 实有人数
     serving_staff    INTEGER              -- 在职
@@ -334,6 +343,11 @@ SELECT
     dep.admin_level,
     d.unit,
     d.published_date AS date,
+    d.part,
+    d.department_from,
+    d.fiscal_year_from,
+    d.kind_from,
+    d.scope_from,
     r.status,
     r.reason,
     CASE WHEN r.status = 'loaded' THEN coalesce(c.fact_count, 0) ELSE 0 END AS fact_count,
