@@ -166,7 +166,9 @@ def _parse(args: argparse.Namespace) -> int:
             "economic_code",
             "project_name",
             "measure",
+            "period",
             "amount",
+            "published_unit",
             "source_page",
             "source_line",
         ]

@@ -598,6 +598,7 @@ def _read_tables(result: DocumentResult, recognised: list, metadata: DocumentMet
     """The facts, codes, inventory, forms and text cells of a document's recognised tables."""
     unit = metadata.unit or "万元"
     basis = {"budget": "budget", "final_accounts": "actual"}.get(metadata.kind or "")
+    year = metadata.fiscal_year
     recognised, joins = joined_continuations(recognised, unit, basis)
     recognised, realigned = realigned_rows(recognised, unit, basis)
     result.warnings.extend(joins + realigned)
@@ -606,7 +607,7 @@ def _read_tables(result: DocumentResult, recognised: list, metadata: DocumentMet
         matches = [table for table in recognised if table.spec == spec]
         for table in matches:
             read.append(table)
-            built = table_facts(table, result.document_id, unit, basis)
+            built = table_facts(table, result.document_id, unit, basis, year)
             facts.extend(built.facts)
             codes.extend(built.codes)
             result.warnings.extend(built.warnings)
@@ -629,7 +630,7 @@ def _read_tables(result: DocumentResult, recognised: list, metadata: DocumentMet
             continue
         unknown.remove(table)
         read.append(national)
-        built = table_facts(national, result.document_id, unit, basis)
+        built = table_facts(national, result.document_id, unit, basis, year)
         facts.extend(built.facts)
         codes.extend(built.codes)
         result.warnings.extend(built.warnings)
@@ -639,7 +640,7 @@ def _read_tables(result: DocumentResult, recognised: list, metadata: DocumentMet
     for number, table in enumerate(unknown, start=1):
         spec = _unrecognised_spec(number, table)
         read.append(replace(table, spec=spec))
-        built = table_facts(replace(table, spec=spec), result.document_id, unit, basis)
+        built = table_facts(replace(table, spec=spec), result.document_id, unit, basis, year)
         facts.extend(built.facts)
         result.warnings.extend(built.warnings)
         inventory.append(_inventory_row(result.document_id, spec, table, len(built.facts)))

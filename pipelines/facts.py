@@ -28,9 +28,21 @@ from pipelines.description import (
     normalise_label,
 )
 from pipelines.document import Cell, Position, Row
-from pipelines.numbers import is_amount, parse_amount, to_wan_yuan
+from pipelines.numbers import (
+    is_amount,
+    is_percentage,
+    parse_amount,
+    parse_percentage,
+    to_wan_yuan,
+)
 from pipelines.recognise import CODE_PART, Column, RecognisedTable
-from pipelines.vocabulary import header_measure, measure_parts, numbering_level, row_measure
+from pipelines.vocabulary import (
+    header_measure,
+    measure_parts,
+    numbering_level,
+    period_pattern,
+    row_measure,
+)
 
 # a code printed in its name's cell: 201 一般公共服务支出, [201]一般公共服务支出 (珠海 2026)
 CODED_LABEL = re.compile(r"^[\[【［]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】］]?\s*(.*)$")
@@ -49,6 +61,8 @@ FACT_SCHEMA = {
     "project_name": pl.String,
     "measure": pl.String,
     "basis": pl.String,
+    "period": pl.String,
+    "period_year": pl.Int16,
     "column_label": pl.String,
     "amount": pl.Decimal(24, 6),
     "published_unit": pl.String,
@@ -120,6 +134,65 @@ def column_basis(path: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     if len(path) > 1 and basis:
         return path[:-1], basis
     return path, basis
+
+
+def path_basis(path: tuple[str, ...]) -> str | None:
+    """The basis the lowest header level naming one says: 2025年执行数 over 合计 | 因公出国…
+    is what was spent, whatever the document's kind."""
+    return next((found for level in reversed(path) if (found := basis_word(level))), None)
+
+
+CURRENT, PRIOR, LATER, CHANGE = "current", "prior", "later", "change"
+LAST_YEAR = -1  # a column headed 上年… : the year before the current one, whatever it is
+
+
+def _printed_year(path: tuple[str, ...]) -> int | None:
+    """The year a column's header names for its figures (2025年预算数 → 2025, 上年执行数 →
+    LAST_YEAR), if any."""
+    for level in path:
+        if found := period_pattern("year").search(level):
+            return int(found.group(1))
+        if period_pattern("prior").search(level):
+            return LAST_YEAR
+    return None
+
+
+def column_periods(
+    columns: tuple[Column, ...] | list[Column], fiscal_year: int | None
+) -> dict[int, tuple[str, int | None]]:
+    """Each column's period and the year its figures are of. The document's year is current;
+    where the document's year is unknown, or no column is of it (every column 2024年 in a
+    2025 document), the latest year printed is. A column without a year is current; one
+    naming a change (增减额, 增减率) is the change between the years."""
+    printed = {column.index: _printed_year(column.path) for column in columns}
+    changes = {
+        column.index
+        for column in columns
+        if any(period_pattern("change").search(level) for level in column.path)
+    }
+    years = {year for index, year in printed.items() if year and year > 0 and index not in changes}
+    current = fiscal_year
+    if years and fiscal_year not in years:
+        undated = any(printed[c.index] is None and c.index not in changes for c in columns)
+        if fiscal_year is None or not undated:
+            current = max(years)
+    found: dict[int, tuple[str, int | None]] = {}
+    for column in columns:
+        year = printed[column.index]
+        if column.index in changes:
+            found[column.index] = (CHANGE, current)
+        elif year == LAST_YEAR:
+            found[column.index] = (PRIOR, current - 1 if current else None)
+        elif year is None or year == current or current is None:
+            found[column.index] = (CURRENT, current)
+        else:
+            found[column.index] = (PRIOR if year < current else LATER, year)
+    return found
+
+
+def is_percentage_column(column: Column) -> bool:
+    """Whether a change column prints percentages (增减率, 增减%), not amounts."""
+    return any(period_pattern("percentage").search(level) for level in column.path)
 
 
 def _column_spec(column: Column, specs: tuple[ColumnSpec, ...]) -> ColumnSpec | None:
@@ -285,12 +358,19 @@ class _FactBuilder:
     """Collects the facts and printed codes of one table, converting amounts to 万元."""
 
     def __init__(
-        self, table: RecognisedTable, document_id: str, unit: str, basis: str | None
+        self,
+        table: RecognisedTable,
+        document_id: str,
+        unit: str,
+        basis: str | None,
+        fiscal_year: int | None = None,
     ) -> None:
         self.table = table
         self.document_id = document_id
         self.unit = unit
         self.basis = basis
+        self.fiscal_year = fiscal_year
+        self.periods = column_periods(table.columns, fiscal_year)
         self.result = TableFacts()
 
     def warn(
@@ -339,9 +419,12 @@ class _FactBuilder:
         project_name: str | None = None,
         is_total: bool = False,
     ) -> bool:
-        """Add the cell's fact; True when the cell held a number."""
+        """Add the cell's fact; True when the cell held a number. A change column's
+        percentages (增减率 -10.97%) are kept as printed, in %."""
+        period, period_year = self.periods.get(column.index, (CURRENT, self.fiscal_year))
+        percentage = period == CHANGE and (is_percentage(cell.text) or is_percentage_column(column))
         try:
-            value = parse_amount(cell.text)
+            value = parse_percentage(cell.text) if percentage else parse_amount(cell.text)
         except ValueError:
             self.warn(
                 "unparsed_cell",
@@ -367,10 +450,12 @@ class _FactBuilder:
                 "economic_code": economic_code,
                 "project_name": project_name or None,
                 "measure": measure,
-                "basis": column_basis(column.path)[1] or self.basis,
+                "basis": path_basis(column.path) or self.basis,
+                "period": period,
+                "period_year": period_year,
                 "column_label": "/".join(column.path),
-                "amount": to_wan_yuan(value, self.unit),
-                "published_unit": self.unit,
+                "amount": value if percentage else to_wan_yuan(value, self.unit),
+                "published_unit": "%" if percentage else self.unit,
                 "raw_text": cell.text,
                 "is_total": is_total,
                 "source_row": row_index + 1,
@@ -386,7 +471,7 @@ def holds_text(table: RecognisedTable, column: Column) -> bool:
     """Whether a column of a table no description knows carries labels rather than amounts."""
     texts = [row.texts[column.index] for row in table.data_rows if column.index < len(row.cells)]
     filled = [text for text in texts if text]
-    return bool(filled) and not any(is_amount(text) for text in filled)
+    return bool(filled) and not any(is_amount(text) or is_percentage(text) for text in filled)
 
 
 def _repeats_header(texts: list[str], columns: tuple[Column, ...]) -> bool:
@@ -924,14 +1009,19 @@ def _two_sided_facts(builder: _FactBuilder) -> None:
 
 
 def table_facts(
-    table: RecognisedTable, document_id: str, default_unit: str, basis: str | None = None
+    table: RecognisedTable,
+    document_id: str,
+    default_unit: str,
+    basis: str | None = None,
+    fiscal_year: int | None = None,
 ) -> TableFacts:
     """All facts and printed codes of one recognised table, with warnings for unread cells.
-    `basis` (budget or actual) is what a figure is where its column does not say."""
+    `basis` (budget or actual) is what a figure is where its column does not say;
+    `fiscal_year`, the document's, is the current period of a table printing several."""
     numbering = [c for c in table.columns if not c.is_code_part and numbers_rows(table, c)]
     if numbering:  # 行次 is neither a label nor an amount
         table = replace(table, columns=tuple(c for c in table.columns if c not in numbering))
-    builder = _FactBuilder(table, document_id, table.unit or default_unit, basis)
+    builder = _FactBuilder(table, document_id, table.unit or default_unit, basis, fiscal_year)
     if table.spec.layout == "two_sided":
         _two_sided_facts(builder)
     else:

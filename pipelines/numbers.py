@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 BLANK_MARKS = {"", "-", "—", "–", "／", "/", "无", "——", "--"}
 NUMBER = re.compile(r"^\(?-?\d+(\.\d+)?\)?$")
+PERCENTAGE = re.compile(r"^-?\d+(\.\d+)?%$")
 UNIT_TO_WAN = {
     "万元": Decimal(1),
     "元": Decimal("0.0001"),
@@ -43,6 +44,18 @@ def parse_amount(text: str) -> Decimal | None:
     except InvalidOperation as error:
         raise ValueError(f"not a number: {text!r}") from error
     return -value if negative else value
+
+
+def is_percentage(text: str) -> bool:
+    """True when the cell holds a percentage (增减率 -10.97%): a number, but not an amount."""
+    return bool(PERCENTAGE.match(_normalise(text)))
+
+
+def parse_percentage(text: str) -> Decimal | None:
+    """The percentage a cell prints (-10.97% → -10.97), or its amount where it prints the
+    number without the sign (a column headed 增减%); None for a blank cell or blank mark."""
+    cleaned = _normalise(text)
+    return Decimal(cleaned[:-1]) if PERCENTAGE.match(cleaned) else parse_amount(text)
 
 
 def to_wan_yuan(value: Decimal, unit: str) -> Decimal:

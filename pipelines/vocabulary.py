@@ -100,6 +100,11 @@ def bases() -> dict[str, str]:
     return dict(_vocabulary()["bases"])
 
 
+def period_pattern(name: str) -> re.Pattern:
+    """A pattern of the `[periods]` words: year, prior, change or percentage."""
+    return _compiled(_vocabulary()["periods"][name])
+
+
 def closing_rows() -> tuple[str, ...]:
     """The rows the vocabulary names (subtotal, income_total, prior_year_balance …)."""
     return tuple(_vocabulary()["rows"])

@@ -142,3 +142,50 @@ def test_rows_have_roles_for_the_sum_checks(extracted) -> None:
         "单位上年结余（不包括国库集中支付额度结余）": "item",
         "收入总计": "total",
     }
+
+
+def _periods(fiscal_year: int | None, *headers: str) -> list[tuple[str, int | None]]:
+    from pipelines.facts import column_periods
+    from pipelines.recognise import Column
+
+    columns = [Column(index, tuple(header.split("/"))) for index, header in enumerate(headers)]
+    found = column_periods(columns, fiscal_year)
+    return [found[column.index] for column in columns]
+
+
+def test_a_column_of_another_year_is_that_years_figures() -> None:
+    """2025年预算数 beside 2026年预算数 in a 2026 budget: last year's plan, and the change."""
+    assert _periods(2026, "项目", "2025年预算数/合计", "2026年预算数/合计", "增减额") == [
+        ("current", 2026),
+        ("prior", 2025),
+        ("current", 2026),
+        ("change", 2026),
+    ]
+
+
+def test_last_year_unnumbered_is_the_year_before_the_documents() -> None:
+    """上年执行数 | 本年预算数 | 增减%: the executed figures of the year before."""
+    assert _periods(2026, "上年执行数", "本年预算数", "增减%") == [
+        ("prior", 2025),
+        ("current", 2026),
+        ("change", 2026),
+    ]
+
+
+def test_money_carried_over_from_last_year_is_this_years() -> None:
+    """上年结转 and 2025年结转结余 are this year's income, not last year's figures."""
+    assert _periods(2026, "本年收入", "上年结转", "2025年结转结余") == [("current", 2026)] * 3
+
+
+def test_without_the_documents_year_the_latest_printed_year_is_current() -> None:
+    """岳阳县 2017 三公: 2016-执行数 | 2017-预算数, the document's year not read."""
+    assert _periods(None, "2016-执行数", "2017-预算数") == [("prior", 2016), ("current", 2017)]
+
+
+def test_a_table_of_one_year_only_is_current_whatever_year_it_prints() -> None:
+    """Every column 2024年"三公"经费预算数 in a document read as 2025: the table's own figures,
+    not a year it compares with."""
+    assert (
+        _periods(2025, '2024年"三公"经费预算数/合计', "2024年机关运行经费预算数")
+        == [("current", 2024)] * 2
+    )

@@ -5,6 +5,7 @@ the layout itself adds (a 类 row, a second code) — and no finding of the docu
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -16,7 +17,7 @@ from pipelines.readers.text_export import read_text_export, write_text_export
 from pipelines.synth import BASE
 from pipelines.synth import variants as v
 
-from .conftest import FACT_IDENTITY
+from .conftest import FACT_IDENTITY, query, warehouse_of
 
 
 def _read(render=None, table_no: int = 3) -> DocumentResult:
@@ -26,8 +27,8 @@ def _read(render=None, table_no: int = 3) -> DocumentResult:
     return extract_document(write_text_export(document).encode("utf-8"), "variant.txt")
 
 
-def _facts(result: DocumentResult, table_no: int | None = None) -> Counter:
-    facts = result.facts
+def _facts(result: DocumentResult, table_no: int | None = None, period: str = "current") -> Counter:
+    facts = result.facts.filter(pl.col("period") == period)
     if table_no is not None:
         facts = facts.filter(pl.col("table_no") == table_no)
     return Counter(facts.select(*FACT_IDENTITY, "amount").iter_rows())
@@ -91,3 +92,41 @@ def test_a_second_classification_beside_the_first_gives_the_same_facts(base) -> 
     kinds = set(variant.codes.filter(pl.col("table_no") == 6)["code_kind"])
     assert kinds == {"economic", "gov_economic"}
     assert _blamed(variant) == _blamed(base)
+
+
+def test_last_years_columns_and_the_change_are_facts_of_their_own(base) -> None:
+    """2019年预算数 | 2020年预算数 | 增减额 | 增减率 over 表八: this year's 三公 as the template's,
+    last year's (51.22, as the narrative's 比上年减少5.62 gives it) and the change kept apart
+    — never added into this year's totals — and the rate in %, not in 万元."""
+    variant = _read(v.prior_year_columns, 8)
+    assert _facts(variant, 8) == _facts(base, 8)
+    three_public = variant.facts.filter(pl.col("table_no") == 8, pl.col("measure") == "total")
+    by_period = {
+        (period, year, unit): float(amount)
+        for period, year, unit, amount in three_public.select(
+            "period", "period_year", "published_unit", "amount"
+        ).iter_rows()
+    }
+    assert by_period == {
+        ("current", 2020, "万元"): 45.6,
+        ("prior", 2019, "万元"): 51.22,
+        ("change", 2020, "万元"): -5.62,
+        ("change", 2020, "%"): -10.97,
+    }
+    assert _blamed(variant) == _blamed(base)
+
+
+def test_last_years_columns_stay_out_of_this_years_marts(tmp_path_factory) -> None:
+    """In the warehouse, this year's 三公 is 45.6 — not 45.6 + 51.22 — and last year's column
+    printed beside it is the change's base (fact_other_period), before the narrative's."""
+    document = v.with_table(read_text_export(BASE.read_bytes(), BASE.name), 8, v.prior_year_columns)
+    path = tmp_path_factory.mktemp("variant") / BASE.name
+    path.write_text(write_text_export(document), encoding="utf-8")
+    warehouse = warehouse_of([path], tmp_path_factory)
+    assert query(warehouse, "SELECT total FROM v_three_public") == [(Decimal("45.6"),)]
+    assert query(
+        warehouse, "SELECT prior_year_total, change, prior_year_source FROM v_three_public_change"
+    ) == [(Decimal("51.22"), Decimal("-5.62"), "printed beside it")]
+    assert query(
+        warehouse, "SELECT period, count(*) FROM fact_other_period GROUP BY 1 ORDER BY 1"
+    ) == [("change", 7), ("prior", 6)]

@@ -115,6 +115,9 @@ def _frames(warehouse: Path) -> dict[str, pl.DataFrame]:
                 FROM fact_budget_line f
                 JOIN raw_file r ON r.document_id = f.document_id AND r.status = 'loaded'
                 LEFT JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no""",
+        "other_period": """SELECT r.source_file, f.source_page, f.raw_text
+                FROM fact_other_period f
+                JOIN raw_file r ON r.document_id = f.document_id AND r.status = 'loaded'""",
         "form_amounts": """SELECT r.source_file, p.source_page, CAST(amount AS VARCHAR) AS raw_text
                 FROM performance_project p
                 JOIN raw_file r ON r.document_id = p.document_id AND r.status = 'loaded',
@@ -165,9 +168,14 @@ def measure(
     ).sort("source_file")
     coverage = [pl.DataFrame(schema=metrics.COVERAGE_SCHEMA)]
     facts = frames["facts"]
-    # a performance form's funds are read into performance_project rather than as facts
+    # another year's figures are read into fact_other_period, a performance form's funds into
+    # performance_project, rather than as facts of the document's year
     read = pl.concat(
-        [facts.select("source_file", "source_page", "raw_text"), frames["form_amounts"]]
+        [
+            facts.select("source_file", "source_page", "raw_text"),
+            frames["other_period"],
+            frames["form_amounts"],
+        ]
     )
     for source_file, status in frames["files"].select("source_file", "status").iter_rows():
         if status not in READ_STATUSES:

@@ -11,11 +11,12 @@ expected and observed values and the place in the source a reviewer would open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
 from pipelines.description.load import check_registry
+from pipelines.facts import CURRENT
 from pipelines.outline import PASSAGE_SCHEMA
 from pipelines.quality.codes import code_comparisons
 from pipelines.quality.cross import cross_table_comparisons
@@ -29,6 +30,8 @@ from pipelines.quality.frame import CHECK_SCHEMA
 from pipelines.quality.narrative import narrative_comparisons
 from pipelines.quality.sums import balance_comparisons, within_table_comparisons
 from pipelines.staging import Staging
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 if TYPE_CHECKING:  # extraction runs the repairs, which read the checks' sums
     from pipelines.extract import DocumentResult
@@ -90,7 +93,7 @@ class QualityInput:
             },
         )
         return cls(
-            result.facts,
+            current_facts(result.facts),
             result.tables,
             result.codes,
             result.warnings_frame,
@@ -115,10 +118,17 @@ class QualityInput:
         )
 
 
+def current_facts(facts: FrameT) -> FrameT:
+    """The facts of the document's own year, the ones its rules bind: another year's column
+    printed beside them (2025年预算数 in a 2026 budget), and the change between the two, are
+    the document's figures too, but no sum, balance or cross-table rule adds them in."""
+    return facts.filter(pl.col("period") == CURRENT)
+
+
 def staged_scans(staging: Staging) -> dict[str, pl.LazyFrame]:
     """Each frame the checks read, as a scan of its staged file (loaded documents only)."""
     return {
-        "facts": pl.scan_parquet(staging.facts),
+        "facts": current_facts(pl.scan_parquet(staging.facts)),
         "tables": pl.scan_parquet(staging.tables),
         "codes": pl.scan_parquet(staging.codes),
         "warnings": pl.scan_parquet(staging.warnings),

@@ -90,19 +90,32 @@ def text_in_amount_cell(table: RecognisedTable) -> Rows:
     ]
 
 
+# last year's 三公 of the 昌吉 sample, as its narrative states the change (比上年减少5.62万元:
+# 公务用车运行费 −5.52, 公务接待费 −0.1): 合计, 因公出国, 小计, 购置, 运行, 接待
+PRIOR_THREE_PUBLIC = ("51.22", "0", "47.52", "0", "47.52", "3.7")
+
+
 def prior_year_columns(table: RecognisedTable) -> Rows:
-    """表八 printing last year's 三公 (nine tenths of this year's) beside this year's, under a
-    header naming each column's year."""
-    year, header = ["2020年预算数"] * 6 + ["2019年预算数"] * 6, table.table.rows[0]
-    groups = ["合计", "因公出国（境）费", *["公务用车购置及运行费"] * 3, "公务接待费"] * 2
-    parts = ["", "", "小计", "公务用车购置费", "公务用车运行费", ""] * 2
-    rows = [(year, header), (groups, header), (parts, header)]
+    """表八 printing last year's 三公 before this year's, then the change in 万元 and in %,
+    under a header naming each column's year (2019年预算数 | 2020年预算数 | 增减额 | 增减率)."""
+    header = table.table.rows[0]
+    items = ["合计", "因公出国（境）费", *["公务用车购置及运行费"] * 3, "公务接待费"]
+    parts = ["", "", "小计", "公务用车购置费", "公务用车运行费", ""]
+    rows = [
+        (["2019年预算数"] * 6 + ["2020年预算数"] * 6 + ["增减额"] * 6 + ["增减率"], header),
+        (items * 3 + ["合计"], header),
+        (parts * 3 + [""], header),
+    ]
     for row in table.data_rows:
-        last = [
-            format((parse_amount(t) * Decimal("0.9")).normalize(), "f") if is_amount(t) else t
-            for t in row.texts
+        if not any(is_amount(text) for text in row.texts):
+            continue
+        change = [
+            format((parse_amount(now) - Decimal(then)).normalize(), "f")
+            for now, then in zip(row.texts, PRIOR_THREE_PUBLIC, strict=True)
         ]
-        rows.append(([*row.texts, *last], row))
+        rate = Decimal(change[0]) / Decimal(PRIOR_THREE_PUBLIC[0]) * 100
+        texts = [*PRIOR_THREE_PUBLIC, *row.texts, *change, f"{rate:.2f}%"]
+        rows.append((texts, row))
     return rows
 
 

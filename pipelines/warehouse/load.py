@@ -95,6 +95,7 @@ def _reference_rows(connection: duckdb.DuckDBPyConnection) -> None:
 # keeps these rows, one that drops or replaces it deletes them in this order.
 DOCUMENT_TABLES = (
     "fact_budget_line",
+    "fact_other_period",
     "dq_result",
     "profile_fact",
     "narrative_claim",
@@ -187,7 +188,17 @@ SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_l
        raw_text,
        is_total, source_row, source_column, source_line, source_page
 FROM read_parquet($facts)
-WHERE document_id IN (SELECT document_id FROM new_documents)
+WHERE document_id IN (SELECT document_id FROM new_documents) AND period = 'current'
+ORDER BY document_id, table_no, source_row, source_column;
+
+INSERT INTO fact_other_period
+SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
+                     source_row, source_column))[:16],
+       document_id, template, table_no, table_name, section, row_label, row_role, function_code,
+       economic_code, project_name, measure, basis, period, period_year, column_label, amount,
+       published_unit, raw_text, is_total, source_row, source_column, source_line, source_page
+FROM read_parquet($facts)
+WHERE document_id IN (SELECT document_id FROM new_documents) AND period <> 'current'
 ORDER BY document_id, table_no, source_row, source_column;
 
 DELETE FROM dim_function_class;
@@ -425,7 +436,8 @@ def _load(
                 connection.execute(statement, used)
             counts = connection.execute(
                 """SELECT count(*) FILTER (WHERE status = 'loaded'),
-                          (SELECT count(*) FROM fact_budget_line),
+                          (SELECT count(*) FROM fact_budget_line)
+                          + (SELECT count(*) FROM fact_other_period),
                           count(*) FILTER (WHERE status = 'quarantined'),
                           count(*) FILTER (WHERE status = 'not_disclosure'),
                           (SELECT count(*) FROM document_table

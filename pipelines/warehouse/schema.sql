@@ -325,6 +325,37 @@ CREATE TABLE fact_budget_line (
     source_page    INTEGER                -- page in the source file (PDF)
 );
 
+-- The figures a table prints for another period beside the document's own: last year's column
+-- (2025年预算数 or 上年执行数 in a 2026 budget), and the change between the two (增减额 in 万元,
+-- 增减率 in %: published_unit says which). Kept out of fact_budget_line so no sum over it adds
+-- two years; period_year is the year the figure is of (for a change, the document's year).
+CREATE TABLE fact_other_period (
+    fact_id        VARCHAR PRIMARY KEY,
+    document_id    VARCHAR NOT NULL REFERENCES dim_document (document_id),
+    template       VARCHAR NOT NULL,
+    table_no       SMALLINT NOT NULL,
+    table_name     VARCHAR NOT NULL,
+    section        VARCHAR,
+    row_label      VARCHAR,
+    row_role       VARCHAR NOT NULL,
+    function_code  VARCHAR,
+    economic_code  VARCHAR,
+    project_name   VARCHAR,
+    measure        VARCHAR NOT NULL REFERENCES dim_measure (measure),
+    basis          VARCHAR,
+    period         VARCHAR NOT NULL,      -- prior | later (a year before or after) | change
+    period_year    SMALLINT,
+    column_label   VARCHAR NOT NULL,
+    amount         DECIMAL(24, 6) NOT NULL, -- in 万元; a change in % as printed
+    published_unit VARCHAR NOT NULL,
+    raw_text       VARCHAR NOT NULL,
+    is_total       BOOLEAN NOT NULL,
+    source_row     INTEGER NOT NULL,
+    source_column  INTEGER NOT NULL,
+    source_line    INTEGER,
+    source_page    INTEGER
+);
+
 CREATE VIEW v_documents AS
 SELECT
     r.document_id,
@@ -395,6 +426,23 @@ SELECT
     d.fiscal_year,
     d.kind
 FROM fact_budget_line f
+JOIN dim_document d USING (document_id)
+LEFT JOIN dim_table dt ON dt.template = f.template AND dt.table_no = f.table_no
+LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
+
+-- The figures of another period a table prints beside the document's own (fact_other_period),
+-- with the same context as v_budget_facts: fiscal_year is the document's, period_year the
+-- figure's.
+CREATE VIEW v_other_period_facts AS
+SELECT
+    f.fact_id, f.document_id, f.template, f.table_no, f.table_name, dt.topic AS table_class,
+    f.section, f.row_label, f.row_role, f.function_code, f.economic_code, f.project_name,
+    f.measure, f.basis, f.period, f.period_year, f.column_label, f.amount, f.published_unit,
+    f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line, f.source_page,
+    dep.department_name AS department,
+    d.fiscal_year,
+    d.kind
+FROM fact_other_period f
 JOIN dim_document d USING (document_id)
 LEFT JOIN dim_table dt ON dt.template = f.template AND dt.table_no = f.table_no
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
@@ -670,28 +718,46 @@ CREATE TABLE mart_economic_structure AS SELECT * FROM economic_structure_rows LI
 CREATE VIEW v_economic_structure AS SELECT * FROM mart_economic_structure;
 
 -- 三公 by department and year, with the change on last year: from last year's document where
--- the warehouse has it, else from the change the narrative states (marked as such).
+-- the warehouse has it, else from last year's column the 三公 table prints beside this year's
+-- (fact_other_period; of the document's own basis where it prints both), else from the change
+-- the narrative states (marked as such).
 CREATE VIEW v_three_public_change AS
 WITH stated AS (
     SELECT document_id, change_wan FROM narrative_claim
     WHERE subject LIKE '%三公%经费%' AND change_wan IS NOT NULL
+), printed AS (
+    SELECT o.document_id,
+           coalesce(sum(o.amount) FILTER (WHERE o.basis = CASE d.kind WHEN 'final_accounts'
+                                                          THEN 'actual' ELSE 'budget' END),
+                    sum(o.amount)) AS prior_total
+    FROM fact_other_period o
+    JOIN dim_document d USING (document_id)
+    JOIN dim_table dt ON dt.template = o.template AND dt.table_no = o.table_no
+    WHERE dt.topic = 'three_public' AND o.period = 'prior' AND o.measure = 'total'
+      AND o.period_year = d.fiscal_year - 1 AND o.published_unit <> '%'
+    GROUP BY o.document_id
 ), ordered AS (
     SELECT t.*, lag(t.total) OVER (PARTITION BY t.department ORDER BY t.fiscal_year)
                 AS previous_total,
            lag(t.fiscal_year) OVER (PARTITION BY t.department ORDER BY t.fiscal_year)
                 AS previous_year
     FROM v_three_public t
+), prior AS (
+    SELECT o.*,
+           CASE WHEN o.previous_year = o.fiscal_year - 1 THEN o.previous_total
+                WHEN p.prior_total IS NOT NULL THEN p.prior_total
+                ELSE o.total - s.change_wan END AS prior_year_total,
+           CASE WHEN o.previous_year = o.fiscal_year - 1 THEN 'previous document'
+                WHEN p.prior_total IS NOT NULL THEN 'printed beside it'
+                WHEN s.change_wan IS NOT NULL THEN 'derived from the narrative' END
+               AS prior_year_source
+    FROM ordered o
+    LEFT JOIN printed p USING (document_id)
+    LEFT JOIN stated s USING (document_id)
 )
-SELECT o.document_id, o.department, o.fiscal_year, o.scope, o.total, o.abroad, o.vehicle_total,
-       o.reception,
-       CASE WHEN o.previous_year = o.fiscal_year - 1 THEN o.previous_total
-            ELSE o.total - s.change_wan END AS prior_year_total,
-       CASE WHEN o.previous_year = o.fiscal_year - 1 THEN 'previous document'
-            WHEN s.change_wan IS NOT NULL THEN 'derived from the narrative' END
-           AS prior_year_source,
-       o.total - CASE WHEN o.previous_year = o.fiscal_year - 1 THEN o.previous_total
-                      ELSE o.total - s.change_wan END AS change
-FROM ordered o LEFT JOIN stated s USING (document_id);
+SELECT document_id, department, fiscal_year, scope, total, abroad, vehicle_total, reception,
+       prior_year_total, prior_year_source, total - prior_year_total AS change
+FROM prior;
 
 -- How completely each document discloses (100 points; the items and weights are in the README).
 CREATE VIEW v_disclosure_completeness AS
