@@ -43,6 +43,9 @@ from pipelines.vocabulary import (
     period_pattern,
     row_measure,
 )
+from pipelines.vocabulary import (
+    measures as vocabulary_measures,
+)
 
 # a code printed in its name's cell: 201 一般公共服务支出, [201]一般公共服务支出 (珠海 2026)
 CODED_LABEL = re.compile(r"^[\[【［]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】］]?\s*(.*)$")
@@ -116,7 +119,12 @@ class TableFacts:
 
 
 # a row counting things, not money: 因公出国(境)团组数(个), 公务用车保有量(辆), 接待人数(人)
-COUNT_ROW = re.compile(r"[(（](?:个|人|辆|批|台|套|次|人次|台（套）|平方米)[)）]$")
+COUNT_ROW = re.compile(r"[(（](个|人|辆|批|台|套|次|人次|台（套）|平方米)[)）]$")
+# the measures that count things, and their units (vocabulary `unit`)
+COUNT_UNITS = {
+    measure.measure: measure.unit for measure in vocabulary_measures().values() if measure.unit
+}
+COUNT = "count"
 # a basis word may carry its year: 2017-预算数, 2016年执行数, 上年预算数 (岳阳县 2017 三公)
 BASIS_YEAR = re.compile(r"^(?:20\d{2}\s*(?:年度?|-)?|上年|本年|当年)")
 
@@ -418,9 +426,12 @@ class _FactBuilder:
         economic_code: str | None = None,
         project_name: str | None = None,
         is_total: bool = False,
+        count_unit: str | None = None,
     ) -> bool:
         """Add the cell's fact; True when the cell held a number. A change column's
-        percentages (增减率 -10.97%) are kept as printed, in %."""
+        percentages (增减率 -10.97%) are kept as printed, in %; a count (团组数, 保有量) as
+        printed, in its unit."""
+        count_unit = count_unit or COUNT_UNITS.get(measure)
         period, period_year = self.periods.get(column.index, (CURRENT, self.fiscal_year))
         percentage = period == CHANGE and (is_percentage(cell.text) or is_percentage_column(column))
         try:
@@ -454,8 +465,8 @@ class _FactBuilder:
                 "period": period,
                 "period_year": period_year,
                 "column_label": "/".join(column.path),
-                "amount": value if percentage else to_wan_yuan(value, self.unit),
-                "published_unit": "%" if percentage else self.unit,
+                "amount": value if percentage or count_unit else to_wan_yuan(value, self.unit),
+                "published_unit": "%" if percentage else count_unit or self.unit,
                 "raw_text": cell.text,
                 "is_total": is_total,
                 "source_row": row_index + 1,
@@ -476,12 +487,17 @@ def holds_text(table: RecognisedTable, column: Column) -> bool:
 
 def _repeats_header(texts: list[str], columns: tuple[Column, ...]) -> bool:
     """Whether a data row is the header printed again (a table continued on the next page
-    repeats its 项目 | 合计 | 基本支出 rows): each text is a label of its own column's header."""
+    repeats its 项目 | 合计 | 基本支出 rows): each text is a label of its own column's header,
+    or, where the row prints two or more, of some column's header (merged header cells, lost
+    in a text export, shift the labels of a repeated header row left)."""
     filled = [(index, text) for index, text in enumerate(texts) if text]
-    return bool(filled) and all(
+    if filled and all(
         index < len(columns) and normalise_label(text) in columns[index].path
         for index, text in filled
-    )
+    ):
+        return True
+    labels = {label for column in columns for label in column.path}
+    return len(filled) >= 2 and all(normalise_label(text) in labels for _, text in filled)
 
 
 ROW_NUMBER_HEADER = re.compile(r"行次|栏次")
@@ -734,6 +750,7 @@ def _grid_block_facts(
     named_above: tuple[str, str] | None = None  # the code and name of the last row named so
     row_codes = RowCodes(code_columns)
     by_name = _names_only(table, code_columns, name_columns)
+    totals_printed: set[tuple[str, tuple[str, ...]]] = set()  # 合计 rows read, by label and amounts
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
         if _repeats_header(texts, table.columns) or is_column_numbers(texts):
@@ -751,8 +768,9 @@ def _grid_block_facts(
         labels += [normalise_label(text_of(c)) for c in code_columns if not text_of(c).isdigit()]
         project = text_of(project_column)
         row_label = next((label for label in labels if label and not CODE_PART.match(label)), "")
-        if COUNT_ROW.search(row_label):
-            continue  # 公务接待批次(批) 10: a count beside the amounts, not money
+        if counted := COUNT_ROW.search(row_label):
+            _count_facts(builder, row_index, row, row_label, counted.group(1), amount_columns)
+            continue
         coded = CODED_LABEL.match(row_label)
         if not code and spec.code_kind and coded and coded.group(2):  # not a bare unit code
             code, row_label = coded.group(1), coded.group(2)
@@ -777,6 +795,18 @@ def _grid_block_facts(
             row_role = "subtotal"
         elif row_index == unlabelled_total:
             row_role = "total"
+        if row_role == "total":
+            printed_total = (row_label, tuple(text_of(c) for c, _ in amount_columns))
+            if printed_total in totals_printed:
+                builder.warn(
+                    "repeated_total",
+                    row.position,
+                    f"the {row_label or '合计'} row printed again (a table continued on the next "
+                    "page repeats it): read once",
+                    row=row_index + 1,
+                )
+                continue
+            totals_printed.add(printed_total)
         printed = False
         for column, column_spec in amount_columns:
             if column.index >= len(row.cells):
@@ -805,6 +835,31 @@ def _grid_block_facts(
             for other in beside:  # its own name is not printed: the row's is the first code's
                 kind = classification_of(other) or code_kind
                 builder.code(row_index, row, kind, other, "", printed)
+
+
+def _count_facts(
+    builder: _FactBuilder,
+    row_index: int,
+    row: Row,
+    label: str,
+    unit: str,
+    amount_columns: list[tuple[Column, ColumnSpec | None]],
+) -> None:
+    """A row counting things beside the amounts (公务接待批次(批) | 10): its numbers are
+    counts in the label's unit, under the count measure its label names (else `count`)."""
+    named = row_measure(label, builder.table.spec.topic)
+    measure = named if named in COUNT_UNITS else COUNT
+    for column, _ in amount_columns:
+        if column.index < len(row.cells):
+            builder.add(
+                row_index,
+                row.cells[column.index],
+                column,
+                measure,
+                row_role=COUNT,
+                row_label=label,
+                count_unit=unit,
+            )
 
 
 def _sides(table: RecognisedTable) -> list[tuple[SideSpec, list[Column], list[Column]]]:

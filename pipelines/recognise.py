@@ -26,14 +26,15 @@ CAPTION_LINE = re.compile(
     r"|.*(编制|填报)(部门|单位)[：:].*|单位[：:].*)$"
 )
 DEPARTMENT = re.compile(
-    r"(?:编制|填报|预算主管)?(?:部门|单位)(?:名称)?[：:]\s*(?!万元|元|千元|亿元)(\S.*?)"
+    r"(?:编制|填报|预算主管)?(?:部门|单位)(?:名称)?[：:]\s*(?!(?:人民币)?(?:万元|元|千元|亿元))(\S.*?)"
     r"(?:\s{2,}|\s*(?:金额)?单位[：:]|$)"
 )
-UNIT = re.compile(r"单位[：:]\s*(万元|元|千元|亿元)")
+UNIT = re.compile(r"单位[：:]\s*(?:人民币)?\s*(万元|元|千元|亿元)")
 # the 栏次 mark of a column printed in its header cell (湖州 2026: 单位名称** | 金额**)
 COLUMN_MARK = re.compile(r"(?<=[^*＊])[*＊]+$")
-# a unit printed in a header cell (珠海 2026: 预算数（单位：万元）) is not the column's name
-HEADER_UNIT = re.compile(r"(?<=.)[（(]单位[：:](万元|元|千元)[）)]$")
+# a unit printed in a header cell (珠海 2026: 预算数（单位：万元）; 金额（元）) is the table's unit,
+# not the column's name
+HEADER_UNIT = re.compile(r"(?<=.)[（(](?:单位[：:])?(?:人民币)?(万元|元|千元)[）)]$")
 CODE_PART = re.compile(r"^(类|款|项)$")
 CODE_SHAPE = re.compile(r"[1-9]\d{2}(?:\d{2}){0,2}")  # 类 204, 款 20405, 项 2040501
 UNLABELLED_CODES = "编码"  # the label given to a column of codes printed without a header
@@ -384,7 +385,12 @@ def table_layouts(document: Document) -> list[RecognisedTable]:
             (m.group(1).strip() for c in captions if (m := DEPARTMENT.search(c))), None
         )
         unit = next((m.group(1) for c in captions if (m := UNIT.search(c))), None) or next(
-            (m.group(1) for labels in header for label in labels if (m := UNIT.search(label))),
+            (
+                m.group(1)
+                for labels in header
+                for label in labels
+                if (m := UNIT.search(label) or HEADER_UNIT.search(normalise_label(label)))
+            ),
             None,
         )  # or in a header cell: 预算数（单位：万元）
         layouts.append(

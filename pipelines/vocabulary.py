@@ -43,6 +43,7 @@ class Measure:
     headers: tuple[str, ...]
     parts: tuple[str, ...] = ()
     economic_classes: tuple[str, ...] = ()  # the 类 it is, where a table prints only those
+    unit: str | None = None  # a count's unit (团组 个, 辆): a number of things, not money
 
 
 @cache
@@ -84,6 +85,7 @@ def measures() -> dict[str, Measure]:
             tuple(entry["headers"]),
             tuple(entry.get("parts", ())),
             tuple(entry.get("economic_classes", ())),
+            entry.get("unit"),
         )
         for measure, entry in _vocabulary()["measures"].items()
     }

@@ -11,6 +11,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from .conftest import FACT_IDENTITY
@@ -178,7 +179,7 @@ def test_money_carried_over_from_last_year_is_this_years() -> None:
 
 
 def test_without_the_documents_year_the_latest_printed_year_is_current() -> None:
-    """岳阳县 2017 三公: 2016-执行数 | 2017-预算数, the document's year not read."""
+    """岳阳县 2017 三公's 2016-执行数 | 2017-预算数, were the document's year not read."""
     assert _periods(None, "2016-执行数", "2017-预算数") == [("prior", 2016), ("current", 2017)]
 
 
@@ -189,3 +190,27 @@ def test_a_table_of_one_year_only_is_current_whatever_year_it_prints() -> None:
         _periods(2025, '2024年"三公"经费预算数/合计', "2024年机关运行经费预算数")
         == [("current", 2024)] * 2
     )
+
+
+def test_the_counts_a_three_public_table_prints_are_facts_in_their_unit() -> None:
+    """岳阳县台创园 2017 (单位：元): 公务用车保有量(辆) 1, 公务接待批次(批) 10, 公务接待人数(人)
+    500 — numbers of things, kept as printed, not 0.0001 万元 and not summed with the money."""
+    from pipelines.extract import extract_file
+
+    fixtures = Path(__file__).parent / "fixtures" / "text"
+    result = extract_file(
+        fixtures / "2017_yusuan_hunan-yueyang_taichuangyuan_sangong.page.txt", fixtures
+    )
+    counts = result.facts.filter(pl.col("row_role") == "count")
+    assert {
+        (measure, unit): amount
+        for measure, unit, amount in counts.select(
+            "measure", "published_unit", "amount"
+        ).iter_rows()
+    } == {
+        ("abroad_groups", "个"): 0,
+        ("abroad_people", "人"): 0,
+        ("vehicles_held", "辆"): 1,
+        ("reception_batches", "批"): 10,
+        ("reception_people", "人"): 500,
+    }

@@ -20,10 +20,12 @@ from pipelines.synth import variants as v
 from .conftest import FACT_IDENTITY, query, warehouse_of
 
 
-def _read(render=None, table_no: int = 3) -> DocumentResult:
+def _read(render=None, table_no: int = 3, title: str | None = None) -> DocumentResult:
     document = read_text_export(BASE.read_bytes(), BASE.name)
     if render is not None:
         document = v.with_table(document, table_no, render)
+    if title is not None:
+        document = v.retitled(document, table_no, title)
     return extract_document(write_text_export(document).encode("utf-8"), "variant.txt")
 
 
@@ -130,3 +132,62 @@ def test_last_years_columns_stay_out_of_this_years_marts(tmp_path_factory) -> No
     assert query(
         warehouse, "SELECT period, count(*) FROM fact_other_period GROUP BY 1 ORDER BY 1"
     ) == [("change", 7), ("prior", 6)]
+
+
+@pytest.mark.parametrize(
+    ("table_no", "title"),
+    [
+        (3, "部门支出预算总表"),
+        (5, "部门综合预算一般公共预算支出明细表（按功能科目）"),
+        (6, "一般公共预算基本支出明细表"),
+        (6, "（预算表6）一般公共预算基本支出预算表"),
+        (6, "预算6表 一般公共预算基本支出预算情况表"),
+        (7, "项目支出预算情况表"),
+        (7, "部门综合预算项目支出明细表"),
+        (8, "一般公共预算“三公”经费支出预算表"),
+    ],
+)
+def test_a_core_table_under_another_provinces_title_gives_the_same_facts(
+    base, table_no, title
+) -> None:
+    """The title words provinces print for the template's tables name the same table."""
+    variant = _read(table_no=table_no, title=title)
+    assert _facts(variant) == _facts(base)
+    assert _blamed(variant) == _blamed(base)
+
+
+def _in_yuan(document, number):
+    return v.in_other_unit(document, number, "元")
+
+
+def _in_thousand_yuan(document, number):
+    return v.in_other_unit(document, number, "千元")
+
+
+@pytest.mark.parametrize("table_no", [1, 3, 6, 8])
+@pytest.mark.parametrize(
+    ("render", "unit"),
+    [(_in_yuan, "元"), (_in_thousand_yuan, "千元"), (v.unit_in_header, "元")],
+    ids=["yuan", "thousand_yuan", "yuan_in_header_cells"],
+)
+def test_a_table_in_another_unit_gives_the_same_amounts_in_wan_yuan(
+    base, table_no, render, unit
+) -> None:
+    """单位：元 with cents (1,234,567.89), 单位：千元, or 合计（元）in the header cells and no
+    unit line: each amount the same money in 万元, its published unit kept."""
+    document = render(read_text_export(BASE.read_bytes(), BASE.name), table_no)
+    variant = extract_document(write_text_export(document).encode("utf-8"), "variant.txt")
+    assert _facts(variant) == _facts(base)
+    assert set(variant.facts.filter(pl.col("table_no") == table_no)["published_unit"]) == {unit}
+    assert _blamed(variant) == _blamed(base)
+
+
+def test_a_total_repeated_on_the_next_page_is_read_once(base) -> None:
+    """表六 broken over two pages, each repeating the header and the same 合计 row: the 合计 is
+    one fact per column (a mart adding 合计 rows must not see 1,695.33 twice), the repeat a
+    warning."""
+    variant = _read(v.total_repeated_on_each_page, 6)
+    assert _facts(variant) == _facts(base)
+    repeated = variant.warnings_frame.filter(pl.col("kind") == "repeated_total")
+    assert repeated.select("table_no").to_series().to_list() == [6]
+    assert _blamed(variant) == _blamed(base)

@@ -369,6 +369,24 @@ def test_expenditure_by_economic_class_is_its_own_class_not_basic_expenditure() 
     assert title_class("2026 年度一般公共预算基本支出经济分类情况表") == "general_budget_basic"
 
 
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        ("基本支出总表", "basic_by_source"),  # not 支出总表 inside it
+        ("项目支出总表", "project"),
+        ("基本支出预算情况表", "basic_by_source"),
+        ("政府采购预算明细表", "procurement"),
+        ("部门综合预算一般公共预算支出明细表（按经济分类款级科目）", "general_budget_economic"),
+        ("部门综合预算一般公共预算支出明细表（按功能科目）", "general_budget_expenditure"),
+        ("三公经费及会议费、培训费支出决算表", "three_public"),
+    ],
+)
+def test_the_title_words_of_other_provinces_name_the_national_class(title, topic) -> None:
+    from pipelines.recognise import title_class
+
+    assert title_class(title) == topic
+
+
 def test_a_caption_naming_the_units_of_a_budget_makes_its_table_a_unit_roster() -> None:
     from pipelines.vocabulary import list_class
 

@@ -9,7 +9,7 @@ import polars as pl
 
 from pipelines.classification import former_names, judge_code
 from pipelines.description import TEMPLATES, table_topics
-from pipelines.facts import UNRECOGNISED
+from pipelines.facts import COUNT, UNRECOGNISED
 from pipelines.metadata import SCOPES
 from pipelines.quality.frame import amount_text, cells_read, table_read, unmapped_columns
 from pipelines.recognise import title_class
@@ -235,9 +235,10 @@ def _plausibility(fact: dict) -> tuple[str, str, str]:
 
 
 def plausibility_comparisons(facts: pl.DataFrame, warnings: pl.DataFrame) -> list[dict]:
-    """Every fact in range and not negative; every cell that did not parse, as a failure."""
+    """Every amount in range and not negative (a count, 公务接待人数(人) 500, is no amount);
+    every cell that did not parse, as a failure."""
     found = []
-    for fact in facts.to_dicts():
+    for fact in facts.filter(pl.col("row_role") != COUNT).to_dicts():
         status, zh, en = _plausibility(fact)
         subject = fact["row_label"] or fact["column_label"]
         raw = fact["raw_text"].strip()

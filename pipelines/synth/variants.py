@@ -10,11 +10,12 @@ from every one of them, and the synthetic corpus (`pipelines.synth`) can inject 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
 from pipelines.description import TABLES
-from pipelines.document import Cell, Document, Row, Table
+from pipelines.document import Cell, Document, Paragraph, Row, Table
 from pipelines.numbers import is_amount, parse_amount
 from pipelines.recognise import RecognisedTable, recognise_tables
 
@@ -37,6 +38,106 @@ def with_table(
     table = Table(tuple(new_rows), found.table.position)
     blocks = tuple(table if block is found.table else block for block in document.blocks)
     return Document(document.source, document.format, blocks)
+
+
+def with_captions(document: Document, number: int, edit: Callable[[str], str]) -> Document:
+    """The document with described table `number`'s caption lines — its title and its unit
+    line, whether above the table or in its first rows — rewritten by `edit`."""
+    found = next(
+        t for t in recognise_tables(document, TABLES) if t.spec and t.spec.number == number
+    )
+    captions = [c.strip() for c in found.captions if c.strip()]
+
+    def is_caption(text: str) -> bool:
+        return bool(text) and any(text in caption for caption in captions)
+
+    def edited(block: Paragraph | Table) -> Paragraph | Table:
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            return Paragraph(edit(text), block.position) if is_caption(text) else block
+        if block is not found.table:
+            return block
+        rows = tuple(
+            Row(
+                tuple(
+                    Cell(edit(cell.clean), cell.position, cell.span)
+                    if is_caption(cell.clean)
+                    else cell
+                    for cell in row.cells
+                ),
+                row.position,
+            )
+            for row in block.rows[: found.header_rows]
+        )
+        return Table(rows + block.rows[found.header_rows :], block.position)
+
+    blocks = tuple(edited(block) for block in document.blocks)
+    return Document(document.source, document.format, blocks)
+
+
+def retitled(document: Document, number: int, title: str) -> Document:
+    """The document with described table `number`'s title line printed as `title` (another
+    province's words for the same table: 一般公共预算基本支出明细表, （预算表6）…)."""
+    found = next(
+        t for t in recognise_tables(document, TABLES) if t.spec and t.spec.number == number
+    )
+    line = next(
+        c.strip() for c in found.captions if c.strip() and found.title.startswith(c.strip())
+    )
+    return with_captions(document, number, lambda text: title if text == line else text)
+
+
+def in_other_unit(document: Document, number: int, unit: str) -> Document:
+    """The document with described table `number` printed in `unit` (元 with cents, 千元)
+    instead of 万元: its unit line says so, and every amount is the same money in that unit,
+    with thousands separators."""
+    factor = {"元": Decimal(10000), "千元": Decimal(10)}[unit]
+
+    def converted(table: RecognisedTable) -> Rows:
+        return [
+            (
+                [
+                    f"{parse_amount(text) * factor:,.2f}"
+                    if index >= table.header_rows
+                    and is_amount(text)
+                    and not table.columns[min(cell, len(table.columns) - 1)].is_code_part
+                    else text
+                    for cell, text in enumerate(row.texts)
+                ],
+                row,
+            )
+            for index, row in enumerate(table.table.rows)
+        ]
+
+    document = with_table(document, number, converted)
+    return with_captions(
+        document, number, lambda text: re.sub(r"(单位[：:]\s*)万元", rf"\g<1>{unit}", text)
+    )
+
+
+def unit_in_header(document: Document, number: int) -> Document:
+    """The document with described table `number` in 元 with no unit line: the unit printed
+    in its amount columns' header cells instead (合计（元）| 基本支出（元）)."""
+    document = in_other_unit(document, number, "元")
+    found = next(
+        t for t in recognise_tables(document, TABLES) if t.spec and t.spec.number == number
+    )
+    leaves = {c.leaf for c in found.columns if not c.is_code_part and not c.is_key}
+
+    def headed(table: RecognisedTable) -> Rows:
+        return [
+            (
+                [
+                    f"{text}（元）" if index < table.header_rows and text in leaves else text
+                    for text in row.texts
+                ],
+                row,
+            )
+            for index, row in enumerate(table.table.rows)
+        ]
+
+    document = with_table(document, number, headed)
+    return with_captions(document, number, lambda text: re.sub(r"单位[：:]\s*元", "", text))
 
 
 def _sum_column(rows: list[list[str]], index: int) -> str:
@@ -143,6 +244,18 @@ def row_numbers(table: RecognisedTable) -> Rows:
             texts = texts[:4] + [""] + texts[4:]
         rows.append((texts, row))
     return rows
+
+
+def total_repeated_on_each_page(table: RecognisedTable) -> Rows:
+    """表六 with its 合计 row first, continued on a second page that repeats the header and
+    the same 合计 row before the rest of its items (a printed grid broken over two pages)."""
+    rows = [(list(row.texts), row) for row in table.table.rows]
+    header = rows[: table.header_rows]
+    body = [item for item in rows[table.header_rows :] if any(item[0])]
+    total = next(item for item in body if "合计" in item[0])
+    items = [item for item in body if item is not total]
+    half = len(items) // 2
+    return header + [total] + items[:half] + header + [total] + items[half:]
 
 
 def _expenditure_rows(table: RecognisedTable) -> list[tuple[list[str], Row]]:
