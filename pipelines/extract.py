@@ -61,6 +61,7 @@ CODE_SCHEMA = {
     "code": pl.String,
     "printed_name": pl.String,
     "has_amounts": pl.Boolean,
+    "budget_unit": pl.String,
     "source_row": pl.Int32,
     "source_line": pl.Int32,
     "source_page": pl.Int32,

@@ -62,6 +62,7 @@ FACT_SCHEMA = {
     "function_code": pl.String,
     "economic_code": pl.String,
     "project_name": pl.String,
+    "budget_unit": pl.String,
     "measure": pl.String,
     "basis": pl.String,
     "period": pl.String,
@@ -406,6 +407,7 @@ class _FactBuilder:
                 "code": code,
                 "printed_name": name or None,
                 "has_amounts": has_amounts,
+                "budget_unit": None,
                 "source_row": row_index + 1,
                 "source_line": row.position.line,
                 "source_page": row.position.page,
@@ -460,6 +462,7 @@ class _FactBuilder:
                 "function_code": function_code,
                 "economic_code": economic_code,
                 "project_name": project_name or None,
+                "budget_unit": None,
                 "measure": measure,
                 "basis": path_basis(column.path) or self.basis,
                 "period": period,
@@ -751,6 +754,8 @@ def _grid_block_facts(
     row_codes = RowCodes(code_columns)
     by_name = _names_only(table, code_columns, name_columns)
     totals_printed: set[tuple[str, tuple[str, ...]]] = set()  # 合计 rows read, by label and amounts
+    printed_rows: list[PrintedRow] = []  # what each row is, for the blocks of units
+    first_fact, first_code = len(builder.result.facts), len(builder.result.codes)
     for row_index, row in enumerate(table.data_rows, start=table.header_rows):
         texts = row.texts
         if _repeats_header(texts, table.columns) or is_column_numbers(texts):
@@ -807,6 +812,7 @@ def _grid_block_facts(
                 )
                 continue
             totals_printed.add(printed_total)
+        printed_rows.append(PrintedRow(row_index + 1, code, row_label, bool(project), row_role))
         printed = False
         for column, column_spec in amount_columns:
             if column.index >= len(row.cells):
@@ -835,6 +841,130 @@ def _grid_block_facts(
             for other in beside:  # its own name is not printed: the row's is the first code's
                 kind = classification_of(other) or code_kind
                 builder.code(row_index, row, kind, other, "", printed)
+    if not by_name:
+        _read_unit_blocks(
+            builder.result.facts[first_fact:], builder.result.codes[first_code:], printed_rows
+        )
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """What a row of a grid is, as read: its 1-based row, code, label, whether it names a
+    project, and its role."""
+
+    source_row: int
+    code: str | None
+    label: str
+    is_project: bool
+    role: str
+
+
+# a block of units headed by the department's own figures (部门汇总, XX局（汇总）)
+SUMMARY_UNIT = re.compile(r"汇总|合计")
+
+
+def document_level(facts: pl.DataFrame) -> pl.DataFrame:
+    """The document's own figures: of a table printing the department's block beside its
+    units' blocks, the department's (its units' figures are in it again); of one printing its
+    units' blocks only, those (together they are the department's)."""
+    own = (
+        facts.filter(
+            pl.col("budget_unit").is_null()
+            & (pl.col("function_code").is_not_null() | pl.col("economic_code").is_not_null())
+        )
+        .select("document_id", "template", "table_no")
+        .unique()
+        .with_columns(pl.lit(True).alias("department_printed"))
+    )
+    return (
+        facts.join(own, on=["document_id", "template", "table_no"], how="left")
+        .filter(pl.col("budget_unit").is_null() | pl.col("department_printed").is_null())
+        .drop("department_printed")
+    )
+
+
+def unit_blocks(rows: list[PrintedRow]) -> list[tuple[PrintedRow, list[PrintedRow]]]:
+    """A 部门 table printing its units one after another, each under a row naming it (the
+    department's 汇总, then 本级, then each subordinate unit) and repeating the same codes: each
+    unit's name row and its rows. Blocks only where a row without a code names something
+    followed by coded rows, at least twice, some code appears under two of them and none twice
+    under one — a list of codes under section names never does that."""
+    heads = [
+        index
+        for index, row in enumerate(rows[:-1])
+        if row.code is None
+        and row.label
+        and not row.is_project
+        and row.role == "item"
+        and rows[index + 1].code is not None
+    ]
+    if len(heads) < 2:
+        return []
+    blocks = []
+    for number, head in enumerate(heads):
+        end = heads[number + 1] if number + 1 < len(heads) else len(rows)
+        body = []
+        for row in rows[head + 1 : end]:
+            if row.role == "total":
+                break  # the table's 合计 printed after the last unit
+            body.append(row)
+        blocks.append((rows[head], body))
+    printed = [[row.code for row in body if row.code] for _, body in blocks]
+    codes = [code for block in printed for code in block]
+    if any(len(set(block)) != len(block) for block in printed) or len(set(codes)) == len(codes):
+        return []
+    return blocks
+
+
+def _first_amounts(facts: list[dict]) -> dict[int, Decimal]:
+    """Each row's amount in its first amount column."""
+    first: dict[int, tuple[int, Decimal]] = {}
+    for fact in facts:
+        row, column = fact["source_row"], fact["source_column"]
+        if row not in first or column < first[row][0]:
+            first[row] = (column, fact["amount"])
+    return {row: amount for row, (_, amount) in first.items()}
+
+
+def _is_summary(
+    blocks: list[tuple[PrintedRow, list[PrintedRow]]], amounts: dict[int, Decimal]
+) -> bool:
+    """Whether the first block is the department's own figures: named so (汇总), or each of
+    its codes the sum of that code in the blocks after it, to the cent per block."""
+    head, body = blocks[0]
+    if SUMMARY_UNIT.search(head.label):
+        return True
+    others: dict[str, Decimal] = {}
+    for _, rows in blocks[1:]:
+        for row in rows:
+            if row.code and row.source_row in amounts:
+                others[row.code] = others.get(row.code, Decimal(0)) + amounts[row.source_row]
+    coded = [row for row in body if row.code and row.source_row in amounts]
+    return bool(coded) and all(
+        row.code in others and abs(others[row.code] - amounts[row.source_row]) <= CENT * len(blocks)
+        for row in coded
+    )
+
+
+def _read_unit_blocks(facts: list[dict], codes: list[dict], rows: list[PrintedRow]) -> None:
+    """Give the facts and codes of a table of units their unit (`budget_unit`): the rows of the
+    department's own block (汇总) stay the document's; each name row is its block's subtotal."""
+    blocks = unit_blocks(rows)
+    if not blocks:
+        return
+    summary = _is_summary(blocks, _first_amounts(facts))
+    unit_of: dict[int, str | None] = {}
+    heads = set()
+    for number, (head, body) in enumerate(blocks):
+        unit = None if summary and number == 0 else head.label
+        heads.add(head.source_row)
+        for row in (head, *body):
+            unit_of[row.source_row] = unit
+    for record in (*facts, *codes):
+        if record["source_row"] in unit_of:
+            record["budget_unit"] = unit_of[record["source_row"]]
+        if record["source_row"] in heads and "row_role" in record:
+            record["row_role"] = "subtotal"
 
 
 def _count_facts(

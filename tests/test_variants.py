@@ -191,3 +191,63 @@ def test_a_total_repeated_on_the_next_page_is_read_once(base) -> None:
     repeated = variant.warnings_frame.filter(pl.col("kind") == "repeated_total")
     assert repeated.select("table_no").to_series().to_list() == [6]
     assert _blamed(variant) == _blamed(base)
+
+
+def _units(summary: bool):
+    def render(table):
+        return v.units_in_blocks(table, summary=summary)
+
+    return render
+
+
+@pytest.mark.parametrize("summary", [True, False], ids=["with_department_block", "units_only"])
+def test_a_table_of_units_reads_each_units_block(base, summary) -> None:
+    """表三 as a 部门 table: 合计, (the department's 汇总 block,) then 本级 and the 机关事务
+    服务中心, each under its name with its own 201, 20103 and 项 rows: every fact names its
+    unit, sums hold within each block and the units add up to the 合计 — no finding the
+    template's table does not have."""
+    variant = _read(_units(summary))
+    facts = variant.facts.filter(pl.col("table_no") == 3)
+    by_unit = dict(
+        facts.filter(pl.col("function_code") == "201", pl.col("measure") == "total")
+        .select("budget_unit", "amount")
+        .iter_rows()
+    )
+    expected = {v.UNITS["2010301"]: Decimal("1642.52"), v.UNITS["2010350"]: Decimal("52.81")}
+    assert by_unit == ({None: Decimal("1695.33")} | expected if summary else expected)
+    results = judged(QualityInput.from_result(variant), judge_sql)
+    units_total = results.filter(pl.col("check_id") == "down.units_add_up_to_total")
+    assert units_total["passed"].to_list() == [True, True]
+    assert _blamed(variant) == _blamed(base)
+
+
+def test_a_wrong_figure_in_one_units_block_is_the_documents_error() -> None:
+    """The 中心's 事业运行 printed 50.81 under its 52.81: its own block's sums fail — on the
+    document, not as a reading doubt."""
+
+    def render(table):
+        rows = v.units_in_blocks(table, summary=False)
+        return [
+            (["201", "03", "50", "事业运行", "50.81", "50.81", ""], row)
+            if texts[:4] == ["201", "03", "50", "事业运行"]
+            else (texts, row)
+            for texts, row in rows
+        ]
+
+    blamed = {check for check, _ in _blamed(_read(render))}
+    assert "down.level_is_sum_of_next_level" in blamed
+
+
+def test_the_marts_count_a_table_of_units_once(tmp_path_factory) -> None:
+    """With the department's block and the units' beside it, the function rollup is the
+    department's: 行政运行 1,642.52 and 事业运行 52.81, not twice."""
+    document = v.with_table(read_text_export(BASE.read_bytes(), BASE.name), 3, _units(True))
+    path = tmp_path_factory.mktemp("units") / BASE.name
+    path.write_text(write_text_export(document), encoding="utf-8")
+    warehouse = warehouse_of([path], tmp_path_factory)
+    rollup = query(
+        warehouse,
+        "SELECT function_code, total FROM v_function_rollup WHERE level = 3 ORDER BY 1",
+    )
+    assert rollup == [("2010301", Decimal("1642.52")), ("2010350", Decimal("52.81"))]
+    assert query(warehouse, "SELECT count(DISTINCT budget_unit) FROM v_budget_facts") == [(2,)]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 import polars as pl
 
 from pipelines.description.load import check_registry
-from pipelines.facts import CURRENT
+from pipelines.facts import CURRENT, document_level
 from pipelines.outline import PASSAGE_SCHEMA
 from pipelines.quality.codes import code_comparisons
 from pipelines.quality.cross import cross_table_comparisons
@@ -174,18 +174,20 @@ def input_keys(frames: dict[str, pl.LazyFrame], version: str) -> pl.DataFrame:
 
 
 def comparisons(data: QualityInput) -> dict[str, pl.DataFrame]:
-    """One comparison frame per rule family."""
+    """One comparison frame per rule family: the sums read every block of a table of units,
+    the rules across tables and with the narrative the document's own figures."""
+    own = document_level(data.facts)
     built = {
         "within_table_sums": within_table_comparisons(data.facts),
         "balance": balance_comparisons(data.facts, data.tables),
-        "cross_table": cross_table_comparisons(data.facts, data.tables, data.documents),
+        "cross_table": cross_table_comparisons(own, data.tables, data.documents),
         "code_validity": code_comparisons(data.codes, data.documents),
         "completeness": completeness_comparisons(data.tables, data.warnings, data.facts),
         "plausibility": plausibility_comparisons(data.facts, data.warnings)
-        + narrative_plausibility(data.claims, data.profile, data.facts, data.documents)
+        + narrative_plausibility(data.claims, data.profile, own, data.documents)
         + outline_plausibility(data.passages, data.documents),
         "narrative": narrative_comparisons(
-            data.claims, data.profile, data.facts, data.codes, data.documents
+            data.claims, data.profile, own, data.codes, data.documents
         ),
     }
     return {name: pl.DataFrame(rows, schema=CHECK_SCHEMA) for name, rows in built.items()}

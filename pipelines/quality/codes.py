@@ -138,7 +138,10 @@ def code_reading_doubts(codes: pl.DataFrame) -> dict[tuple, tuple[str, str]]:
     document's error."""
     doubts = {}
     topics = table_topics()
-    for key, table in codes.group_by(["document_id", "template", "table_no"]):
+    for (*key, _), table in codes.group_by(
+        ["document_id", "template", "table_no", "budget_unit"]
+    ):  # a table of units repeats its codes in each unit's block
+        key = tuple(key)
         printed = [
             (code, CODE_LENGTHS.get(kind, (3, 5, 7)))
             for code, kind in table.select("code", "code_kind").iter_rows()
@@ -146,7 +149,7 @@ def code_reading_doubts(codes: pl.DataFrame) -> dict[tuple, tuple[str, str]]:
         own = table.filter(pl.col("code_kind") != GOVERNMENT_ECONOMIC)["code"].to_list()
         by_project = topics.get(key[1:]) == "project"  # a code once per project is no repeat
         if reason := _misread(printed) or (None if by_project else _repeated(own)):
-            doubts[key] = reason
+            doubts.setdefault(key, reason)
     return doubts
 
 
@@ -212,9 +215,8 @@ def code_comparisons(codes: pl.DataFrame, documents: pl.DataFrame) -> list[dict]
             topics.get((code["template"], code["table_no"])) != "project"
             and code["code_kind"] != GOVERNMENT_ECONOMIC
         ):
-            groups.setdefault((code["document_id"], code["table_no"], code["code"]), []).append(
-                code
-            )
+            key = (code["document_id"], code["table_no"], code["budget_unit"], code["code"])
+            groups.setdefault(key, []).append(code)
     for printed in groups.values():
         count, lines = len(printed), [str(c["source_line"]) for c in printed]
         found.append(

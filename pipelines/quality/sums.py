@@ -158,6 +158,9 @@ def _across(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict])
 
 
 def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -> list[dict]:
+    """Total row against the items, and each level against the next, in each block of units
+    where the table prints its units' blocks (each against its own name row), and the units
+    against the table's total."""
     # a table described by function that prints economic codes only (珠海's 项目支出 by
     # economic class) nests by those
     by_economic = spec.code_kind == "economic" or not any(f["function_code"] for f in facts)
@@ -165,14 +168,43 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
     def code_of(fact: dict) -> str | None:
         return fact["economic_code"] if by_economic else fact["function_code"]
 
-    found = []
     has_total_row = any(f["row_role"] == "total" for f in facts)
+    blocks = defaultdict(list)
+    for fact in facts:
+        blocks[fact.get("budget_unit")].append(fact)
+    units = [unit for unit in blocks if unit is not None]
+    found = []
+    for unit, block in blocks.items():
+        found += _down_block(document_id, spec, rule, block, code_of, has_total_row, unit, units)
+    if units:
+        found += _units_against_total(document_id, spec, blocks, code_of)
+    return found
+
+
+def _columns(facts: list[dict]) -> dict[tuple[str, str], list[dict]]:
     columns = defaultdict(list)
     for fact in facts:  # side-by-side blocks print one column label over different measures
         columns[(fact["column_label"], fact["measure"])].append(fact)
-    for (column, _), column_facts in columns.items():
+    return columns
+
+
+def _down_block(
+    document_id: str,
+    spec: TableSpec,
+    rule: SumRule,
+    facts: list[dict],
+    code_of,
+    has_total_row: bool,
+    unit: str | None,
+    units: list[str],
+) -> list[dict]:
+    """The down sums of one block: the table's own rows, or one unit's (its name row the
+    block's total)."""
+    found = []
+    total_role = "total" if unit is None else "subtotal"
+    for (column, _), column_facts in _columns(facts).items():
         items = [f for f in column_facts if f["row_role"] == "item"]
-        totals = [f for f in column_facts if f["row_role"] == "total"]
+        totals = [f for f in column_facts if f["row_role"] == total_role]
         leaves = lowest_level(items, code_of)
         # each 款 or 项 row under the code one level up, in printed order: not the projects
         # printed under a 项 (a parent's children found in one pass, not a pass per parent)
@@ -180,8 +212,10 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
         for fact in items:
             if (c := code_of(fact)) and len(c) in (5, 7) and not fact["project_name"]:
                 next_level[c[:-2]].append(fact)
-        if has_total_row and (totals or leaves):
+        # the table's total against its own items, where its units' blocks leave it some
+        if has_total_row and (totals or leaves) and (leaves or not units):
             anchor = (totals or leaves)[0]
+            within = f"{unit}：" if unit else ""
             found.append(
                 _row(
                     document_id,
@@ -190,9 +224,10 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
                     anchor,
                     leaves,
                     totals,
-                    f"合计行（{column}）应等于各明细行之和",
-                    f"total row ({column}) equals the sum of the item rows",
-                    subject=f"合计 / {column}",
+                    f"{within}合计行（{column}）应等于各明细行之和",
+                    f"{unit + ': ' if unit else ''}total row ({column}) equals the sum of the "
+                    "item rows",
+                    subject=f"{within}合计 / {column}",
                     coded=True,
                 )
             )
@@ -215,6 +250,44 @@ def _down(document_id: str, spec: TableSpec, rule: SumRule, facts: list[dict]) -
                         coded=True,
                     )
                 )
+    return found
+
+
+def _units_against_total(
+    document_id: str, spec: TableSpec, blocks: dict[str | None, list[dict]], code_of
+) -> list[dict]:
+    """A table of units: its total (合计, or the department's own block) equals the sum of its
+    units' name rows — of their item rows where a unit prints no sums of its own."""
+    own = _columns(blocks.get(None, []))
+    parts: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for unit, block in blocks.items():
+        if unit is None:
+            continue
+        for key, column_facts in _columns(block).items():
+            heads = [f for f in column_facts if f["row_role"] == "subtotal"]
+            items = [f for f in column_facts if f["row_role"] == "item"]
+            parts[key] += heads or lowest_level(items, code_of)
+    found = []
+    for key, unit_parts in parts.items():
+        column_facts = own.get(key, [])
+        totals = [f for f in column_facts if f["row_role"] == "total"] or [
+            f for f in column_facts if f["row_role"] == "subtotal"
+        ]
+        if not totals:
+            continue
+        found.append(
+            _row(
+                document_id,
+                "down.units_add_up_to_total",
+                spec,
+                totals[0],
+                unit_parts,
+                totals[:1],
+                f"合计（{key[0]}）应等于各单位之和",
+                f"the total ({key[0]}) equals the sum of the units",
+                subject=f"合计 / {key[0]}",
+            )
+        )
     return found
 
 

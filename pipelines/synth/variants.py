@@ -258,6 +258,40 @@ def total_repeated_on_each_page(table: RecognisedTable) -> Rows:
     return header + [total] + items[:half] + header + [total] + items[half:]
 
 
+# the 昌吉 office's 项 split between the office itself and a unit under it
+UNITS = {
+    "2010301": "昌吉回族自治州人民政府办公室（本级）",
+    "2010350": "昌吉州人民政府机关事务服务中心",
+}
+DEPARTMENT = "昌吉回族自治州人民政府办公室（汇总）"
+
+
+def units_in_blocks(table: RecognisedTable, summary: bool = True) -> Rows:
+    """表三 as a 部门 table of units: its 合计, then (with `summary`) the department's own
+    block, then each unit's block — a row naming the unit with its sums, then its 类, 款 and
+    项 rows, the same codes in every block."""
+    rows = [(list(row.texts), row) for row in table.table.rows]
+    header = rows[: table.header_rows]
+    items = [(texts, row) for texts, row in rows[table.header_rows :] if texts[0].isdigit()]
+    total = next((texts, row) for texts, row in rows[table.header_rows :] if "合计" in texts)
+
+    def block(name: str, block_items: list[tuple[list[str], Row]]) -> Rows:
+        amounts = [texts for texts, _ in block_items]
+        sums = [_sum_column(amounts, index) for index in range(4, len(amounts[0]))]
+        like = block_items[0][1]
+        return [
+            (["", "", "", name, *sums], like),
+            (["201", "", "", "一般公共服务支出", *sums], like),
+            (["201", "03", "", "政府办公厅（室）及相关机构事务", *sums], like),
+            *block_items,
+        ]
+
+    blocks = block(DEPARTMENT, items) if summary else []
+    for code, unit in UNITS.items():
+        blocks += block(unit, [(texts, row) for texts, row in items if "".join(texts[:3]) == code])
+    return header + [total] + blocks
+
+
 def _expenditure_rows(table: RecognisedTable) -> list[tuple[list[str], Row]]:
     """表三's data rows as (code, name, amounts), its 合计 row's code empty."""
     rows = []

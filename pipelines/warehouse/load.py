@@ -184,9 +184,8 @@ INSERT INTO fact_budget_line
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
                      source_row, source_column))[:16],
        document_id, template, table_no, table_name, section, row_label, row_role, function_code,
-       economic_code, project_name, measure, basis, column_label, amount, published_unit,
-       raw_text,
-       is_total, source_row, source_column, source_line, source_page
+       economic_code, project_name, budget_unit, measure, basis, column_label, amount,
+       published_unit, raw_text, is_total, source_row, source_column, source_line, source_page
 FROM read_parquet($facts)
 WHERE document_id IN (SELECT document_id FROM new_documents) AND period = 'current'
 ORDER BY document_id, table_no, source_row, source_column;
@@ -195,8 +194,9 @@ INSERT INTO fact_other_period
 SELECT md5(concat_ws(':', document_id, template, table_no, source_page, source_line,
                      source_row, source_column))[:16],
        document_id, template, table_no, table_name, section, row_label, row_role, function_code,
-       economic_code, project_name, measure, basis, period, period_year, column_label, amount,
-       published_unit, raw_text, is_total, source_row, source_column, source_line, source_page
+       economic_code, project_name, budget_unit, measure, basis, period, period_year,
+       column_label, amount, published_unit, raw_text, is_total, source_row, source_column,
+       source_line, source_page
 FROM read_parquet($facts)
 WHERE document_id IN (SELECT document_id FROM new_documents) AND period <> 'current'
 ORDER BY document_id, table_no, source_row, source_column;

@@ -153,6 +153,7 @@ CREATE TABLE printed_code (
     code         VARCHAR NOT NULL,
     printed_name VARCHAR,
     has_amounts  BOOLEAN NOT NULL,
+    budget_unit  VARCHAR,                 -- the unit's block it is printed in (see fact_budget_line)
     source_row   INTEGER NOT NULL,
     source_line  INTEGER,
     source_page  INTEGER
@@ -312,6 +313,7 @@ CREATE TABLE fact_budget_line (
     function_code  VARCHAR,
     economic_code  VARCHAR,
     project_name   VARCHAR,
+    budget_unit    VARCHAR,               -- in a 部门 table printing each unit's block: the unit
     measure        VARCHAR NOT NULL REFERENCES dim_measure (measure),
     basis          VARCHAR,               -- budget (预算数) | actual (决算数): what the figure is
     column_label   VARCHAR NOT NULL,      -- header path as printed, levels joined by '/'
@@ -341,6 +343,7 @@ CREATE TABLE fact_other_period (
     function_code  VARCHAR,
     economic_code  VARCHAR,
     project_name   VARCHAR,
+    budget_unit    VARCHAR,
     measure        VARCHAR NOT NULL REFERENCES dim_measure (measure),
     basis          VARCHAR,
     period         VARCHAR NOT NULL,      -- prior | later (a year before or after) | change
@@ -418,8 +421,8 @@ CREATE VIEW v_budget_facts AS
 SELECT
     f.fact_id, f.document_id, f.template, f.table_no, f.table_name, dt.topic AS table_class,
     f.section, f.row_label,
-    f.row_role, f.function_code, f.economic_code, f.project_name, f.measure, f.basis,
-    f.column_label, f.amount,
+    f.row_role, f.function_code, f.economic_code, f.project_name, f.budget_unit, f.measure,
+    f.basis, f.column_label, f.amount,
     f.published_unit, f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line,
     f.source_page,
     dep.department_name AS department,
@@ -430,6 +433,20 @@ JOIN dim_document d USING (document_id)
 LEFT JOIN dim_table dt ON dt.template = f.template AND dt.table_no = f.table_no
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id;
 
+-- The document's own figures, as the marts count them: of a 部门 table printing the
+-- department's block (汇总) beside each unit's block (`budget_unit`), the department's rows —
+-- the units' are in it again; of one printing only its units' blocks, those (together they are
+-- the department's). A table without blocks of units is all its facts.
+CREATE VIEW document_facts AS
+SELECT f.* FROM fact_budget_line f
+WHERE f.budget_unit IS NULL
+   OR NOT EXISTS (
+       SELECT 1 FROM fact_budget_line d
+       WHERE d.document_id = f.document_id AND d.template = f.template
+         AND d.table_no = f.table_no AND d.budget_unit IS NULL
+         AND (d.function_code IS NOT NULL OR d.economic_code IS NOT NULL)
+   );
+
 -- The figures of another period a table prints beside the document's own (fact_other_period),
 -- with the same context as v_budget_facts: fiscal_year is the document's, period_year the
 -- figure's.
@@ -437,8 +454,8 @@ CREATE VIEW v_other_period_facts AS
 SELECT
     f.fact_id, f.document_id, f.template, f.table_no, f.table_name, dt.topic AS table_class,
     f.section, f.row_label, f.row_role, f.function_code, f.economic_code, f.project_name,
-    f.measure, f.basis, f.period, f.period_year, f.column_label, f.amount, f.published_unit,
-    f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line, f.source_page,
+    f.budget_unit, f.measure, f.basis, f.period, f.period_year, f.column_label, f.amount,
+    f.published_unit, f.raw_text, f.is_total, f.source_row, f.source_column, f.source_line, f.source_page,
     dep.department_name AS department,
     d.fiscal_year,
     d.kind
@@ -498,7 +515,7 @@ FROM document_table t
 JOIN dim_table dt ON dt.template = t.template AND dt.table_no = t.table_no
 JOIN v_reporting_documents d ON d.document_id = t.document_id
 LEFT JOIN dim_department dep ON dep.department_id = d.department_id
-LEFT JOIN fact_budget_line f
+LEFT JOIN document_facts f
        ON f.document_id = t.document_id AND f.template = t.template AND f.table_no = t.table_no
       -- a 决算 table prints the plan beside the outcome: a document's figures are its own kind's
       AND f.basis = CASE d.kind WHEN 'final_accounts' THEN 'actual' ELSE 'budget' END
@@ -611,7 +628,7 @@ WITH figures AS (
                             AND measure = 'personnel') AS personnel,
         sum(amount) FILTER (WHERE topic = 'general_budget_basic' AND row_role = 'total'
                             AND measure = 'public_use') AS public_use
-    FROM fact_budget_line f
+    FROM document_facts f
     JOIN dim_table t USING (template, table_no)
     GROUP BY f.document_id
 )
@@ -640,7 +657,7 @@ CREATE VIEW v_function_rollup AS
 WITH by_table AS (
     SELECT f.document_id, f.function_code, f.measure, f.amount, d.fiscal_year,
            t.topic AS source_class
-    FROM fact_budget_line f
+    FROM document_facts f
     JOIN v_reporting_documents d USING (document_id)
     JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
     WHERE f.row_role = 'item' AND f.function_code IS NOT NULL
@@ -689,7 +706,7 @@ GROUP BY ALL;
 -- load stores the rows (mart_economic_structure) and v_economic_structure reads them.
 CREATE VIEW economic_structure_rows AS
 WITH coded AS (  -- a row's total; a block's own measure where blocks stand side by side (决算)
-    SELECT f.* FROM fact_budget_line f
+    SELECT f.* FROM document_facts f
     JOIN dim_table t ON t.template = f.template AND t.table_no = f.table_no
     WHERE t.topic = 'general_budget_basic' AND f.row_role = 'item'
       AND (f.measure = 'total' OR t.layout = 'blocks' AND f.measure IN ('personnel', 'public_use'))
@@ -770,7 +787,7 @@ WITH tables AS (  -- 45 points for the tables, shared by as many tables as the f
 ), projects AS (
     SELECT f.document_id, count(DISTINCT f.project_name) AS projects,
            count(DISTINCT p.project_name) AS projects_with_targets
-    FROM fact_budget_line f
+    FROM document_facts f
     JOIN dim_table dt ON dt.template = f.template AND dt.table_no = f.table_no
     LEFT JOIN performance_project p
            ON p.document_id = f.document_id AND p.project_name = f.project_name
